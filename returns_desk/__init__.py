@@ -1,0 +1,1 @@
+"""Returns Desk: the returns and exchanges counter of a retail store."""

@@ -1,0 +1,1 @@
+"""Pure domain: money, receipts, policy engine, decisions. No Textual, no database."""

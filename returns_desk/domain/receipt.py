@@ -1,0 +1,110 @@
+"""A receipt as the counter sees it: what was sold, for how much, paid how.
+
+Plain frozen dataclasses: the store layer builds them from rows, the policy engine and
+the slips read them. Amounts are Decimal and already rounded by the POS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from returns_desk.domain.money import ZERO, round_money
+
+
+class TenderKind(StrEnum):
+    """How a sale was paid; refunds go back the same way within each tender's cap."""
+
+    CASH = "cash"
+    CARD = "card"
+    GIFT_CARD = "gift_card"
+    STORE_CREDIT = "store_credit"
+
+
+@dataclass(frozen=True, slots=True)
+class Tender:
+    """One payment on a sale."""
+
+    kind: TenderKind
+    amount: Decimal
+    card_last4: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SoldLine:
+    """One line of a sale, with what is already returned against it."""
+
+    line_no: int
+    sku: str
+    description: str
+    department: str
+    category: str
+    qty: int
+    unit_price: Decimal
+    line_discount: Decimal = ZERO
+    order_discount_share: Decimal = ZERO
+    tax_rate: Decimal = ZERO
+    tax_charged: Decimal = ZERO
+    serial: str | None = None
+    serialized: bool = False
+    final_sale: bool = False
+    qty_returned: int = 0
+    delivered_on: date | None = None
+    line_id: int | None = None
+
+    @property
+    def gross(self) -> Decimal:
+        """Shelf price times quantity, before any discount."""
+        return round_money(self.unit_price * self.qty)
+
+    @property
+    def net(self) -> Decimal:
+        """What the line cost before tax, after its own and its share of order discounts."""
+        return self.gross - self.line_discount - self.order_discount_share
+
+    @property
+    def paid(self) -> Decimal:
+        """What the customer actually paid for the whole line, tax as charged."""
+        return self.net + self.tax_charged
+
+    @property
+    def returnable_qty(self) -> int:
+        """Units still returnable: sold minus already returned."""
+        return self.qty - self.qty_returned
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """A sale as found by its receipt code."""
+
+    code: str
+    store_no: int
+    register_no: int
+    sold_at: datetime
+    lines: tuple[SoldLine, ...]
+    tenders: tuple[Tender, ...] = ()
+    customer_id: str | None = None
+    loyalty_tier: str | None = None
+    gift_receipt: bool = False
+    order_discount: Decimal = ZERO
+    sale_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        """What was paid for the whole receipt."""
+        return sum((line.paid for line in self.lines), ZERO)
+
+    @property
+    def tendered(self) -> Decimal:
+        return sum((t.amount for t in self.tenders), ZERO)
+
+    def line(self, line_no: int) -> SoldLine:
+        """The line with that number, or KeyError naming it."""
+        for candidate in self.lines:
+            if candidate.line_no == line_no:
+                return candidate
+        raise KeyError(f"receipt {self.code} has no line {line_no}")
