@@ -1,0 +1,1 @@
+"""Use cases: each state change is one unit of work with its audit event."""

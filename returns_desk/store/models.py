@@ -1,0 +1,38 @@
+"""Every table of the desk in one import, so metadata is complete for migrations."""
+
+from returns_desk.store.tables.audit import AuditEvent, PolicyVersion
+from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
+from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Role, Store, User
+from returns_desk.store.tables.returns import (
+    Exchange,
+    RefundTender,
+    ReturnLine,
+    ReturnTxn,
+    Voucher,
+    VoucherUse,
+)
+from returns_desk.store.tables.sales import JournalImport, Sale, SaleLine, Tender
+
+__all__ = [
+    "AuditEvent",
+    "Complaint",
+    "ComplaintEvent",
+    "Exchange",
+    "Feedback",
+    "JournalImport",
+    "PolicyVersion",
+    "Product",
+    "ProductPrice",
+    "RefundTender",
+    "Register",
+    "ReturnLine",
+    "ReturnTxn",
+    "Role",
+    "Sale",
+    "SaleLine",
+    "Store",
+    "Tender",
+    "User",
+    "Voucher",
+    "VoucherUse",
+]

@@ -1,0 +1,1 @@
+"""The desk's tables, grouped by the part of the trade they record."""

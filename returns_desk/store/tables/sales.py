@@ -1,0 +1,90 @@
+"""Sales imported from the POS journal: receipts, their lines and tenders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from returns_desk.store.tables._base import money_field, rate_field, time_field
+
+
+class Sale(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    receipt_code: str = Field(unique=True, index=True, max_length=13)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    register_id: int = Field(foreign_key="register.id")
+    sold_at: datetime = time_field(index=True)
+    customer_id: str | None = Field(default=None, index=True)
+    loyalty_tier: str | None = None
+    gift_receipt: bool = False
+    order_discount: Decimal = money_field()
+    total: Decimal = money_field()
+    import_id: int | None = Field(default=None, foreign_key="journal_import.id")
+
+
+class SaleLine(SQLModel, table=True):
+    """A sold line; ``qty_returned`` is guarded by the database so no unit returns twice."""
+
+    __tablename__ = "sale_line"
+    __table_args__ = (
+        UniqueConstraint("sale_id", "line_no"),
+        CheckConstraint("qty > 0", name="sale_line_qty_positive"),
+        CheckConstraint(
+            "qty_returned >= 0 AND qty_returned <= qty", name="sale_line_return_within_sold"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sale_id: int = Field(foreign_key="sale.id", index=True)
+    line_no: int
+    product_id: int = Field(foreign_key="product.id", index=True)
+    sku: str
+    description: str
+    department: str
+    category: str = ""
+    qty: int
+    unit_price: Decimal = money_field()
+    line_discount: Decimal = money_field()
+    order_discount_share: Decimal = money_field()
+    tax_rate: Decimal = rate_field()
+    tax_charged: Decimal = money_field()
+    serial: str | None = Field(default=None, index=True)
+    serialized: bool = False
+    final_sale: bool = False
+    delivered_on: date | None = None
+    qty_returned: int = 0
+
+
+class Tender(SQLModel, table=True):
+    """A payment on a sale; ``refunded`` can never pass ``amount``."""
+
+    __table_args__ = (
+        UniqueConstraint("sale_id", "seq"),
+        CheckConstraint("refunded >= 0 AND refunded <= amount", name="tender_refund_within_paid"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sale_id: int = Field(foreign_key="sale.id", index=True)
+    seq: int
+    kind: str
+    amount: Decimal = money_field()
+    refunded: Decimal = money_field()
+    card_last4: str | None = Field(default=None, index=True)
+    reference: str | None = None
+
+
+class JournalImport(SQLModel, table=True):
+    """One imported journal file, so the same file is never imported twice."""
+
+    __tablename__ = "journal_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    sha256: str = Field(unique=True, max_length=64)
+    receipts: int = 0
+    products: int = 0
+    imported_at: datetime = time_field()
+    imported_by: str = ""
