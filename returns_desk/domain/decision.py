@@ -1,0 +1,125 @@
+"""What the policy engine answers: an outcome, what may be paid back, and why.
+
+A decision carries every rule it evaluated so a clerk can read the reasons to the customer
+and an auditor can see which policy version said so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from returns_desk.domain.money import ZERO
+
+if TYPE_CHECKING:
+    from returns_desk.domain.receipt import Tender
+
+
+class Outcome(StrEnum):
+    """The verdict. Only services set APPROVE_WITH_OVERRIDE, once a manager has approved."""
+
+    APPROVE = "approve"
+    APPROVE_WITH_OVERRIDE = "approve_with_override"
+    NEEDS_OVERRIDE = "needs_override"
+    DENY = "deny"
+
+
+class Settlement(StrEnum):
+    """How an approved return may be settled."""
+
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    STORE_CREDIT = "store_credit"
+
+
+ALL_SETTLEMENTS = frozenset(Settlement)
+OUTCOME_WORDS = {
+    Outcome.APPROVE: "Approved",
+    Outcome.APPROVE_WITH_OVERRIDE: "Approved by a manager",
+    Outcome.NEEDS_OVERRIDE: "Needs a manager",
+    Outcome.DENY: "Denied",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTrace:
+    """One rule the engine looked at: did it apply, and why, in words for the customer."""
+
+    rule_id: str
+    description: str
+    matched: bool
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "description": self.description,
+            "matched": self.matched,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The engine's answer for one returned line (one quantity of one sale line)."""
+
+    outcome: Outcome
+    settlements: frozenset[Settlement]
+    refund_amount: Decimal
+    restocking_fee: Decimal
+    window_ends: date | None
+    rules: tuple[RuleTrace, ...]
+    policy_name: str
+    policy_version: str
+    qty: int = 1
+    tender_split: tuple[tuple[Tender, Decimal], ...] = ()
+    voucher_amount: Decimal = ZERO
+    override_by: str | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.outcome in (Outcome.APPROVE, Outcome.APPROVE_WITH_OVERRIDE)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The lines a clerk reads out: every rule that applied, in the order checked."""
+        return [rule.reason for rule in self.rules if rule.matched]
+
+    @property
+    def headline(self) -> str:
+        """One line summary: the outcome and what may be paid back."""
+        words = OUTCOME_WORDS[self.outcome]
+        if self.outcome is Outcome.DENY:
+            return words
+        ways = ", ".join(s.value.replace("_", " ") for s in sorted(self.settlements))
+        return f"{words}: {ways} of {self.refund_amount:,.2f}"
+
+    def overridden(self, manager: str) -> Decision:
+        """The same decision approved by a manager; only a manager-overridable deny can be."""
+        if self.outcome is not Outcome.NEEDS_OVERRIDE:
+            raise ValueError(f"a {self.outcome.value} decision cannot be overridden")
+        return replace(self, outcome=Outcome.APPROVE_WITH_OVERRIDE, override_by=manager)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data; amounts as strings so no precision is lost."""
+        return {
+            "outcome": self.outcome.value,
+            "settlements": sorted(s.value for s in self.settlements),
+            "refund_amount": str(self.refund_amount),
+            "restocking_fee": str(self.restocking_fee),
+            "window_ends": self.window_ends.isoformat() if self.window_ends else None,
+            "qty": self.qty,
+            "tender_split": [
+                {"kind": tender.kind.value, "card_last4": tender.card_last4, "amount": str(amt)}
+                for tender, amt in self.tender_split
+            ],
+            "voucher_amount": str(self.voucher_amount),
+            "override_by": self.override_by,
+            "policy_name": self.policy_name,
+            "policy_version": self.policy_version,
+            "reasons": self.reasons,
+            "rules": [rule.to_dict() for rule in self.rules],
+        }

@@ -1,0 +1,136 @@
+"""Rules about the item itself: final sale, the state it comes back in, fees, serials."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from returns_desk.domain.decision import RuleTrace, Settlement
+from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.policy.case import ReturnCase
+from returns_desk.domain.policy.model import Condition, Policy, RestockingFee, Verdict
+from returns_desk.domain.policy.refund import restocking_fee
+from returns_desk.domain.policy.tally import Tally
+
+Key = tuple[str, str, str, str]
+
+CONDITION_WORDS = {
+    (
+        Condition.UNOPENED,
+        Verdict.ACCEPT,
+    ): "Unopened items in their original packaging are accepted.",
+    (Condition.OPENED, Verdict.ACCEPT): "Opened items are accepted.",
+    (Condition.DEFECTIVE, Verdict.ACCEPT): "Defective items are accepted.",
+    (Condition.MISSING_PARTS, Verdict.ACCEPT): "Items missing parts are accepted.",
+    (Condition.DAMAGED, Verdict.ACCEPT): "Damaged items are accepted.",
+}
+VERDICT_WORDS = {
+    Verdict.NEEDS_OVERRIDE: "{what} need a manager's approval.",
+    Verdict.DENY: "{what} cannot be returned.",
+}
+CONDITION_NOUNS = {
+    Condition.UNOPENED: "Unopened items",
+    Condition.OPENED: "Opened items",
+    Condition.DEFECTIVE: "Defective items",
+    Condition.MISSING_PARTS: "Items missing parts",
+    Condition.DAMAGED: "Items damaged after purchase",
+}
+NOT_FINAL = RuleTrace("final_sale", "Final-sale items", False, "Not a final-sale item.")
+
+
+def _cached(policy: Policy, name: str, key: object, build):  # noqa: ANN001, ANN202
+    """Per-policy memo for answers that depend only on the kind of line."""
+    cache_key = (name, key)
+    value = policy.cache.get(cache_key, cache_key)
+    if value is cache_key:
+        value = build()
+        policy.cache[cache_key] = value
+    return value
+
+
+def check_final_sale(policy: Policy, case: ReturnCase, key: Key, tally: Tally) -> None:
+    """Final sale (marked on the line or by the policy's scope) denies the return."""
+    scope = policy.final_sale.scope
+    in_scope = scope is not None and _cached(policy, "final", key, lambda: scope.matches(*key))
+    if not (case.line.final_sale or in_scope):
+        tally.add(NOT_FINAL)
+        return
+    if case.condition is Condition.DEFECTIVE and policy.final_sale.allow_defective:
+        reason = "A final-sale item, but defective items may still come back."
+        tally.add(RuleTrace("final_sale", "Final-sale items", True, reason))
+        return
+    reason = "This was a final-sale item and cannot be returned."
+    tally.add(RuleTrace("final_sale", "Final-sale items", True, reason), Verdict.DENY)
+
+
+def check_condition(policy: Policy, case: ReturnCase, tally: Tally) -> None:
+    """The state of the item: accepted, manager's call, or refused, as the policy lists."""
+    cond = case.condition
+    verdict = policy.condition_verdict(cond)
+    if verdict is Verdict.ACCEPT:
+        reason = CONDITION_WORDS[(cond, verdict)]
+    else:
+        reason = VERDICT_WORDS[verdict].format(what=CONDITION_NOUNS[cond])
+    tally.add(RuleTrace(f"condition.{cond.value}", "Item condition", True, reason), verdict)
+
+
+def fee_rule(policy: Policy, key: Key) -> RestockingFee | None:
+    """The first restocking-fee rule covering this kind of line and condition."""
+
+    def build() -> RestockingFee | None:
+        return next((r for r in policy.restocking_fees if r.scope.matches(*key)), None)
+
+    return _cached(policy, "fee", key, build)
+
+
+def check_restocking(
+    policy: Policy, case: ReturnCase, key: Key, net: Decimal, refund: Decimal, tally: Tally
+) -> Decimal:
+    """The restocking fee for this return (ZERO if none applies or it is waived)."""
+    rule = fee_rule(policy, key)
+    if rule is None:
+        if policy.restocking_fees:
+            reason = "No restocking fee for this item in this condition."
+            tally.add(RuleTrace("restocking_fee", "Restocking fee", False, reason))
+        return ZERO
+    rid = f"restocking_fee.{rule.id}"
+    desc = rule.description or "Restocking fee"
+    region = (case.region or "").lower()
+    if region and region in rule.waived_regions:
+        reason = f"The restocking fee is waived in {case.region}."
+        tally.add(RuleTrace(rid, desc, False, reason))
+        return ZERO
+    tier = case.tier
+    if tier and tier in rule.waived_tiers:
+        reason = f"The restocking fee is waived for {tier} members."
+        tally.add(RuleTrace(rid, desc, False, reason))
+        return ZERO
+    fee = restocking_fee(rule, net, case.qty, refund)
+    how = f"{rule.percent}% of the price" if rule.percent is not None else "a fixed fee per item"
+    reason = f"A restocking fee of {format_money(fee)} ({how}) applies to {case.condition} items."
+    tally.add(RuleTrace(rid, desc, True, reason))
+    return fee
+
+
+def check_serial(policy: Policy, case: ReturnCase, tally: Tally) -> None:
+    """A serialized item must be the very unit sold: the scanned serial must match."""
+    line = case.line
+    if not line.serialized or not line.serial or not case.has_receipt:
+        return
+    scanned = (case.serial_scanned or "").strip().upper()
+    desc = "Serial number matches the sale"
+    if scanned == line.serial.strip().upper():
+        tally.add(RuleTrace("serial", desc, False, "The serial number matches the one sold."))
+        return
+    if not scanned:
+        reason = "This item has a serial number; scan it to check it is the one sold."
+    else:
+        reason = "The serial number does not match the one on the receipt."
+    tally.add(RuleTrace("serial", desc, True, reason), policy.refund.serial_mismatch)
+
+
+def settlement_words(settlements: frozenset[Settlement]) -> str:
+    """'refund, exchange or store credit' in a fixed order."""
+    names = [s.value.replace("_", " ") for s in Settlement if s in settlements]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]

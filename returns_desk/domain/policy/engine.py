@@ -1,0 +1,257 @@
+"""decide(): one return, one policy, one day -> a Decision with its reasons.
+
+Checks run in a fixed order (quantity, final sale, receipt, window, condition, serial,
+fees, payment) and every one leaves a trace; the worst verdict wins and the allowed
+settlements are what every rule still allows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from returns_desk.domain.decision import Decision, Outcome, RuleTrace, Settlement
+from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.policy.case import ReturnCase
+from returns_desk.domain.policy.conditions import (
+    check_condition,
+    check_final_sale,
+    check_restocking,
+    check_serial,
+    settlement_words,
+)
+from returns_desk.domain.policy.model import CashOverLimit, Condition, Policy, Verdict
+from returns_desk.domain.policy.refund import (
+    cash_in_split,
+    cash_over_limit,
+    line_net_refund,
+    line_refund,
+    receiptless_amounts,
+    split_refund,
+    tender_room,
+)
+from returns_desk.domain.policy.tally import Tally
+from returns_desk.domain.policy.window import evaluate, last_day, plan_for, start_date
+from returns_desk.domain.receipt import Tender
+
+Split = tuple[tuple[Tender, Decimal], ...]
+NO_WINDOW = RuleTrace("window", "Return window", False, "No receipt: the purchase date is unknown.")
+NOT_GIFT = RuleTrace("receipt.gift", "Gift receipt", False, "Not a gift receipt.")
+
+
+def decide(policy: Policy, case: ReturnCase, today: date) -> Decision:
+    """Decide one return under ``policy`` on ``today`` and explain why."""
+    tally = Tally()
+    line = case.line
+    cond = Condition(case.condition)
+    key = (line.department.lower(), line.category.lower(), line.sku.lower(), cond.value)
+    with_receipt = case.has_receipt and case.receipt is not None
+    if not _check_qty(case, with_receipt, tally):
+        return _decision(policy, case, tally, ZERO, ZERO, None)
+    check_final_sale(policy, case, key, tally)
+    ends = None
+    if with_receipt:
+        _check_gift(policy, case, tally)
+        ends = _check_window(policy, case, cond, today, tally)
+        net = line_net_refund(line, case.qty, line.qty_returned)
+        refund = line_refund(line, case.qty, line.qty_returned)
+    else:
+        _check_receiptless(policy, case, tally)
+        net, refund = receiptless_amounts(line, case.qty, case.lowest_recent_price)
+    check_condition(policy, case, tally)
+    check_serial(policy, case, tally)
+    fee = check_restocking(policy, case, key, net, refund, tally)
+    tally.settlements &= policy.refund.settlements
+    if not tally.settlements:
+        reason = "No way to settle this return is left under the policy."
+        tally.add(RuleTrace("settlement", "Settlement", True, reason), Verdict.DENY)
+    return _decision(policy, case, tally, refund - fee, fee, ends)
+
+
+def _decision(
+    policy: Policy,
+    case: ReturnCase,
+    tally: Tally,
+    amount: Decimal,
+    fee: Decimal,
+    ends: date | None,
+) -> Decision:
+    """Assemble the Decision; a denied return pays nothing and offers no settlement."""
+    split: Split = ()
+    voucher = ZERO
+    if tally.denied:
+        amount = fee = ZERO
+    else:
+        split, voucher = _check_tenders(policy, case, amount, tally)
+    return Decision(
+        outcome=tally.outcome,
+        settlements=frozenset() if tally.denied else tally.settlements,
+        refund_amount=amount,
+        restocking_fee=fee,
+        window_ends=ends,
+        rules=tuple(tally.traces),
+        policy_name=policy.name,
+        policy_version=policy.version,
+        qty=case.qty,
+        tender_split=split,
+        voucher_amount=voucher,
+    )
+
+
+def _check_qty(case: ReturnCase, with_receipt: bool, tally: Tally) -> bool:
+    """At least one unit, and no more than sold minus already returned."""
+    line = case.line
+    if case.qty < 1:
+        reason = "Nothing to return: the quantity must be at least 1."
+        tally.add(RuleTrace("quantity", "Quantity", True, reason), Verdict.DENY)
+        return False
+    if with_receipt and case.qty > line.returnable_qty:
+        reason = (
+            f"Only {line.returnable_qty} of the {line.qty} sold can still be returned "
+            f"({line.qty_returned} already returned)."
+        )
+        tally.add(RuleTrace("quantity", "Quantity", True, reason), Verdict.DENY)
+        return False
+    return True
+
+
+def _check_gift(policy: Policy, case: ReturnCase, tally: Tally) -> None:
+    if not case.gift_receipt:
+        tally.add(NOT_GIFT)
+        return
+    allowed = policy.receipt.gift_receipt
+    reason = f"Gift receipt: {settlement_words(allowed)} only, no refund to the buyer's payment."
+    if Settlement.REFUND in allowed:
+        reason = f"Gift receipt: {settlement_words(allowed)}."
+    tally.add(RuleTrace("receipt.gift", "Gift receipt", True, reason), allow=allowed)
+
+
+def _check_window(
+    policy: Policy, case: ReturnCase, cond: Condition, today: date, tally: Tally
+) -> date | None:
+    """The window (with tier and holiday extensions); defective items may use the warranty."""
+    receipt = case.receipt
+    assert receipt is not None
+    plan = plan_for(policy, case.line, cond.value, case.tier)
+    bought = receipt.sold_at.date()
+    start = start_date(policy, receipt, case.line)
+    result = evaluate(policy, plan, start, bought, today)
+    tally.traces.extend(result.traces)
+    if cond is Condition.DEFECTIVE and _check_defective(policy, result.late, start, today, tally):
+        return result.ends
+    if result.late:
+        assert result.ends is not None
+        days = (today - result.ends).days
+        reason = f"The return window closed on {result.ends}, {days} days ago."
+        tally.add(RuleTrace("window.late", "Returned in time", True, reason), policy.windows.late)
+    else:
+        reason = "Returned within the window." if result.ends else "No time limit applies."
+        tally.add(RuleTrace("window.late", "Returned in time", False, reason))
+    return result.ends
+
+
+def _check_defective(policy: Policy, late: bool, start: date, today: date, tally: Tally) -> bool:
+    """True when the defective rule settled the timing (in window, or under warranty)."""
+    rules = policy.defective
+    if not late:
+        reason = f"Defective within the return window: {settlement_words(rules.within_window)}."
+        tally.add(
+            RuleTrace("defective.window", "Defective items", True, reason),
+            allow=rules.within_window,
+        )
+        return True
+    if rules.warranty_days and today <= last_day(policy, start, rules.warranty_days):
+        ends = last_day(policy, start, rules.warranty_days)
+        reason = (
+            f"Past the return window but within the {rules.warranty_days}-day warranty "
+            f"(until {ends}): {settlement_words(rules.after_window)} only."
+        )
+        tally.add(
+            RuleTrace("defective.warranty", "Defective under warranty", True, reason),
+            allow=rules.after_window,
+        )
+        return True
+    if rules.warranty_days:
+        reason = f"The {rules.warranty_days}-day warranty has also ended."
+        tally.add(RuleTrace("defective.warranty", "Defective under warranty", False, reason))
+    return False
+
+
+def _check_receiptless(policy: Policy, case: ReturnCase, tally: Tally) -> None:
+    """No receipt: allowed or not, store credit at the lowest recent price, ID and a limit."""
+    rules = policy.receipt
+    tally.add(NO_WINDOW)
+    if rules.receiptless is Verdict.DENY:
+        reason = "Returns without a receipt are not accepted."
+        tally.add(RuleTrace("receipt.none", "No receipt", True, reason), Verdict.DENY)
+        return
+    reason = (
+        f"Without a receipt: {settlement_words(rules.receiptless_settlements)} only, at the "
+        f"lowest price of the last {rules.lowest_price_days} days."
+    )
+    if rules.receiptless is Verdict.NEEDS_OVERRIDE:
+        reason += " A manager must approve."
+    tally.add(
+        RuleTrace("receipt.none", "No receipt", True, reason),
+        rules.receiptless,
+        rules.receiptless_settlements,
+    )
+    if rules.id_required:
+        ok = case.id_checked
+        reason = (
+            "Photo ID checked." if ok else "Photo ID is required for returns without a receipt."
+        )
+        tally.add(
+            RuleTrace("receipt.id", "ID required", not ok, reason),
+            Verdict.ACCEPT if ok else Verdict.DENY,
+        )
+    if rules.limit_count is not None:
+        used, limit = case.customer_receiptless_count, rules.limit_count
+        over = used >= limit
+        reason = (
+            f"{used} returns without a receipt in the last {rules.limit_period_days} days; "
+            f"the limit is {limit}."
+        )
+        tally.add(
+            RuleTrace("receipt.limit", "Receiptless limit", over, reason),
+            rules.over_limit if over else Verdict.ACCEPT,
+        )
+
+
+def _check_tenders(
+    policy: Policy, case: ReturnCase, amount: Decimal, tally: Tally
+) -> tuple[Split, Decimal]:
+    """Split a refund over the original payments; cash over the limit: voucher or manager."""
+    receipt = case.receipt
+    if receipt is None or not receipt.tenders or amount <= 0:
+        return (), ZERO
+    if Settlement.REFUND not in tally.settlements or not case.has_receipt:
+        return (), ZERO
+    room = tender_room(receipt.tenders, case.tender_refunded)
+    if amount > room:
+        reason = (
+            f"The original payments can take back only {format_money(room)}; "
+            "a manager must settle the rest."
+        )
+        tally.add(
+            RuleTrace("refund.tenders", "Refund to original payment", True, reason),
+            Verdict.NEEDS_OVERRIDE,
+        )
+        return (), ZERO
+    split = split_refund(amount, receipt.tenders, case.tender_refunded)
+    limit = policy.refund.cash_limit
+    cash = cash_in_split(split)
+    if limit is None or cash <= limit:
+        return tuple(split), ZERO
+    words = format_money(limit)
+    if policy.refund.over_cash_limit is CashOverLimit.VOUCHER:
+        split, voucher = cash_over_limit(split, limit, CashOverLimit.VOUCHER)
+        reason = f"Cash refunds over {words} are paid as a voucher: {format_money(voucher)}."
+        tally.add(RuleTrace("refund.cash_limit", "Cash limit", True, reason))
+        return tuple(split), voucher
+    reason = f"Cash refunds over {words} need a manager's approval."
+    tally.add(RuleTrace("refund.cash_limit", "Cash limit", True, reason), Verdict.NEEDS_OVERRIDE)
+    return tuple(split), ZERO
+
+
+__all__ = ["Outcome", "decide"]

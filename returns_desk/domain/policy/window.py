@@ -1,0 +1,145 @@
+"""Return windows: which rule sets the days for a line, and the last day it may come back.
+
+The rule choice depends only on the line's department, category, SKU, condition and the
+customer's tier, so it is worked out once per combination and cached on the policy; only
+the dates are computed per return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from returns_desk.domain.decision import RuleTrace
+from returns_desk.domain.policy.model import (
+    CountFrom,
+    DayCounting,
+    HolidayWindow,
+    Policy,
+    WindowRule,
+)
+from returns_desk.domain.receipt import Receipt, SoldLine
+
+CACHE_LIMIT = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPlan:
+    """The days a line gets (None: no limit), and the words that explain them."""
+
+    rule_id: str
+    days: int | None
+    wording: str
+    holidays: tuple[HolidayWindow, ...]
+    static_traces: tuple[RuleTrace, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowResult:
+    """The window for one return: its last day (None: no limit) and whether today is past it."""
+
+    ends: date | None
+    late: bool
+    traces: tuple[RuleTrace, ...]
+
+
+def _longest(rules: list[WindowRule]) -> WindowRule:
+    """The rule with the most days; a rule without a limit beats any number."""
+    return max(rules, key=lambda r: (r.days is None, r.days or 0))
+
+
+def _choose(policy: Policy, key: tuple[str, str, str, str]) -> tuple[str, int | None, str]:
+    """(rule id, days, wording) for a line: the highest priority wins, then the longest."""
+    matching = [r for r in policy.windows.rules if r.scope.matches(*key)]
+    top = max((r.priority for r in matching), default=0)
+    pool = [r for r in matching if r.priority == top]
+    if not pool:
+        days = policy.windows.default_days
+        return "window.default", days, "Standard return window"
+    rule = _longest(pool)
+    return f"window.{rule.id}", rule.days, rule.description or f"Return window for {rule.id}"
+
+
+def plan_for(policy: Policy, line: SoldLine, condition: str, tier: str | None) -> WindowPlan:
+    """The cached window plan for this kind of line, condition and tier."""
+    key = (line.department.lower(), line.category.lower(), line.sku.lower(), condition)
+    cache_key = ("window", key, tier)
+    plan = policy.cache.get(cache_key)
+    if plan is None:
+        plan = _build_plan(policy, key, tier)
+        if len(policy.cache) > CACHE_LIMIT:
+            policy.cache.clear()
+        policy.cache[cache_key] = plan
+    return plan
+
+
+def _build_plan(policy: Policy, key: tuple[str, str, str, str], tier: str | None) -> WindowPlan:
+    rule_id, days, wording = _choose(policy, key)
+    traces: list[RuleTrace] = []
+    for ext in policy.windows.tiers:
+        applies = ext.tier == tier and ext.scope.matches(*key)
+        if applies and days is not None:
+            days += ext.extra_days
+            wording += f", plus {ext.extra_days} days for {ext.tier} members"
+        if applies:
+            reason = f"{ext.tier.title()} members get {ext.extra_days} extra days."
+        elif ext.tier != tier:
+            reason = f"The customer is not a {ext.tier} member."
+        else:
+            reason = f"The {ext.tier} extension covers {ext.scope.describe()} only."
+        traces.append(RuleTrace(f"tier.{ext.tier}", "Loyalty tier extension", applies, reason))
+    holidays = []
+    for hol in policy.windows.holidays:
+        if hol.scope.matches(*key):
+            holidays.append(hol)
+        else:
+            reason = f"The holiday window covers {hol.scope.describe()} only."
+            traces.append(RuleTrace(f"holiday.{hol.id}", _holiday_desc(hol), False, reason))
+    return WindowPlan(rule_id, days, wording, tuple(holidays), tuple(traces))
+
+
+def _holiday_desc(hol: HolidayWindow) -> str:
+    return hol.description or (
+        f"Bought {hol.bought_from.isoformat()} to {hol.bought_until.isoformat()}: "
+        f"returnable until {hol.returnable_until.isoformat()}"
+    )
+
+
+def start_date(policy: Policy, receipt: Receipt, line: SoldLine) -> date:
+    """The day the window counts from: the sale, or the delivery if the policy says so."""
+    if policy.windows.count_from is CountFrom.DELIVERY and line.delivered_on is not None:
+        return line.delivered_on
+    return receipt.sold_at.date()
+
+
+def last_day(policy: Policy, start: date, days: int) -> date:
+    """Inclusive: the start day is day 1. Exclusive: the day after the start is day 1."""
+    if policy.windows.day_counting is DayCounting.INCLUSIVE:
+        return start + timedelta(days=days - 1)
+    return start + timedelta(days=days)
+
+
+def evaluate(
+    policy: Policy, plan: WindowPlan, start: date, bought: date, today: date
+) -> WindowResult:
+    """Dates for this return: last day from the plan, widened by a holiday window."""
+    traces = list(plan.static_traces)
+    ends = None if plan.days is None else last_day(policy, start, plan.days)
+    since = "delivery" if policy.windows.count_from is CountFrom.DELIVERY else "purchase"
+    if ends is None:
+        text = f"{plan.wording}: no time limit."
+    else:
+        text = f"{plan.wording}: {plan.days} days from {since} on {start}, until {ends}."
+    traces.insert(0, RuleTrace(plan.rule_id, "Return window", True, text))
+    for hol in plan.holidays:
+        bought_in = hol.bought_from <= bought <= hol.bought_until
+        if bought_in and ends is not None and hol.returnable_until > ends:
+            ends = hol.returnable_until
+        reason = (
+            f"Bought in the holiday period, so returnable until {hol.returnable_until}."
+            if bought_in
+            else f"Not bought between {hol.bought_from} and {hol.bought_until}."
+        )
+        traces.append(RuleTrace(f"holiday.{hol.id}", _holiday_desc(hol), bought_in, reason))
+    late = ends is not None and today > ends
+    return WindowResult(ends, late, tuple(traces))
