@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from returns_desk.domain.money import ZERO
+from returns_desk.domain.money import ZERO, format_money
 
 if TYPE_CHECKING:
     from returns_desk.domain.receipt import Tender
@@ -42,6 +42,14 @@ OUTCOME_WORDS = {
     Outcome.NEEDS_OVERRIDE: "Needs a manager",
     Outcome.DENY: "Denied",
 }
+
+
+def settlement_words(settlements: frozenset[Settlement]) -> str:
+    """'refund, exchange or store credit', always in that order."""
+    names = [s.value.replace("_", " ") for s in Settlement if s in settlements]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +102,8 @@ class Decision:
         words = OUTCOME_WORDS[self.outcome]
         if self.outcome is Outcome.DENY:
             return words
-        ways = ", ".join(s.value.replace("_", " ") for s in sorted(self.settlements))
-        return f"{words}: {ways} of {self.refund_amount:,.2f}"
+        ways = settlement_words(self.settlements)
+        return f"{words}: {ways} of {format_money(self.refund_amount)}"
 
     def overridden(self, manager: str) -> Decision:
         """The same decision approved by a manager; only a manager-overridable deny can be."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from returns_desk.domain.decision import RuleTrace, Settlement
+from returns_desk.domain.decision import RuleTrace
 from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.policy.case import ReturnCase
 from returns_desk.domain.policy.model import Condition, Policy, RestockingFee, Verdict
@@ -126,11 +126,3 @@ def check_serial(policy: Policy, case: ReturnCase, tally: Tally) -> None:
     else:
         reason = "The serial number does not match the one on the receipt."
     tally.add(RuleTrace("serial", desc, True, reason), policy.refund.serial_mismatch)
-
-
-def settlement_words(settlements: frozenset[Settlement]) -> str:
-    """'refund, exchange or store credit' in a fixed order."""
-    names = [s.value.replace("_", " ") for s in Settlement if s in settlements]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]

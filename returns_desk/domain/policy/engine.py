@@ -10,7 +10,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from returns_desk.domain.decision import Decision, Outcome, RuleTrace, Settlement
+from returns_desk.domain.decision import (
+    Decision,
+    Outcome,
+    RuleTrace,
+    Settlement,
+    settlement_words,
+)
 from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.policy.case import ReturnCase
 from returns_desk.domain.policy.conditions import (
@@ -18,7 +24,6 @@ from returns_desk.domain.policy.conditions import (
     check_final_sale,
     check_restocking,
     check_serial,
-    settlement_words,
 )
 from returns_desk.domain.policy.model import CashOverLimit, Condition, Policy, Verdict
 from returns_desk.domain.policy.refund import (

@@ -7,8 +7,9 @@ policy that no longer decides its own examples cannot be installed by mistake.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from returns_desk.domain.decision import Decision, Outcome, Settlement
 from returns_desk.domain.money import ZERO, round_money
@@ -72,7 +73,8 @@ def _tenders(t: Table, line: SoldLine) -> tuple[Tender, ...]:
     return tenders
 
 
-def _example(t: Table) -> Example:
+def case_from_table(t: Table) -> tuple[ReturnCase, date]:
+    """A return case (and the day it is decided) from example-style keys."""
     line = _line(t)
     kind = t.text("receipt", ReceiptKind.YES)
     if kind not in (ReceiptKind.YES, ReceiptKind.GIFT, ReceiptKind.NONE):
@@ -80,6 +82,7 @@ def _example(t: Table) -> Example:
     sold_on = t.day("sold_on", None)
     if kind != ReceiptKind.NONE and sold_on is None:
         raise t.error("sold_on", "is required when there is a receipt")
+    tenders = _tenders(t, line)
     receipt = None
     if kind != ReceiptKind.NONE:
         receipt = Receipt(
@@ -88,7 +91,7 @@ def _example(t: Table) -> Example:
             register_no=1,
             sold_at=datetime.combine(sold_on, NOON),
             lines=(line,),
-            tenders=_tenders(t, line),
+            tenders=tenders,
             loyalty_tier=t.text("receipt_tier", None),
             gift_receipt=kind == ReceiptKind.GIFT,
         )
@@ -107,11 +110,24 @@ def _example(t: Table) -> Example:
         id_checked=t.boolean("id_checked", False),
         tender_refunded=_money_list(t, "tender_refunded"),
     )
+    return case, t.day("today")
+
+
+def build_case(data: dict[str, Any], source: str = "command line") -> tuple[ReturnCase, date]:
+    """A case from plain values (the CLI's options); PolicyError names the bad key."""
+    table = Table(data, (), source, {})
+    result = case_from_table(table)
+    table.finish()
+    return result
+
+
+def _example(t: Table) -> Example:
+    case, today = case_from_table(t)
     example = Example(
         name=t.text("name"),
         line=t.line_of(),
         case=case,
-        today=t.day("today"),
+        today=today,
         outcome=t.choice("expect", Outcome),
         refund=t.money("expect_refund", None),
         fee=t.money("expect_fee", None),
