@@ -74,9 +74,6 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def read_only(engine: Engine) -> Iterator[Session]:
-    """A session for looking things up; never commits."""
+    """A session for looking things up; never commits. Objects stay readable after it closes."""
     with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+        yield session

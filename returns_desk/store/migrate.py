@@ -12,6 +12,7 @@ def _config(engine: Engine):  # type: ignore[no-untyped-def]
 
     folder = data_dir("db")
     cfg = Config()
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("script_location", str(folder))
     cfg.set_main_option("version_locations", str(folder / "versions"))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))

@@ -1,0 +1,44 @@
+"""The ``returns-desk`` command: plain, it opens the desk; subcommands do the rest."""
+
+from __future__ import annotations
+
+import typer
+
+from returns_desk.commands.audit import audit_app
+from returns_desk.commands.db import db_app
+from returns_desk.commands.demo import demo
+from returns_desk.commands.journal import journal_app
+from returns_desk.commands.policy import policy_app
+from returns_desk.commands.receipt import receipt_app
+
+app = typer.Typer(
+    help="Returns Desk: the returns and exchanges counter. Run without a command to open the desk.",
+    invoke_without_command=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(db_app, name="db")
+app.add_typer(journal_app, name="journal")
+app.add_typer(audit_app, name="audit")
+app.add_typer(receipt_app, name="receipt")
+app.add_typer(policy_app, name="policy")
+app.command("demo")(demo)
+
+
+@app.callback()
+def root(ctx: typer.Context) -> None:
+    """Open the desk when no command is given."""
+    if ctx.invoked_subcommand is None:
+        desk()
+
+
+@app.command("desk")
+def desk() -> None:
+    """Open the desk (seeds the demo store on an empty database)."""
+    from returns_desk.tui.launch import run_desk
+
+    run_desk()
+
+
+def main() -> None:
+    app()

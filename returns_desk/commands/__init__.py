@@ -1,0 +1,1 @@
+"""Command groups of the ``returns-desk`` CLI; cli.py wires them together."""

@@ -1,0 +1,46 @@
+"""``returns-desk demo``: a realistic store to try the desk on."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from returns_desk.commands.common import console, engine
+
+
+def demo(
+    receipts: int = typer.Option(400, min=1, help="How many receipts to generate."),
+    seed: int = typer.Option(7, help="Random seed: same seed and day, same store."),
+    today: str = typer.Option("", help="Pretend today is YYYY-MM-DD (default: today)."),
+    write_journal: Path | None = typer.Option(
+        None, "--write-journal", help="Only write the demo journal (JSON Lines) to this file."
+    ),
+) -> None:
+    """Seed the demo store (sales over the last 200 days) and print the demo users' PINs."""
+    from rich.table import Table
+
+    from returns_desk.services.demo import seed_demo
+    from returns_desk.services.demo_data import demo_journal_lines
+
+    day = date.fromisoformat(today) if today else date.today()  # noqa: DTZ011 (store's local day)
+    if write_journal:
+        text = "\n".join(demo_journal_lines(day, receipts, seed)) + "\n"
+        write_journal.write_text(text, encoding="utf-8")
+        console.print(f"wrote {write_journal} ({receipts} receipts, dated up to {day})")
+        return
+    result = seed_demo(engine(), day, receipts, seed)
+    if result.imported:
+        console.print(
+            f"demo store seeded: {result.imported.receipts} receipts, "
+            f"{result.imported.lines} lines, {result.imported.products} products"
+        )
+    else:
+        console.print("the database already has sales; demo people checked, no sales added")
+    table = Table(title="Demo people (log in with these)")
+    for column in ("user", "name", "role", "PIN"):
+        table.add_column(column)
+    for row in result.people:
+        table.add_row(*row)
+    console.print(table)

@@ -1,0 +1,1 @@
+"""The Textual desk: screens call services and render what they return."""

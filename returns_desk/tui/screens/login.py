@@ -1,0 +1,61 @@
+"""Log in with user and PIN; the services do the checking and the lockout."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+
+class LoginScreen(Screen[None]):
+    """User and PIN. Enter moves on; wrong PINs say how many tries are left."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="login-box"):
+            yield Static("Log in to the counter", classes="title")
+            yield Label("User")
+            yield Input(placeholder="username", id="username")
+            yield Label("PIN")
+            yield Input(
+                placeholder="PIN", password=True, id="pin", restrict=r"[0-9]*", max_length=8
+            )
+            yield Button("Log in", id="login", variant="primary")
+            yield Static("", id="login-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#username", Input).focus()
+
+    @on(Input.Submitted, "#username")
+    def _to_pin(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    @on(Button.Pressed, "#login")
+    def _submit(self) -> None:
+        username = self.query_one("#username", Input).value
+        pin = self.query_one("#pin", Input).value
+        self.query_one("#login-error", Static).update("checking ...")
+        self._check(username, pin)
+
+    @work(thread=True, exclusive=True)
+    def _check(self, username: str, pin: str) -> None:
+        """argon2 is deliberately slow: check off the UI thread, report back."""
+        from returns_desk.services.security import AuthError, log_in
+
+        app = self.app
+        try:
+            actor = log_in(app.engine, username, pin, app.register)  # type: ignore[attr-defined]
+        except AuthError as exc:
+            app.call_from_thread(self._refused, str(exc))
+            return
+        app.call_from_thread(app.signed_in, actor)  # type: ignore[attr-defined]
+
+    def _refused(self, message: str) -> None:
+        self.query_one("#login-error", Static).update(message)
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        pin.focus()

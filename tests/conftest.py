@@ -1,0 +1,83 @@
+"""Fixtures: a fresh, migrated database per test on SQLite, or on PostgreSQL when
+DATABASE_URL says so (CI runs the suite once per backend)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from returns_desk.store.db import make_engine
+from returns_desk.store.migrate import upgrade
+
+TODAY = date(2026, 11, 23)
+BACKEND_URL = os.environ.get("DATABASE_URL", "").strip()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database backend: {'PostgreSQL' if BACKEND_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per session: a template SQLite file, or the PostgreSQL schema."""
+    if BACKEND_URL:
+        engine = make_engine(BACKEND_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        upgrade(engine)
+        engine.dispose()
+        return BACKEND_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(_template: str, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty, migrated database of its own for this test."""
+    if BACKEND_URL:
+        _truncate_all(BACKEND_URL)
+        yield BACKEND_URL
+        return
+    path = tmp_path / "desk.db"
+    shutil.copy(_template, path)
+    yield f"sqlite:///{path}"
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        names = conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The test's engine; DATABASE_URL points at it so the CLI uses the same database."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def demo_engine(engine: Engine) -> Engine:
+    """The test database with a small demo store (60 receipts dated up to TODAY)."""
+    from returns_desk.services.demo import seed_demo
+
+    seed_demo(engine, TODAY, receipts=60)
+    return engine

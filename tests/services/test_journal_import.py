@@ -1,0 +1,86 @@
+"""Importing a journal writes everything or nothing; the database refuses repeats."""
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from returns_desk.domain.journal import JournalInvalid
+from returns_desk.services.journal_import import import_journal
+from returns_desk.services.receipts import find_receipt
+from returns_desk.store.db import read_only
+from returns_desk.store.models import AuditEvent, Product, ProductPrice, Sale, SaleLine, Tender
+
+RECEIPTS = Path(__file__).parents[2] / "receipts"
+
+
+def _count(engine, table):
+    with read_only(engine) as session:
+        return session.exec(select(func.count()).select_from(table)).one()
+
+
+def test_demo_journal_imports_every_receipt_exactly(engine):
+    result = import_journal(engine, RECEIPTS / "demo-journal.jsonl", actor="tester")
+    assert result.receipts == 40 and _count(engine, Sale) == 40
+    assert _count(engine, ProductPrice) == result.products + result.prices
+    with read_only(engine) as session:
+        for sale in session.exec(select(Sale)):
+            tenders = session.exec(select(Tender).where(Tender.sale_id == sale.id)).all()
+            assert sum(t.amount for t in tenders) == sale.total
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "journal.import")).one()
+        assert event.actor == "tester"
+
+
+def test_csv_after_jsonl_and_lookup_shows_exact_amounts(engine):
+    import_journal(engine, RECEIPTS / "demo-journal.jsonl")
+    import_journal(engine, RECEIPTS / "demo-journal.csv")
+    receipt = find_receipt(engine, "101-03-9000001-8")
+    assert receipt.total == Decimal("161.27")
+    assert [line.paid for line in receipt.lines] == [Decimal("87.81"), Decimal("73.46")]
+    assert [t.amount for t in receipt.tenders] == [Decimal("146.27"), Decimal("15.00")]
+    assert receipt.loyalty_tier == "gold"
+
+
+def test_unknown_sku_rejects_the_whole_file(engine, tmp_path):
+    import_journal(engine, RECEIPTS / "demo-journal.jsonl")
+    before = (_count(engine, Sale), _count(engine, SaleLine), _count(engine, AuditEvent))
+    text = (RECEIPTS / "demo-journal.csv").read_text().replace("HM-TWL", "HM-NOPE")
+    bad = tmp_path / "pos.csv"
+    bad.write_text(text)
+    with pytest.raises(JournalInvalid) as caught:
+        import_journal(engine, bad)
+    assert "pos.csv, row 2, field 'lines[1].sku': unknown SKU 'HM-NOPE'" in str(caught.value)
+    after = (_count(engine, Sale), _count(engine, SaleLine), _count(engine, AuditEvent))
+    assert after == before
+
+
+def test_a_bad_row_at_the_end_means_nothing_of_the_file_is_written(engine, tmp_path):
+    lines = (RECEIPTS / "demo-journal.jsonl").read_text().splitlines()
+    last = json.loads(lines[-1])
+    last["tenders"][0]["amount"] = "0.01"
+    bad = tmp_path / "pos.jsonl"
+    bad.write_text("\n".join(lines[:-1] + [json.dumps(last)]))
+    with pytest.raises(JournalInvalid, match=f"row {len(lines)}, field 'tenders'"):
+        import_journal(engine, bad)
+    assert _count(engine, Product) == 0 and _count(engine, Sale) == 0
+
+
+def test_the_same_file_is_not_imported_twice(engine, tmp_path):
+    import_journal(engine, RECEIPTS / "demo-journal.jsonl")
+    copy = tmp_path / "again.jsonl"
+    shutil.copy(RECEIPTS / "demo-journal.jsonl", copy)
+    with pytest.raises(JournalInvalid, match="already imported"):
+        import_journal(engine, copy)
+    assert _count(engine, Sale) == 40
+
+
+def test_a_receipt_already_in_the_database_is_refused(engine, tmp_path):
+    import_journal(engine, RECEIPTS / "demo-journal.jsonl")
+    import_journal(engine, RECEIPTS / "demo-journal.csv")
+    again = tmp_path / "again.csv"
+    again.write_text((RECEIPTS / "demo-journal.csv").read_text() + "\n")
+    with pytest.raises(JournalInvalid, match="1010390000018 is already in the database"):
+        import_journal(engine, again)

@@ -1,0 +1,61 @@
+"""The returns-desk command as a user runs it: help everywhere, clear errors, exit codes."""
+
+import pytest
+from typer.testing import CliRunner
+
+from returns_desk.cli import app
+
+runner = CliRunner()
+RECEIPTS = __import__("pathlib").Path(__file__).parents[1] / "receipts"
+
+
+@pytest.mark.parametrize("args", [[], ["db"], ["journal"], ["audit"], ["receipt"], ["demo"]])
+def test_every_command_has_help(args):
+    result = runner.invoke(app, [*args, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_demo_seeds_and_prints_the_pins(engine):
+    result = runner.invoke(app, ["demo", "--receipts", "30", "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert "demo store seeded: 30 receipts" in result.output
+    assert "maria" in result.output and "9999" in result.output
+    again = runner.invoke(app, ["demo", "--today", "2026-11-23"])
+    assert "already has sales" in again.output
+
+
+def test_journal_import_then_receipt_show(engine):
+    result = runner.invoke(app, ["journal", "import", str(RECEIPTS / "demo-journal.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "40 receipts" in result.output
+    runner.invoke(app, ["journal", "import", str(RECEIPTS / "demo-journal.csv")])
+    shown = runner.invoke(app, ["receipt", "show", "101-03-9000001-8"])
+    assert shown.exit_code == 0, shown.output
+    assert "Rain jacket" in shown.output and "$161.27" in shown.output
+
+
+def test_bad_journal_fails_with_file_row_and_field(engine, tmp_path):
+    bad = tmp_path / "pos.csv"
+    bad.write_text((RECEIPTS / "demo-journal.csv").read_text().replace("89.00", "89.0O"))
+    result = runner.invoke(app, ["journal", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "pos.csv, row 2, field 'lines[0].unit_price'" in result.output
+    assert "nothing was imported" in result.output
+
+
+def test_mistyped_receipt_code_is_caught_before_lookup(engine):
+    result = runner.invoke(app, ["receipt", "show", "1010390000019"])
+    assert result.exit_code == 1
+    assert "fails its check digit" in result.output
+
+
+def test_audit_verify_reports_an_intact_chain(engine):
+    runner.invoke(app, ["demo", "--receipts", "5", "--today", "2026-11-23"])
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 0 and "audit chain intact" in result.output
+
+
+def test_db_upgrade_says_where_the_database_is(engine):
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0 and "revision 0001" in result.output
