@@ -27,6 +27,14 @@ class Outcome(StrEnum):
     DENY = "deny"
 
 
+class Verdict(StrEnum):
+    """What a rule does when it applies: let the return through, ask a manager, or refuse."""
+
+    ACCEPT = "accept"
+    NEEDS_OVERRIDE = "needs_override"
+    DENY = "deny"
+
+
 class Settlement(StrEnum):
     """How an approved return may be settled."""
 
@@ -60,6 +68,7 @@ class RuleTrace:
     description: str
     matched: bool
     reason: str
+    effect: Verdict = Verdict.ACCEPT
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +76,7 @@ class RuleTrace:
             "description": self.description,
             "matched": self.matched,
             "reason": self.reason,
+            "effect": self.effect.value,
         }
 
 
@@ -93,8 +103,15 @@ class Decision:
 
     @property
     def reasons(self) -> list[str]:
-        """The lines a clerk reads out: every rule that applied, in the order checked."""
-        return [rule.reason for rule in self.rules if rule.matched]
+        """The lines a clerk reads out: what stands in the way first, in the order checked.
+
+        A denied return lists only what denies it; otherwise every rule that applied follows.
+        """
+        blocking = [r.reason for r in self.rules if r.matched and r.effect is not Verdict.ACCEPT]
+        if self.outcome is Outcome.DENY:
+            return [r.reason for r in self.rules if r.matched and r.effect is Verdict.DENY]
+        rest = [r.reason for r in self.rules if r.matched and r.effect is Verdict.ACCEPT]
+        return blocking + rest
 
     @property
     def headline(self) -> str:

@@ -147,7 +147,7 @@ def _check_window(
     if result.late:
         assert result.ends is not None
         days = (today - result.ends).days
-        reason = f"The return window closed on {result.ends}, {days} days ago."
+        reason = f"{result.wording}: the window closed on {result.ends}, {days} days ago."
         tally.add(RuleTrace("window.late", "Returned in time", True, reason), policy.windows.late)
     else:
         reason = "Returned within the window." if result.ends else "No time limit applies."

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from returns_desk.domain.decision import Outcome, Settlement
+from returns_desk.domain.decision import Outcome, Settlement, Verdict
 
 if TYPE_CHECKING:
     from returns_desk.domain.policy.case import ReturnCase
@@ -26,21 +26,6 @@ class Condition(StrEnum):
     DEFECTIVE = "defective"
     DAMAGED = "damaged"
     MISSING_PARTS = "missing_parts"
-
-
-class Verdict(StrEnum):
-    """What a rule does when it applies."""
-
-    ACCEPT = "accept"
-    NEEDS_OVERRIDE = "needs_override"
-    DENY = "deny"
-
-
-VERDICT_OUTCOME = {
-    Verdict.ACCEPT: Outcome.APPROVE,
-    Verdict.NEEDS_OVERRIDE: Outcome.NEEDS_OVERRIDE,
-    Verdict.DENY: Outcome.DENY,
-}
 
 
 class DayCounting(StrEnum):

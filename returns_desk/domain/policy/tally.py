@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from returns_desk.domain.decision import ALL_SETTLEMENTS, Outcome, RuleTrace, Settlement
-from returns_desk.domain.policy.model import Verdict
+from dataclasses import replace
+
+from returns_desk.domain.decision import ALL_SETTLEMENTS, Outcome, RuleTrace, Settlement, Verdict
 
 _RANK = {Verdict.ACCEPT: 0, Verdict.NEEDS_OVERRIDE: 1, Verdict.DENY: 2}
 _OUTCOMES = (Outcome.APPROVE, Outcome.NEEDS_OVERRIDE, Outcome.DENY)
@@ -26,6 +27,8 @@ class Tally:
         allow: frozenset[Settlement] | None = None,
     ) -> None:
         """Record a rule; a matched rule may worsen the verdict or narrow the settlements."""
+        if verdict is not trace.effect:
+            trace = replace(trace, effect=verdict)
         self.traces.append(trace)
         rank = _RANK[verdict]
         if rank > self.rank:

@@ -41,6 +41,7 @@ class WindowResult:
     ends: date | None
     late: bool
     traces: tuple[RuleTrace, ...]
+    wording: str
 
 
 def _longest(rules: list[WindowRule]) -> WindowRule:
@@ -142,4 +143,4 @@ def evaluate(
         )
         traces.append(RuleTrace(f"holiday.{hol.id}", _holiday_desc(hol), bought_in, reason))
     late = ends is not None and today > ends
-    return WindowResult(ends, late, tuple(traces))
+    return WindowResult(ends, late, tuple(traces), plan.wording)
