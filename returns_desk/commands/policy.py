@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, fail
+from returns_desk.commands.common import console, err_console, fail
 
 if TYPE_CHECKING:
     from returns_desk.domain.decision import Decision
@@ -64,8 +64,9 @@ def check(
     except PolicyError as exc:
         if as_json:
             typer.echo(json.dumps({"file": str(file), "ok": False, "error": _error(exc)}))
-            raise typer.Exit(1) from None
-        fail(str(exc))
+        else:  # unwrapped, so editors and grep can jump to file:line
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     results = run_examples(policy)
     ok = all(r.passed for r in results)
     if as_json:

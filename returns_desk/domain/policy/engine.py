@@ -177,8 +177,13 @@ def _check_defective(policy: Policy, late: bool, start: date, today: date, tally
         )
         return True
     if rules.warranty_days:
+        # Past the warranty too: a manager may still accept it, but never on better terms
+        # than the warranty gives, so a later date cannot widen the settlement.
         reason = f"The {rules.warranty_days}-day warranty has also ended."
-        tally.add(RuleTrace("defective.warranty", "Defective under warranty", False, reason))
+        tally.add(
+            RuleTrace("defective.warranty", "Defective under warranty", False, reason),
+            allow=rules.after_window,
+        )
     return False
 
 
