@@ -61,7 +61,8 @@ def _truncate_all(url: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename <> 'alembic_version'"
         )).scalars().all()
-        conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        quoted = ", ".join(f'"{name}"' for name in names)  # "user" is a reserved word
+        conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 
@@ -81,3 +82,25 @@ def demo_engine(engine: Engine) -> Engine:
 
     seed_demo(engine, TODAY, receipts=60)
     return engine
+
+
+@pytest.fixture
+def pick_receipt(demo_engine: Engine):
+    """``pick_receipt(predicate)``: the first demo receipt (a domain Receipt) that fits."""
+    from sqlmodel import select
+
+    from returns_desk.services.receipts import load_receipt
+    from returns_desk.store.db import read_only
+    from returns_desk.store.models import Sale
+
+    with read_only(demo_engine) as session:
+        sales = session.exec(select(Sale).order_by(Sale.id)).all()
+        found = [load_receipt(session, sale) for sale in sales]
+
+    def pick(wanted):
+        for receipt in found:
+            if wanted(receipt):
+                return receipt
+        raise AssertionError("no demo receipt fits this test; change the demo or the test")
+
+    return pick
