@@ -3,8 +3,8 @@
 A code is ``V`` then 12 random characters from ``0-9A-Z`` (``secrets``: about 62 bits, so
 guessing one is hopeless) and one ISO 7064 Mod 37,36 check character (python-stdnum's
 ``mod_37_36``: it catches every single-character error and every adjacent swap). It is
-stored and scanned compact (``VK7M2Q9XW4HTBP``) and printed grouped for reading aloud
-(``V-K7M2-Q9XW-4HTB-P``); clerks may type it either way, in any case, without the ``V``.
+stored and scanned compact (``VK7M2Q9XW4HTBA``) and printed grouped for reading aloud
+(``V-K7M2-Q9XW-4HTB-A``); clerks may type it either way, in any case, without the ``V``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class VoucherCode:
     compact: str
 
     def pretty(self) -> str:
-        """Grouped for reading aloud: ``V-K7M2-Q9XW-4HTB-P``."""
+        """Grouped for reading aloud: ``V-K7M2-Q9XW-4HTB-A``."""
         body = self.compact[len(PREFIX) :]
         return "-".join([PREFIX, body[0:4], body[4:8], body[8:12], body[12:]])
 

@@ -1,0 +1,78 @@
+"""One example of every slip, for `slip sample`, the layout tests and the benchmark."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from returns_desk.domain.slips import (
+    ComplaintSlip,
+    DefectTag,
+    ExchangeSlip,
+    ReturnSlip,
+    SlipData,
+    SlipHead,
+    SlipLine,
+    VoucherSlip,
+)
+
+SAMPLE_AT = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
+SAMPLE_VOUCHER = "VK7M2Q9XW4HTBA"
+
+
+def sample_slips(at: datetime = SAMPLE_AT) -> list[SlipData]:
+    """A return, an exchange, a voucher, a complaint acknowledgement and a defect tag."""
+    head = SlipHead("101 Portside", "Register 2", "Cleo", at)
+    jacket = SlipLine("Rain jacket, navy, M", "APP-20931", 1, Decimal("89.00"), "wrong size")
+    kettle = SlipLine("Electric kettle 1.7 l", "HOM-55102", 1, Decimal("34.99"), "defective")
+    jacket_l = SlipLine("Rain jacket, navy, L", "APP-20932", 1, Decimal("94.00"))
+    return [
+        ReturnSlip(
+            head,
+            "1010200004217",
+            (jacket, kettle),
+            Decimal("120.99"),
+            (("Visa ...4242", Decimal("89.00")), ("Store credit", Decimal("31.99"))),
+            receipt_code="101-03-9000001-8",
+            restocking_fees=Decimal("3.00"),
+            approved_by="Maria",
+        ),
+        ExchangeSlip(
+            head,
+            "1010200004218",
+            (jacket,),
+            (jacket_l,),
+            Decimal("5.00"),
+            (("Cash", Decimal("5.00")),),
+            new_receipt_code="1010200004225",
+            receipt_code="101-03-9000001-8",
+        ),
+        VoucherSlip(
+            head,
+            SAMPLE_VOUCHER,
+            "V-K7M2-Q9XW-4HTB-A",
+            Decimal("31.99"),
+            Decimal("31.99"),
+            date(2027, 11, 23),
+            issued_for="1010200004217",
+        ),
+        ComplaintSlip(
+            head,
+            "C-2026-000123",
+            "product quality",
+            "Kettle stopped heating after two weeks; customer asks for a replacement.",
+            at + timedelta(days=10),
+            customer="J. Doe",
+        ),
+        DefectTag(
+            head,
+            "RTV-1010200004217-2",
+            "HOM-55102",
+            "Electric kettle 1.7 l",
+            1,
+            "does not heat",
+            "1010200004217",
+            serial="KT-88812-A",
+            receipt_code="101-03-9000001-8",
+        ),
+    ]

@@ -1,0 +1,307 @@
+"""What each printed slip says, as plain data: no PDF, no database.
+
+Services fill the per-slip inputs (:class:`ReturnSlip`, :class:`ExchangeSlip`,
+:class:`VoucherSlip`, :class:`ComplaintSlip`, :class:`DefectTag`) from their records;
+:func:`compose` turns any of them into a :class:`Slip`: a sequence of simple parts (title,
+text, label/value rows, barcode, rule) that ``printing`` lays out on any paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from returns_desk.domain.money import ZERO, format_money
+
+
+class SlipKind(StrEnum):
+    """The slips the desk prints; the value names the slip in files and records."""
+
+    RETURN = "return"
+    EXCHANGE = "exchange"
+    VOUCHER = "voucher"
+    COMPLAINT = "complaint"
+    DEFECT_TAG = "defect-tag"
+
+
+# --- the parts a slip is made of -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Paragraphs, wrapped to the paper; ``strong`` for bold."""
+
+    lines: tuple[str, ...]
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Label on the left, value on the right (amounts, dates, references)."""
+
+    rows: tuple[tuple[str, str], ...]
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Barcode:
+    """A Code128 barcode of ``value`` with a caption printed under it."""
+
+    value: str
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A dashed line across the slip."""
+
+
+Part = Title | Text | Rows | Barcode | Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """A composed slip. ``copy_no`` > 0 marks a reprint (printed as COPY)."""
+
+    kind: SlipKind
+    reference: str
+    parts: tuple[Part, ...]
+    customer_facing: bool = True
+    copy_no: int = 0
+
+    @property
+    def is_copy(self) -> bool:
+        return self.copy_no > 0
+
+    def barcodes(self) -> list[str]:
+        """Every barcode value on the slip, in order."""
+        return [p.value for p in self.parts if isinstance(p, Barcode)]
+
+    def file_stem(self) -> str:
+        """A file name for this slip: kind, reference and copy number."""
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in self.reference)
+        suffix = f"-copy{self.copy_no}" if self.copy_no else ""
+        return f"{self.kind.value}-{safe}{suffix}"
+
+
+# --- what services hand in ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SlipHead:
+    """Where and when: printed under the store header on every slip."""
+
+    store: str
+    register: str
+    clerk: str
+    at: datetime  # aware, in the store's time zone
+
+    def rows(self) -> tuple[tuple[str, str], ...]:
+        return (
+            ("Date", self.at.strftime("%Y-%m-%d %H:%M")),
+            ("Store", self.store),
+            ("Register", self.register),
+            ("Served by", self.clerk),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SlipLine:
+    """A returned or newly bought line: ``amount`` is what it refunds or costs."""
+
+    description: str
+    sku: str
+    qty: int
+    amount: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnSlip:
+    head: SlipHead
+    reference: str
+    lines: tuple[SlipLine, ...]
+    total_refund: Decimal
+    tenders: tuple[tuple[str, Decimal], ...]  # ("Visa ...4242", 12.00), ("Store credit", ...)
+    receipt_code: str | None = None  # the original sale; None for receiptless returns
+    restocking_fees: Decimal = ZERO
+    approved_by: str | None = None  # the manager who overrode, if any
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeSlip:
+    head: SlipHead
+    reference: str
+    returned: tuple[SlipLine, ...]
+    new: tuple[SlipLine, ...]
+    difference: Decimal  # > 0 the customer paid it; < 0 the store paid it back
+    tenders: tuple[tuple[str, Decimal], ...]
+    new_receipt_code: str
+    receipt_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherSlip:
+    head: SlipHead
+    code: str  # compact code, as scanned
+    pretty_code: str
+    amount: Decimal
+    balance: Decimal
+    expires_on: date
+    issued_for: str | None = None  # the return it came from
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintSlip:
+    head: SlipHead
+    reference: str
+    category: str
+    summary: str
+    due_at: datetime  # aware, store time zone
+    customer: str = ""
+    next_steps: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class DefectTag:
+    """Tied to a defective item going back to its vendor (return-to-vendor)."""
+
+    head: SlipHead
+    tag_id: str
+    sku: str
+    description: str
+    qty: int
+    reason: str
+    return_reference: str
+    serial: str | None = None
+    receipt_code: str | None = None
+
+
+SlipData = ReturnSlip | ExchangeSlip | VoucherSlip | ComplaintSlip | DefectTag
+
+DEFAULT_NEXT_STEPS = (
+    "We have logged your complaint under the reference above.",
+    "A manager reviews it and may contact you for details.",
+)
+
+
+def compose(data: SlipData, copy_no: int = 0) -> Slip:
+    """The slip for ``data``; ``copy_no`` > 0 for a reprint."""
+    builders = {
+        ReturnSlip: _return,
+        ExchangeSlip: _exchange,
+        VoucherSlip: _voucher,
+        ComplaintSlip: _complaint,
+        DefectTag: _defect_tag,
+    }
+    kind, reference, parts, customer = builders[type(data)](data)  # type: ignore[operator]
+    return Slip(kind, reference, tuple(parts), customer, copy_no)
+
+
+def _line_rows(lines: tuple[SlipLine, ...]) -> list[Part]:
+    parts: list[Part] = []
+    for line in lines:
+        parts.append(Rows(((f"{line.qty} x {line.description}", format_money(line.amount)),)))
+        detail = f"  {line.sku}" + (f" - {line.note}" if line.note else "")
+        parts.append(Text((detail,)))
+    return parts
+
+
+def _tender_rows(title: str, tenders: tuple[tuple[str, Decimal], ...]) -> list[Part]:
+    if not tenders:
+        return []
+    return [Text((title,), strong=True), Rows(tuple((k, format_money(a)) for k, a in tenders))]
+
+
+def _return(d: ReturnSlip) -> tuple[SlipKind, str, list[Part], bool]:
+    parts: list[Part] = [Title("RETURN RECEIPT"), Rows(d.head.rows()), Rule()]
+    parts += [Text(("Returned",), strong=True), *_line_rows(d.lines), Rule()]
+    if d.restocking_fees:
+        parts.append(Rows((("Restocking fees", format_money(-d.restocking_fees)),)))
+    parts.append(Rows((("Total refunded", format_money(d.total_refund)),), strong=True))
+    parts += _tender_rows("Refunded to", d.tenders)
+    if d.approved_by:
+        parts.append(Text((f"Approved by manager {d.approved_by}.",)))
+    origin = f"Original receipt {d.receipt_code}" if d.receipt_code else "Returned without receipt"
+    parts += [Rule(), Text((origin,)), Barcode(d.reference, f"Return {d.reference}")]
+    return SlipKind.RETURN, d.reference, parts, True
+
+
+def _exchange(d: ExchangeSlip) -> tuple[SlipKind, str, list[Part], bool]:
+    returned = sum((line.amount for line in d.returned), ZERO)
+    bought = sum((line.amount for line in d.new), ZERO)
+    if d.difference > 0:
+        diff = ("You paid", format_money(d.difference))
+    elif d.difference < 0:
+        diff = ("Paid back to you", format_money(-d.difference))
+    else:
+        diff = ("Difference", format_money(ZERO))
+    parts: list[Part] = [Title("EXCHANGE RECEIPT"), Rows(d.head.rows()), Rule()]
+    parts += [Text(("Returned",), strong=True), *_line_rows(d.returned)]
+    parts += [Rows((("Returned value", format_money(returned)),)), Rule()]
+    parts += [Text(("New items",), strong=True), *_line_rows(d.new)]
+    parts += [Rows((("New items total", format_money(bought)),)), Rule()]
+    parts += [Rows((diff,), strong=True), *_tender_rows("Settled by", d.tenders), Rule()]
+    if d.receipt_code:
+        parts.append(Text((f"Original receipt {d.receipt_code}",)))
+    parts.append(Text((f"Exchange {d.reference}. Keep this receipt to return the new items.",)))
+    parts.append(Barcode(d.new_receipt_code, f"Receipt {d.new_receipt_code}"))
+    return SlipKind.EXCHANGE, d.reference, parts, True
+
+
+def _voucher(d: VoucherSlip) -> tuple[SlipKind, str, list[Part], bool]:
+    parts: list[Part] = [Title("STORE CREDIT VOUCHER"), Rows(d.head.rows()), Rule()]
+    rows = [("Value", format_money(d.amount))]
+    if d.balance != d.amount:
+        rows.append(("Balance left", format_money(d.balance)))
+    rows.append(("Valid until", d.expires_on.isoformat()))
+    parts += [Rows(tuple(rows), strong=True), Text((f"Code {d.pretty_code}",), strong=True)]
+    if d.issued_for:
+        parts.append(Text((f"Issued for return {d.issued_for}.",)))
+    parts.append(
+        Text(
+            (
+                "Spend it in store on anything, in one go or in parts, until the date above.",
+                "Keep it safe: it works like cash and the code is all we need.",
+            )
+        )
+    )
+    parts.append(Barcode(d.code, d.pretty_code))
+    return SlipKind.VOUCHER, d.code, parts, True
+
+
+def _complaint(d: ComplaintSlip) -> tuple[SlipKind, str, list[Part], bool]:
+    due = d.due_at.strftime("%Y-%m-%d %H:%M")
+    parts: list[Part] = [Title("COMPLAINT RECEIVED"), Rows(d.head.rows()), Rule()]
+    rows = [("Reference", d.reference), ("About", d.category)]
+    if d.customer:
+        rows.insert(1, ("For", d.customer))
+    parts += [Rows(tuple(rows)), Text((d.summary,)), Rule()]
+    steps = d.next_steps or DEFAULT_NEXT_STEPS
+    parts += [Text(("What happens next",), strong=True), Text(steps)]
+    parts.append(Text((f"We will reply with our decision by {due}.",), strong=True))
+    parts.append(Text(("Quote the reference above whenever you contact us.",)))
+    parts.append(Barcode(d.reference, f"Complaint {d.reference}"))
+    return SlipKind.COMPLAINT, d.reference, parts, True
+
+
+def _defect_tag(d: DefectTag) -> tuple[SlipKind, str, list[Part], bool]:
+    rows = [("SKU", d.sku), ("Qty", str(d.qty))]
+    if d.serial:
+        rows.append(("Serial", d.serial))
+    rows += [("Return", d.return_reference), ("Tagged", d.head.at.strftime("%Y-%m-%d %H:%M"))]
+    rows += [("Store", d.head.store), ("By", d.head.clerk)]
+    if d.receipt_code:
+        rows.append(("Receipt", d.receipt_code))
+    parts: list[Part] = [Title("DEFECTIVE - RETURN TO VENDOR"), Text((d.description,), strong=True)]
+    parts += [Rows(tuple(rows)), Rule(), Text((f"Fault: {d.reason}",)), Rule()]
+    parts.append(Text(("Do not resell. Keep with the item until it ships back.",), strong=True))
+    parts.append(Barcode(d.tag_id, f"Tag {d.tag_id}"))
+    return SlipKind.DEFECT_TAG, d.tag_id, parts, False

@@ -1,0 +1,80 @@
+"""Slip layout files (receipts/layouts/*.toml): store header and footer, policy summary,
+paper. Managers edit them; a bad file is reported with its name and the key at fault."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from returns_desk.resources import data_dir
+
+PAPERS = ("thermal", "a4", "letter")
+
+
+class LayoutError(ValueError):
+    """A layout file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The store's text around every slip, and the paper it prints on."""
+
+    name: str
+    paper: str = "thermal"
+    header: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+    policy_summary: tuple[str, ...] = ()
+    complaint_next_steps: tuple[str, ...] = ()
+
+
+def layouts_dir() -> Path:
+    return data_dir("receipts") / "layouts"
+
+
+def find_layout(name: str | None = None, store_no: int | None = None) -> Path:
+    """The file for ``name`` (a path, or a name in receipts/layouts); else the store's own
+    ``store-<number>.toml`` if it exists; else ``default.toml``."""
+    if name:
+        path = Path(name)
+        if path.suffix == ".toml" and path.exists():
+            return path
+        path = layouts_dir() / f"{name}.toml"
+        if not path.exists():
+            raise LayoutError(f"no slip layout {name!r} (looked for {path})")
+        return path
+    if store_no is not None:
+        own = layouts_dir() / f"store-{store_no}.toml"
+        if own.exists():
+            return own
+    return layouts_dir() / "default.toml"
+
+
+def load_layout(name: str | None = None, store_no: int | None = None) -> Layout:
+    """Read and check a layout file (see :func:`find_layout` for which one)."""
+    path = find_layout(name, store_no)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LayoutError(f"{path.name}: {exc}") from exc
+    unknown = set(data) - {"paper", *_TEXT_KEYS}
+    if unknown:
+        raise LayoutError(f"{path.name}: unknown key {sorted(unknown)[0]!r}")
+    paper = data.get("paper", "thermal")
+    if paper not in PAPERS:
+        raise LayoutError(f"{path.name}: paper = {paper!r}; use one of {', '.join(PAPERS)}")
+    return Layout(
+        name=path.stem,
+        paper=paper,
+        **{key: _lines(path, data, key) for key in _TEXT_KEYS},
+    )
+
+
+_TEXT_KEYS = ("header", "footer", "policy_summary", "complaint_next_steps")
+
+
+def _lines(path: Path, data: dict[str, object], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LayoutError(f"{path.name}: {key} must be a list of text lines")
+    return tuple(value)
