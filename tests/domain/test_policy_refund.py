@@ -46,10 +46,11 @@ def test_line_refund_refuses_more_than_was_sold() -> None:
         line_refund(sold(2), 2, 1)
 
 
-def test_split_refund_is_proportional_and_within_each_tender_cap() -> None:
-    card, cash = Tender(TenderKind.CARD, D("70.00")), Tender(TenderKind.CASH, D("30.00"))
-    assert split_refund(D("10.00"), [card, cash]) == [(card, D("7.00")), (cash, D("3.00"))]
-    after = split_refund(D("40.00"), [card, cash], [D("60.00"), D("0.00")])
+def test_split_refund_fills_cards_first_and_cash_last_within_each_cap() -> None:
+    cash, card = Tender(TenderKind.CASH, D("30.00")), Tender(TenderKind.CARD, D("70.00"))
+    assert split_refund(D("10.00"), [cash, card]) == [(card, D("10.00"))]
+    assert split_refund(D("75.00"), [cash, card]) == [(card, D("70.00")), (cash, D("5.00"))]
+    after = split_refund(D("40.00"), [cash, card], [D("0.00"), D("60.00")])
     assert after == [(card, D("10.00")), (cash, D("30.00"))]
 
 

@@ -11,6 +11,11 @@ from returns_desk.domain.policy.model import Condition, Policy, RestockingFee, V
 from returns_desk.domain.policy.refund import restocking_fee
 from returns_desk.domain.policy.tally import Tally
 
+# Enum members as module constants: class attribute lookup on an enum is slow.
+_DEFECTIVE = Condition.DEFECTIVE
+_DENY = Verdict.DENY
+_ACCEPT = Verdict.ACCEPT
+
 Key = tuple[str, str, str, str]
 
 CONDITION_WORDS = {
@@ -37,56 +42,49 @@ CONDITION_NOUNS = {
 NOT_FINAL = RuleTrace("final_sale", "Final-sale items", False, "Not a final-sale item.")
 
 
-def _cached(policy: Policy, name: str, key: object, build):  # noqa: ANN001, ANN202
-    """Per-policy memo for answers that depend only on the kind of line."""
-    cache_key = (name, key)
-    value = policy.cache.get(cache_key, cache_key)
-    if value is cache_key:
-        value = build()
-        policy.cache[cache_key] = value
-    return value
-
-
-def check_final_sale(policy: Policy, case: ReturnCase, key: Key, tally: Tally) -> None:
-    """Final sale (marked on the line or by the policy's scope) denies the return."""
+def in_final_sale_scope(policy: Policy, key: Key) -> bool:
+    """Whether the policy makes this kind of line final sale (the line may say so too)."""
     scope = policy.final_sale.scope
-    in_scope = scope is not None and _cached(policy, "final", key, lambda: scope.matches(*key))
+    return scope is not None and scope.matches(*key)
+
+
+def check_final_sale(policy: Policy, case: ReturnCase, in_scope: bool, tally: Tally) -> None:
+    """Final sale (marked on the line or by the policy's scope) denies the return."""
     if not (case.line.final_sale or in_scope):
         tally.add(NOT_FINAL)
         return
-    if case.condition is Condition.DEFECTIVE and policy.final_sale.allow_defective:
+    if case.condition is _DEFECTIVE and policy.final_sale.allow_defective:
         reason = "A final-sale item, but defective items may still come back."
         tally.add(RuleTrace("final_sale", "Final-sale items", True, reason))
         return
     reason = "This was a final-sale item and cannot be returned."
-    tally.add(RuleTrace("final_sale", "Final-sale items", True, reason), Verdict.DENY)
+    tally.add(RuleTrace("final_sale", "Final-sale items", True, reason), _DENY)
 
 
-def check_condition(policy: Policy, case: ReturnCase, tally: Tally) -> None:
+def condition_trace(policy: Policy, cond: Condition) -> RuleTrace:
     """The state of the item: accepted, manager's call, or refused, as the policy lists."""
-    cond = case.condition
     verdict = policy.condition_verdict(cond)
-    if verdict is Verdict.ACCEPT:
+    if verdict is _ACCEPT:
         reason = CONDITION_WORDS[(cond, verdict)]
     else:
         reason = VERDICT_WORDS[verdict].format(what=CONDITION_NOUNS[cond])
-    tally.add(RuleTrace(f"condition.{cond.value}", "Item condition", True, reason), verdict)
+    return RuleTrace(f"condition.{cond.value}", "Item condition", True, reason, verdict)
 
 
 def fee_rule(policy: Policy, key: Key) -> RestockingFee | None:
     """The first restocking-fee rule covering this kind of line and condition."""
-
-    def build() -> RestockingFee | None:
-        return next((r for r in policy.restocking_fees if r.scope.matches(*key)), None)
-
-    return _cached(policy, "fee", key, build)
+    return next((r for r in policy.restocking_fees if r.scope.matches(*key)), None)
 
 
 def check_restocking(
-    policy: Policy, case: ReturnCase, key: Key, net: Decimal, refund: Decimal, tally: Tally
+    policy: Policy,
+    case: ReturnCase,
+    rule: RestockingFee | None,
+    net: Decimal,
+    refund: Decimal,
+    tally: Tally,
 ) -> Decimal:
     """The restocking fee for this return (ZERO if none applies or it is waived)."""
-    rule = fee_rule(policy, key)
     if rule is None:
         if policy.restocking_fees:
             reason = "No restocking fee for this item in this condition."

@@ -20,24 +20,32 @@ from returns_desk.domain.decision import (
 from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.policy.case import ReturnCase
 from returns_desk.domain.policy.conditions import (
-    check_condition,
     check_final_sale,
     check_restocking,
     check_serial,
 )
+from returns_desk.domain.policy.lineplan import line_plan
 from returns_desk.domain.policy.model import CashOverLimit, Condition, Policy, Verdict
 from returns_desk.domain.policy.refund import (
+    RefundError,
     cash_in_split,
     cash_over_limit,
-    line_net_refund,
-    line_refund,
+    line_amounts,
     receiptless_amounts,
     split_refund,
     tender_room,
 )
 from returns_desk.domain.policy.tally import Tally
-from returns_desk.domain.policy.window import evaluate, last_day, plan_for, start_date
+from returns_desk.domain.policy.window import WindowPlan, evaluate, last_day, start_date
 from returns_desk.domain.receipt import Tender
+
+# Enum members as module constants: class attribute lookup on an enum is slow.
+_DENY = Verdict.DENY
+_NEEDS_OVERRIDE = Verdict.NEEDS_OVERRIDE
+_ACCEPT = Verdict.ACCEPT
+_REFUND = Settlement.REFUND
+_DEFECTIVE = Condition.DEFECTIVE
+_VOUCHER = CashOverLimit.VOUCHER
 
 Split = tuple[tuple[Tender, Decimal], ...]
 NO_WINDOW = RuleTrace("window", "Return window", False, "No receipt: the purchase date is unknown.")
@@ -48,28 +56,29 @@ def decide(policy: Policy, case: ReturnCase, today: date) -> Decision:
     """Decide one return under ``policy`` on ``today`` and explain why."""
     tally = Tally()
     line = case.line
-    cond = Condition(case.condition)
-    key = (line.department.lower(), line.category.lower(), line.sku.lower(), cond.value)
+    cond = case.condition
+    if cond.__class__ is not Condition:
+        cond = Condition(cond)
     with_receipt = case.has_receipt and case.receipt is not None
     if not _check_qty(case, with_receipt, tally):
         return _decision(policy, case, tally, ZERO, ZERO, None)
-    check_final_sale(policy, case, key, tally)
+    plan = line_plan(policy, line, cond, case.tier)
+    check_final_sale(policy, case, plan.final_sale, tally)
     ends = None
     if with_receipt:
         _check_gift(policy, case, tally)
-        ends = _check_window(policy, case, cond, today, tally)
-        net = line_net_refund(line, case.qty, line.qty_returned)
-        refund = line_refund(line, case.qty, line.qty_returned)
+        ends = _check_window(policy, case, plan.window, cond, today, tally)
+        net, refund = line_amounts(line, case.qty, line.qty_returned)
     else:
         _check_receiptless(policy, case, tally)
         net, refund = receiptless_amounts(line, case.qty, case.lowest_recent_price)
-    check_condition(policy, case, tally)
+    tally.add(plan.condition, plan.condition.effect)
     check_serial(policy, case, tally)
-    fee = check_restocking(policy, case, key, net, refund, tally)
+    fee = check_restocking(policy, case, plan.fee, net, refund, tally)
     tally.settlements &= policy.refund.settlements
     if not tally.settlements:
         reason = "No way to settle this return is left under the policy."
-        tally.add(RuleTrace("settlement", "Settlement", True, reason), Verdict.DENY)
+        tally.add(RuleTrace("settlement", "Settlement", True, reason), _DENY)
     return _decision(policy, case, tally, refund - fee, fee, ends)
 
 
@@ -108,14 +117,14 @@ def _check_qty(case: ReturnCase, with_receipt: bool, tally: Tally) -> bool:
     line = case.line
     if case.qty < 1:
         reason = "Nothing to return: the quantity must be at least 1."
-        tally.add(RuleTrace("quantity", "Quantity", True, reason), Verdict.DENY)
+        tally.add(RuleTrace("quantity", "Quantity", True, reason), _DENY)
         return False
     if with_receipt and case.qty > line.returnable_qty:
         reason = (
             f"Only {line.returnable_qty} of the {line.qty} sold can still be returned "
             f"({line.qty_returned} already returned)."
         )
-        tally.add(RuleTrace("quantity", "Quantity", True, reason), Verdict.DENY)
+        tally.add(RuleTrace("quantity", "Quantity", True, reason), _DENY)
         return False
     return True
 
@@ -126,23 +135,22 @@ def _check_gift(policy: Policy, case: ReturnCase, tally: Tally) -> None:
         return
     allowed = policy.receipt.gift_receipt
     reason = f"Gift receipt: {settlement_words(allowed)} only, no refund to the buyer's payment."
-    if Settlement.REFUND in allowed:
+    if _REFUND in allowed:
         reason = f"Gift receipt: {settlement_words(allowed)}."
     tally.add(RuleTrace("receipt.gift", "Gift receipt", True, reason), allow=allowed)
 
 
 def _check_window(
-    policy: Policy, case: ReturnCase, cond: Condition, today: date, tally: Tally
+    policy: Policy, case: ReturnCase, plan: WindowPlan, cond: Condition, today: date, tally: Tally
 ) -> date | None:
     """The window (with tier and holiday extensions); defective items may use the warranty."""
     receipt = case.receipt
     assert receipt is not None
-    plan = plan_for(policy, case.line, cond.value, case.tier)
     bought = receipt.sold_at.date()
     start = start_date(policy, receipt, case.line)
     result = evaluate(policy, plan, start, bought, today)
     tally.traces.extend(result.traces)
-    if cond is Condition.DEFECTIVE and _check_defective(policy, result.late, start, today, tally):
+    if cond is _DEFECTIVE and _check_defective(policy, result.late, start, today, tally):
         return result.ends
     if result.late:
         assert result.ends is not None
@@ -191,15 +199,15 @@ def _check_receiptless(policy: Policy, case: ReturnCase, tally: Tally) -> None:
     """No receipt: allowed or not, store credit at the lowest recent price, ID and a limit."""
     rules = policy.receipt
     tally.add(NO_WINDOW)
-    if rules.receiptless is Verdict.DENY:
+    if rules.receiptless is _DENY:
         reason = "Returns without a receipt are not accepted."
-        tally.add(RuleTrace("receipt.none", "No receipt", True, reason), Verdict.DENY)
+        tally.add(RuleTrace("receipt.none", "No receipt", True, reason), _DENY)
         return
     reason = (
         f"Without a receipt: {settlement_words(rules.receiptless_settlements)} only, at the "
         f"lowest price of the last {rules.lowest_price_days} days."
     )
-    if rules.receiptless is Verdict.NEEDS_OVERRIDE:
+    if rules.receiptless is _NEEDS_OVERRIDE:
         reason += " A manager must approve."
     tally.add(
         RuleTrace("receipt.none", "No receipt", True, reason),
@@ -224,7 +232,7 @@ def _check_receiptless(policy: Policy, case: ReturnCase, tally: Tally) -> None:
         )
         tally.add(
             RuleTrace("receipt.limit", "Receiptless limit", over, reason),
-            rules.over_limit if over else Verdict.ACCEPT,
+            rules.over_limit if over else _ACCEPT,
         )
 
 
@@ -233,34 +241,32 @@ def _check_tenders(
 ) -> tuple[Split, Decimal]:
     """Split a refund over the original payments; cash over the limit: voucher or manager."""
     receipt = case.receipt
-    if receipt is None or not receipt.tenders or amount <= 0:
+    if receipt is None or not receipt.tenders or amount <= 0 or not case.has_receipt:
         return (), ZERO
-    if Settlement.REFUND not in tally.settlements or not case.has_receipt:
+    if _REFUND not in tally.settlements:
         return (), ZERO
-    room = tender_room(receipt.tenders, case.tender_refunded)
-    if amount > room:
+    try:
+        split = split_refund(amount, receipt.tenders, case.tender_refunded)
+    except RefundError:
+        room = tender_room(receipt.tenders, case.tender_refunded)
         reason = (
             f"The original payments can take back only {format_money(room)}; "
             "a manager must settle the rest."
         )
-        tally.add(
-            RuleTrace("refund.tenders", "Refund to original payment", True, reason),
-            Verdict.NEEDS_OVERRIDE,
-        )
+        trace = RuleTrace("refund.tenders", "Refund to original payment", True, reason)
+        tally.add(trace, _NEEDS_OVERRIDE)
         return (), ZERO
-    split = split_refund(amount, receipt.tenders, case.tender_refunded)
     limit = policy.refund.cash_limit
-    cash = cash_in_split(split)
-    if limit is None or cash <= limit:
+    if limit is None or cash_in_split(split) <= limit:
         return tuple(split), ZERO
     words = format_money(limit)
-    if policy.refund.over_cash_limit is CashOverLimit.VOUCHER:
-        split, voucher = cash_over_limit(split, limit, CashOverLimit.VOUCHER)
+    if policy.refund.over_cash_limit is _VOUCHER:
+        split, voucher = cash_over_limit(split, limit)
         reason = f"Cash refunds over {words} are paid as a voucher: {format_money(voucher)}."
         tally.add(RuleTrace("refund.cash_limit", "Cash limit", True, reason))
         return tuple(split), voucher
     reason = f"Cash refunds over {words} need a manager's approval."
-    tally.add(RuleTrace("refund.cash_limit", "Cash limit", True, reason), Verdict.NEEDS_OVERRIDE)
+    tally.add(RuleTrace("refund.cash_limit", "Cash limit", True, reason), _NEEDS_OVERRIDE)
     return tuple(split), ZERO
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from returns_desk.domain.money import ZERO, allocate, round_money
-from returns_desk.domain.policy.model import CashOverLimit, RestockingFee
+from returns_desk.domain.money import ZERO, round_money
+from returns_desk.domain.policy.model import RestockingFee
 from returns_desk.domain.receipt import SoldLine, Tender, TenderKind
+
+# Enum members as module constants: class attribute lookup on an enum is slow.
+_CASH = TenderKind.CASH
 
 HUNDRED = Decimal(100)
 
@@ -43,6 +46,16 @@ def line_net_refund(line: SoldLine, qty: int, already_returned: int) -> Decimal:
     return _telescoped(line.net, line.qty, qty, already_returned)
 
 
+def line_amounts(line: SoldLine, qty: int, already_returned: int) -> tuple[Decimal, Decimal]:
+    """(pre-tax, paid) for these units, reading the line's totals once (the engine's path)."""
+    net = line.net
+    paid = net + line.tax_charged
+    return (
+        _telescoped(net, line.qty, qty, already_returned),
+        _telescoped(paid, line.qty, qty, already_returned),
+    )
+
+
 def restocking_fee(rule: RestockingFee, net: Decimal, qty: int, refund: Decimal) -> Decimal:
     """The fee for these units (``net``: their pre-tax price), never more than the refund."""
     if rule.percent is not None:
@@ -66,46 +79,45 @@ def split_refund(
     receipt_tenders: Sequence[Tender],
     already_refunded_per_tender: Sequence[Decimal] = (),
 ) -> list[tuple[Tender, Decimal]]:
-    """Pay ``amount`` back over the original tenders, in proportion to what each can still take.
+    """Pay ``amount`` back over the original tenders, each up to what it can still take.
 
-    No tender gets back more than it paid less what it already got back; the parts sum to
-    exactly ``amount``. Tenders that get nothing are left out.
+    Non-cash tenders are filled first, in receipt order, and cash last, so the drawer pays
+    out only what cards and gift cards cannot take back. No tender gets back more than it
+    paid less what it already got; the parts sum to exactly ``amount``. Plain subtraction:
+    no rounding, so nothing to lose.
     """
-    already = list(already_refunded_per_tender) + [ZERO] * (
-        len(receipt_tenders) - len(already_refunded_per_tender)
-    )
-    caps = [max(t.amount - done, ZERO) for t, done in zip(receipt_tenders, already, strict=False)]
-    room = sum(caps, ZERO)
-    if amount > room:
+    done = already_refunded_per_tender
+    parts: list[tuple[Tender, Decimal]] = []
+    cash: list[tuple[Tender, Decimal]] = []
+    left = amount
+    for index, tender in enumerate(receipt_tenders):
+        room = tender.amount - done[index] if index < len(done) else tender.amount
+        if room > 0:
+            (cash if tender.kind is TenderKind.CASH else parts).append((tender, room))
+    result = []
+    for tender, room in parts + cash:
+        if left <= 0:
+            break
+        take = room if room < left else left
+        result.append((tender, take))
+        left -= take
+    if left > 0:
+        room = tender_room(receipt_tenders, done)
         raise RefundError(f"refund {amount} is more than the original payments can take ({room})")
-    if amount <= 0:
-        return []
-    parts = allocate(amount, caps)
-    return [(t, part) for t, part in zip(receipt_tenders, parts, strict=True) if part > 0]
-
-
-def tender_room(receipt_tenders: Sequence[Tender], already: Sequence[Decimal]) -> Decimal:
-    """How much the original tenders can still take back."""
-    done = list(already) + [ZERO] * (len(receipt_tenders) - len(already))
-    return sum((max(t.amount - d, ZERO) for t, d in zip(receipt_tenders, done, strict=False)), ZERO)
+    return result
 
 
 def cash_over_limit(
-    split: list[tuple[Tender, Decimal]], limit: Decimal | None, rule: CashOverLimit
+    split: list[tuple[Tender, Decimal]], limit: Decimal
 ) -> tuple[list[tuple[Tender, Decimal]], Decimal]:
-    """Cash above the limit: with a voucher rule, move it to a voucher; returns (split, voucher).
-
-    With a manager rule the split is unchanged and the caller asks for an override when
-    :func:`cash_in_split` exceeds the limit.
-    """
-    cash = cash_in_split(split)
-    if limit is None or cash <= limit or rule is not CashOverLimit.VOUCHER:
+    """Move cash above ``limit`` to a voucher; returns (the split left, the voucher amount)."""
+    excess = cash_in_split(split) - limit
+    if excess <= 0:
         return split, ZERO
-    excess = cash - limit
     to_cut = excess
     result: list[tuple[Tender, Decimal]] = []
     for tender, part in reversed(split):
-        if tender.kind is TenderKind.CASH and to_cut > 0:
+        if tender.kind is _CASH and to_cut > 0:
             cut = min(part, to_cut)
             to_cut -= cut
             part -= cut
@@ -116,4 +128,19 @@ def cash_over_limit(
 
 
 def cash_in_split(split: Sequence[tuple[Tender, Decimal]]) -> Decimal:
-    return sum((part for t, part in split if t.kind is TenderKind.CASH), ZERO)
+    """The cash part of a split."""
+    total = ZERO
+    for tender, part in split:
+        if tender.kind is _CASH:
+            total += part
+    return total
+
+
+def tender_room(receipt_tenders: Sequence[Tender], already: Sequence[Decimal]) -> Decimal:
+    """How much the original tenders can still take back, all together."""
+    total = ZERO
+    for index, tender in enumerate(receipt_tenders):
+        room = tender.amount - already[index] if index < len(already) else tender.amount
+        if room > 0:
+            total += room
+    return total

@@ -20,6 +20,10 @@ from returns_desk.domain.policy.model import (
 )
 from returns_desk.domain.receipt import Receipt, SoldLine
 
+# Enum members as module constants: class attribute lookup on an enum is slow.
+_DELIVERY = CountFrom.DELIVERY
+_INCLUSIVE = DayCounting.INCLUSIVE
+
 CACHE_LIMIT = 100_000
 
 
@@ -61,20 +65,10 @@ def _choose(policy: Policy, key: tuple[str, str, str, str]) -> tuple[str, int | 
     return f"window.{rule.id}", rule.days, rule.description or f"Return window for {rule.id}"
 
 
-def plan_for(policy: Policy, line: SoldLine, condition: str, tier: str | None) -> WindowPlan:
-    """The cached window plan for this kind of line, condition and tier."""
-    key = (line.department.lower(), line.category.lower(), line.sku.lower(), condition)
-    cache_key = ("window", key, tier)
-    plan = policy.cache.get(cache_key)
-    if plan is None:
-        plan = _build_plan(policy, key, tier)
-        if len(policy.cache) > CACHE_LIMIT:
-            policy.cache.clear()
-        policy.cache[cache_key] = plan
-    return plan
-
-
-def _build_plan(policy: Policy, key: tuple[str, str, str, str], tier: str | None) -> WindowPlan:
+def build_window_plan(
+    policy: Policy, key: tuple[str, str, str, str], tier: str | None
+) -> WindowPlan:
+    """The window rule, tier extensions and holidays that can apply to this kind of line."""
     rule_id, days, wording = _choose(policy, key)
     traces: list[RuleTrace] = []
     for ext in policy.windows.tiers:
@@ -108,14 +102,14 @@ def _holiday_desc(hol: HolidayWindow) -> str:
 
 def start_date(policy: Policy, receipt: Receipt, line: SoldLine) -> date:
     """The day the window counts from: the sale, or the delivery if the policy says so."""
-    if policy.windows.count_from is CountFrom.DELIVERY and line.delivered_on is not None:
+    if policy.windows.count_from is _DELIVERY and line.delivered_on is not None:
         return line.delivered_on
     return receipt.sold_at.date()
 
 
 def last_day(policy: Policy, start: date, days: int) -> date:
     """Inclusive: the start day is day 1. Exclusive: the day after the start is day 1."""
-    if policy.windows.day_counting is DayCounting.INCLUSIVE:
+    if policy.windows.day_counting is _INCLUSIVE:
         return start + timedelta(days=days - 1)
     return start + timedelta(days=days)
 
@@ -126,7 +120,7 @@ def evaluate(
     """Dates for this return: last day from the plan, widened by a holiday window."""
     traces = list(plan.static_traces)
     ends = None if plan.days is None else last_day(policy, start, plan.days)
-    since = "delivery" if policy.windows.count_from is CountFrom.DELIVERY else "purchase"
+    since = "delivery" if policy.windows.count_from is _DELIVERY else "purchase"
     if ends is None:
         text = f"{plan.wording}: no time limit."
     else:
