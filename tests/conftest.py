@@ -104,3 +104,43 @@ def pick_receipt(demo_engine: Engine):
         raise AssertionError("no demo receipt fits this test; change the demo or the test")
 
     return pick
+
+
+@pytest.fixture
+def demo_actors(demo_engine: Engine):
+    """The demo people as services see them once logged in (skips argon2), by username."""
+    from sqlmodel import select
+
+    from returns_desk.services.security import Actor
+    from returns_desk.store.db import read_only
+    from returns_desk.store.models import Role, User
+
+    with read_only(demo_engine) as session:
+        users = session.exec(select(User)).all()
+    return {
+        u.username: Actor(u.id or 0, u.username, u.display_name, Role(u.role), "R1") for u in users
+    }
+
+
+@pytest.fixture
+def demo_return_id(demo_engine: Engine) -> int:
+    """A completed return row on the first demo sale (no lines): enough to hang feedback on."""
+    from sqlmodel import select
+
+    from returns_desk.store.db import unit_of_work
+    from returns_desk.store.models import ReturnTxn, Sale, User
+
+    with unit_of_work(demo_engine) as session:
+        sale = session.exec(select(Sale).order_by(Sale.id)).first()
+        clerk = session.exec(select(User).where(User.username == "cleo")).one()
+        txn = ReturnTxn(
+            reference="RET-TEST-0001",
+            store_id=sale.store_id,
+            register_id=sale.register_id,
+            clerk_id=clerk.id,
+            sale_id=sale.id,
+            settlement="refund",
+        )
+        session.add(txn)
+        session.flush()
+        return txn.id

@@ -44,10 +44,12 @@ class ComplaintEvent(SQLModel, table=True):
 
 
 class Feedback(SQLModel, table=True):
+    """A customer's 1-5 rating of a completed return or exchange: at most one per return."""
+
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="feedback_rating_1_to_5"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    return_id: int = Field(foreign_key="return_txn.id", index=True)
+    return_id: int = Field(foreign_key="return_txn.id", unique=True, index=True)
     rating: int
     comment: str = ""
     at: datetime = time_field()
