@@ -3,6 +3,7 @@
 from returns_desk.store.tables.audit import AuditEvent, PolicyVersion
 from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
 from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Role, Store, User
+from returns_desk.store.tables.printing import SlipPrint
 from returns_desk.store.tables.returns import (
     Exchange,
     RefundTender,
@@ -30,6 +31,7 @@ __all__ = [
     "Role",
     "Sale",
     "SaleLine",
+    "SlipPrint",
     "Store",
     "Tender",
     "User",
