@@ -1,0 +1,274 @@
+"""Complete a return at the counter: one transaction from the quantity guard to the audit.
+
+The order matters. Units are claimed first with one guarded UPDATE per line, which locks
+the line (PostgreSQL) or runs under the database write lock (SQLite); then the receipt is
+re-read and re-decided as it stood before this return, so two registers can never return
+the same unit twice and every refund is computed from what is really left.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from returns_desk.domain.codes import parse_receipt_code
+from returns_desk.domain.decision import Outcome, Settlement, settlement_words
+from returns_desk.domain.money import ZERO
+from returns_desk.domain.return_reasons import ReasonError, check_reason
+from returns_desk.services import audit
+from returns_desk.services.approvals import confirm_manager
+from returns_desk.services.policies import active_policy
+from returns_desk.services.receipts import load_receipt
+from returns_desk.services.returns_quote import (
+    decide_items,
+    store_region,
+    tender_refunds,
+    with_returned,
+)
+from returns_desk.services.returns_request import (
+    AlreadyReturned,
+    CompletedReturn,
+    LineQuote,
+    ReturnError,
+    ReturnItem,
+    ReturnRequest,
+)
+from returns_desk.services.returns_settle import Settling, settle
+from returns_desk.services.security import require
+from returns_desk.services.settlement import lock_tenders
+from returns_desk.store.db import unit_of_work
+from returns_desk.store.models import Register, ReturnLine, ReturnTxn, Role, Sale, SaleLine
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from returns_desk.services.security import Actor
+
+DESK_REGISTER_BASE = 90  # returns-desk registers are numbered 91, 92, ... in each store
+
+
+def complete_return(
+    engine: Engine, actor: Actor, request: ReturnRequest, today: date
+) -> CompletedReturn:
+    """Decide again, claim the units, pay back and record it all in one unit of work."""
+    require(actor, Role.CLERK, Role.MANAGER)
+    items = checked_items(request.items)
+    code = parse_receipt_code(request.receipt_code)
+    manager = confirm_manager(engine, actor, request.override) if request.override else None
+    active = active_policy(engine)
+    with unit_of_work(engine) as session:
+        sale = session.exec(select(Sale).where(Sale.receipt_code == code.digits)).first()
+        if sale is None or sale.id is None:
+            raise ReturnError(f"receipt {code.pretty()} is not in the sales journal")
+        claimed = claim_units(session, sale.id, items)
+        tender_rows = lock_tenders(session, sale.id)
+        receipt = with_returned(load_receipt(session, sale), claimed)
+        quotes = decide_items(
+            active.policy,
+            receipt,
+            items,
+            tender_refunds(session, receipt),
+            today,
+            store_region(session, receipt),
+        )
+        quotes = approved(quotes, request, manager.username if manager else None)
+        register = desk_register(session, sale.store_id, actor.register)
+        txn = _write_return(session, actor, sale, register, quotes, request, manager)
+        txn.policy_version_id = active.version_id
+        done = settle(
+            Settling(
+                session, actor, txn, sale, register, receipt, quotes, tender_rows, request, today
+            )
+        )
+        _audit(session, actor, txn, quotes, request, manager, done)
+        return done
+
+
+def checked_items(items: Sequence[ReturnItem]) -> list[ReturnItem]:
+    """At least one line, positive quantities, a reason on every line."""
+    if not items:
+        raise ReturnError("select at least one line to return")
+    for item in items:
+        where = f"line {item.line_no}"
+        if item.qty < 1:
+            raise ReturnError(f"{where}: the quantity must be at least 1")
+        try:
+            check_reason(item.reason_code, item.reason_text, where)
+        except ReasonError as exc:
+            raise ReturnError(str(exc)) from None
+    return list(items)
+
+
+def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> dict[int, int]:
+    """Add each item's quantity to its line's ``qty_returned`` only if it still fits.
+
+    Returns, by line number, what was returned before this return.
+    """
+    ids = dict(
+        session.exec(select(SaleLine.line_no, SaleLine.id).where(SaleLine.sale_id == sale_id)).all()
+    )
+    before = {}
+    for item in items:
+        line_id = ids.get(item.line_no)
+        if line_id is None:
+            raise ReturnError(f"this receipt has no line {item.line_no}")
+        result = session.execute(
+            update(SaleLine)
+            .where(
+                col(SaleLine.id) == line_id,
+                col(SaleLine.qty_returned) + item.qty <= col(SaleLine.qty),
+            )
+            .values(qty_returned=col(SaleLine.qty_returned) + item.qty)
+            .execution_options(synchronize_session=False)
+        )
+        row = session.exec(
+            select(SaleLine.qty, SaleLine.qty_returned).where(SaleLine.id == line_id)
+        ).one()
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            left = row[0] - row[1]
+            raise AlreadyReturned(
+                f"line {item.line_no}: only {left} of {row[0]} can still be returned, "
+                f"not {item.qty}; it was already returned, maybe at another register"
+            )
+        before[item.line_no] = row[1] - item.qty
+    return before
+
+
+def approved(
+    quotes: Sequence[LineQuote], request: ReturnRequest, manager: str | None
+) -> list[LineQuote]:
+    """Refuse denied lines, apply the manager's approval, check the settlement is allowed."""
+    result = []
+    for quote in quotes:
+        decision, where = quote.decision, f"line {quote.line.line_no} ({quote.line.description})"
+        if decision.outcome is Outcome.DENY:
+            raise ReturnError(f"{where} is denied: {'; '.join(decision.reasons)}")
+        if decision.outcome is Outcome.NEEDS_OVERRIDE:
+            if manager is None:
+                raise ReturnError(f"{where} needs a manager: {decision.reasons[0]}")
+            decision = decision.overridden(manager)
+        if request.settlement not in decision.settlements:
+            ways = settlement_words(decision.settlements)
+            raise ReturnError(f"{where} can be settled only as {ways}")
+        result.append(LineQuote(quote.item, quote.line, decision))
+    if manager and not any(q.decision.override_by for q in result):
+        raise ReturnError("nothing in this return needs a manager's approval")
+    return result
+
+
+def desk_register(session: Session, store_id: int, label: str) -> Register:
+    """This desk's register in the store (``R2`` is number 92), created on first use, locked."""
+    digits = "".join(c for c in label if c.isdigit())
+    number = DESK_REGISTER_BASE + (int(digits) % 10 if digits else 1)
+    query = select(Register).where(Register.store_id == store_id, Register.number == number)
+    register = session.exec(query.with_for_update()).first()
+    if register is None:
+        register = Register(store_id=store_id, number=number, name=f"Returns desk {label}")
+        session.add(register)
+        session.flush()
+    return register
+
+
+def _write_return(
+    session: Session,
+    actor: Actor,
+    sale: Sale,
+    register: Register,
+    quotes: Sequence[LineQuote],
+    request: ReturnRequest,
+    manager: Actor | None,
+) -> ReturnTxn:
+    txn = ReturnTxn(
+        reference=f"pending-{actor.user_id}-{id(quotes)}",
+        store_id=sale.store_id,
+        register_id=register.id or 0,
+        clerk_id=actor.user_id,
+        manager_id=manager.user_id if manager else None,
+        override_reason=request.override.reason.strip() if request.override and manager else None,
+        sale_id=sale.id,
+        customer_id=sale.customer_id,
+        settlement=request.settlement.value,
+        total_refund=sum((q.decision.refund_amount for q in quotes), ZERO),
+        restocking_fees=sum((q.decision.restocking_fee for q in quotes), ZERO),
+    )
+    session.add(txn)
+    session.flush()
+    txn.reference = f"RT-{txn.id:07d}"
+    products = dict(
+        session.exec(
+            select(SaleLine.line_no, SaleLine.product_id).where(SaleLine.sale_id == sale.id)
+        ).all()
+    )
+    for quote in quotes:
+        _write_line(session, txn, quote, products[quote.line.line_no])
+    session.add(txn)
+    session.flush()
+    return txn
+
+
+def _write_line(session: Session, txn: ReturnTxn, quote: LineQuote, product_id: int) -> None:
+    decision, item = quote.decision, quote.item
+    session.add(
+        ReturnLine(
+            return_id=txn.id or 0,
+            sale_line_id=quote.line.line_id,
+            product_id=product_id,
+            qty=item.qty,
+            condition=item.condition.value,
+            reason_code=item.reason_code,
+            reason_text=" ".join(item.reason_text.split()),
+            serial=item.serial or None,
+            refund_amount=decision.refund_amount,
+            restocking_fee=decision.restocking_fee,
+            outcome=decision.outcome.value,
+            rules=",".join(r.rule_id for r in decision.rules if r.matched),
+            decision_json=json.dumps(decision.to_dict(), sort_keys=True),
+        )
+    )
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    txn: ReturnTxn,
+    quotes: Sequence[LineQuote],
+    request: ReturnRequest,
+    manager: Actor | None,
+    done: CompletedReturn,
+) -> None:
+    details = {
+        "reference": txn.reference,
+        "receipt": request.receipt_code,
+        "settlement": request.settlement.value,
+        "total": str(txn.total_refund),
+        "lines": [{"line": q.line.line_no, "qty": q.item.qty} for q in quotes],
+        "policy_version_id": txn.policy_version_id,
+    }
+    if done.new_receipt_code:
+        details.update(new_receipt=done.new_receipt_code, difference=str(done.difference))
+    audit.append(
+        session,
+        actor=actor.username,
+        action="exchange.complete"
+        if request.settlement is Settlement.EXCHANGE
+        else "return.complete",
+        entity="return_txn",
+        entity_id=txn.id,
+        details=details,
+        register=actor.register,
+    )
+    if manager is not None:
+        audit.append(
+            session,
+            actor=manager.username,
+            action="return.override",
+            entity="return_txn",
+            entity_id=txn.id,
+            details={"clerk": actor.username, "reason": txn.override_reason},
+            register=actor.register,
+        )

@@ -1,0 +1,125 @@
+"""Settle a written return: refund, store credit or exchange, inside its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from returns_desk.domain.decision import Settlement
+from returns_desk.domain.money import ZERO
+from returns_desk.domain.policy import split_refund
+from returns_desk.services.exchanges import COLLECT_KINDS, exchange_sale, priced
+from returns_desk.services.returns_request import CompletedReturn, ReturnError
+from returns_desk.services.settlement import refund_as_voucher, refund_to_tenders, tender_parts
+from returns_desk.store.models import Exchange, RefundTender
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from returns_desk.domain.receipt import Receipt
+    from returns_desk.services.returns_request import LineQuote, ReturnRequest
+    from returns_desk.services.security import Actor
+    from returns_desk.store.models import Register, ReturnTxn, Sale, Tender
+
+
+@dataclass(frozen=True)
+class Settling:
+    """One return being settled: its transaction, what it takes back, and from what sale."""
+
+    session: Session
+    actor: Actor
+    txn: ReturnTxn
+    sale: Sale
+    register: Register
+    receipt: Receipt
+    quotes: Sequence[LineQuote]
+    tender_rows: Sequence[Tender]
+    request: ReturnRequest
+    today: date
+
+
+def settle(ctx: Settling) -> CompletedReturn:
+    """Pay the return back the way the clerk chose; returns what the counter shows."""
+    if ctx.request.settlement is Settlement.EXCHANGE:
+        return _exchange(ctx)
+    txn = ctx.txn
+    refunds: list[RefundTender] = []
+    voucher = None
+    amount = txn.total_refund
+    if ctx.request.settlement is Settlement.REFUND:
+        parts = tender_parts(ctx.receipt, ctx.quotes)
+        refunds = refund_to_tenders(ctx.session, txn, ctx.tender_rows, parts)
+        amount = txn.total_refund - sum(parts, ZERO)  # over the cash limit, or uncapped by override
+    if amount > 0:
+        refund, voucher = refund_as_voucher(ctx.session, ctx.actor, txn, amount, ctx.today)
+        refunds.append(refund)
+    return _done(ctx, refunds, voucher.code if voucher else None, amount)
+
+
+def _exchange(ctx: Settling) -> CompletedReturn:
+    """The credit pays for the new items; the customer pays or gets back the difference."""
+    request, session, txn = ctx.request, ctx.session, ctx.txn
+    if not request.exchange_items:
+        raise ReturnError("scan at least one replacement item for an exchange")
+    if request.collect_with not in COLLECT_KINDS:
+        raise ReturnError(f"collect the difference by {' or '.join(COLLECT_KINDS)}")
+    tax_rate = ctx.receipt.lines[0].tax_rate if ctx.receipt.lines else ZERO
+    items = priced(session, request.exchange_items, tax_rate, ctx.today)
+    new_total = sum((i.total for i in items), ZERO)
+    difference = new_total - txn.total_refund
+    applied = min(txn.total_refund, new_total)
+    tenders: list[tuple[str, Decimal, str | None]] = []
+    if applied > 0:
+        tenders.append(("store_credit", applied, txn.reference))
+    if difference > 0:
+        tenders.append((request.collect_with, difference, None))
+    new_sale = exchange_sale(session, ctx.sale, ctx.register, items, tenders)
+    refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]
+    session.add(refunds[0])
+    voucher_code, voucher_amount = None, ZERO
+    if difference < 0:
+        refunds_back, voucher_code = _pay_back(ctx, -difference)
+        refunds += refunds_back
+        voucher_amount = -difference if voucher_code else ZERO
+    session.add(
+        Exchange(return_id=txn.id or 0, new_sale_id=new_sale.id or 0, difference=difference)
+    )
+    session.flush()
+    done = _done(ctx, refunds, voucher_code, voucher_amount)
+    return replace(done, new_receipt_code=new_sale.receipt_code, difference=difference)
+
+
+def _pay_back(ctx: Settling, amount: Decimal) -> tuple[list[RefundTender], str | None]:
+    """An exchange's surplus: to the original payments if every line allows a refund,
+    else as a voucher. Returns the refund lines and the voucher code, if any."""
+    if all(Settlement.REFUND in q.decision.settlements for q in ctx.quotes):
+        refunded = [row.refunded for row in ctx.tender_rows]
+        split = split_refund(amount, ctx.receipt.tenders, refunded)
+        by_tender = {id(t): part for t, part in split}
+        parts = [by_tender.get(id(t), ZERO) for t in ctx.receipt.tenders]
+        return refund_to_tenders(ctx.session, ctx.txn, ctx.tender_rows, parts), None
+    refund, voucher = refund_as_voucher(ctx.session, ctx.actor, ctx.txn, amount, ctx.today)
+    return [refund], voucher.code
+
+
+def _done(
+    ctx: Settling,
+    refunds: Sequence[RefundTender],
+    voucher_code: str | None,
+    voucher_amount: Decimal,
+) -> CompletedReturn:
+    txn, request, quotes = ctx.txn, ctx.request, ctx.quotes
+    return CompletedReturn(
+        return_id=txn.id or 0,
+        reference=txn.reference,
+        settlement=request.settlement,
+        total_refund=txn.total_refund,
+        tenders=tuple((r.kind, r.amount) for r in refunds),
+        voucher_code=voucher_code,
+        voucher_amount=voucher_amount,
+        manager=quotes[0].decision.override_by if quotes else None,
+        lines=tuple(quotes),
+    )

@@ -1,0 +1,82 @@
+"""Money back for a return: to the original tenders within their caps, or as a voucher.
+
+Every tender update is one guarded statement, so no tender is ever refunded past what it
+paid, whatever another register does at the same moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from returns_desk.domain.money import ZERO
+from returns_desk.services.returns_request import ReturnError
+from returns_desk.services.vouchers_issue import issue_voucher
+from returns_desk.store.models import RefundTender, Tender
+
+if TYPE_CHECKING:
+    from returns_desk.domain.receipt import Receipt
+    from returns_desk.services.returns_request import LineQuote
+    from returns_desk.services.security import Actor
+    from returns_desk.store.models import ReturnTxn, Voucher
+
+
+def lock_tenders(session: Session, sale_id: int) -> list[Tender]:
+    """The sale's tenders in order, locked for this transaction (PostgreSQL; SQLite holds
+    the whole database from BEGIN IMMEDIATE)."""
+    query = select(Tender).where(Tender.sale_id == sale_id).order_by(col(Tender.seq))
+    return list(session.exec(query.with_for_update()).all())
+
+
+def tender_parts(receipt: Receipt, quotes: Sequence[LineQuote]) -> list[Decimal]:
+    """Per receipt tender, what the decisions send back to it."""
+    parts = [ZERO] * len(receipt.tenders)
+    for quote in quotes:
+        for tender, part in quote.decision.tender_split:
+            index = next(i for i, t in enumerate(receipt.tenders) if t is tender)
+            parts[index] += part
+    return parts
+
+
+def refund_to_tenders(
+    session: Session, txn: ReturnTxn, rows: Sequence[Tender], parts: Sequence[Decimal]
+) -> list[RefundTender]:
+    """Pay ``parts`` back to the tender rows (same order); a tender past its cap is refused."""
+    paid = []
+    for row, part in zip(rows, parts, strict=True):
+        if part <= 0:
+            continue
+        result = session.execute(
+            update(Tender)
+            .where(col(Tender.id) == row.id, col(Tender.refunded) + part <= col(Tender.amount))
+            .values(refunded=col(Tender.refunded) + part)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ReturnError(
+                f"the {row.kind} payment of {row.amount} cannot take back {part} more: "
+                "it was refunded at another register meanwhile; look the receipt up again"
+            )
+        refund = RefundTender(
+            return_id=txn.id or 0, kind=row.kind, amount=part, original_tender_id=row.id
+        )
+        session.add(refund)
+        paid.append(refund)
+    return paid
+
+
+def refund_as_voucher(
+    session: Session, actor: Actor, txn: ReturnTxn, amount: Decimal, today: date
+) -> tuple[RefundTender, Voucher]:
+    """Store credit for ``amount``: a voucher and the refund line that points to it."""
+    voucher = issue_voucher(session, actor, amount, txn.id or 0, today)
+    refund = RefundTender(
+        return_id=txn.id or 0, kind="voucher", amount=amount, voucher_id=voucher.id
+    )
+    session.add(refund)
+    return refund, voucher
