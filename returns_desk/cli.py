@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from returns_desk.commands.audit import audit_app
+from returns_desk.commands.complaints import complaints_app
 from returns_desk.commands.db import db_app
 from returns_desk.commands.demo import demo
 from returns_desk.commands.journal import journal_app
@@ -22,6 +23,7 @@ app.add_typer(journal_app, name="journal")
 app.add_typer(audit_app, name="audit")
 app.add_typer(receipt_app, name="receipt")
 app.add_typer(policy_app, name="policy")
+app.add_typer(complaints_app, name="complaints")
 app.command("demo")(demo)
 
 

@@ -1,0 +1,114 @@
+"""``returns-desk complaints``: list, show and export complaints (read-only; moves happen at
+the desk, where the person is logged in)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from returns_desk.commands.common import console, engine, fail
+
+complaints_app = typer.Typer(
+    help="Complaints (ISO 10002) and disputes: list, show one, export.", no_args_is_help=True
+)
+
+
+def _stamp(moment) -> str:  # type: ignore[no-untyped-def]
+    """A time in the store's zone, as the desk shows it."""
+    from returns_desk.services.complaints import sla_config
+
+    return f"{moment.astimezone(sla_config().zone):%Y-%m-%d %H:%M}"
+
+
+@complaints_app.command("list")
+def list_(
+    status: str = typer.Option(None, help="Only this status, e.g. received, investigating."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only open complaints past due."),
+    category: str = typer.Option(None, help="Only this category, e.g. refund."),
+) -> None:
+    """Complaints, newest first; overdue ones are marked."""
+    from rich.table import Table
+
+    from returns_desk.domain.complaint import Status
+    from returns_desk.services.complaint_views import list_complaints
+
+    try:
+        wanted = Status(status.strip().lower()) if status else None
+    except ValueError:
+        fail(f"--status {status!r}: choose one of {', '.join(s.value for s in Status)}")
+    rows = list_complaints(engine(), status=wanted, category=category, overdue=overdue)
+    if not rows:
+        console.print("no complaints match")
+        return
+    table = Table()
+    table.add_column("reference", no_wrap=True, min_width=15)
+    for column in ("status", "severity", "category", "customer", "logged", "due"):
+        table.add_column(column)
+    for row in rows:
+        due = f"[bold red]{_stamp(row.due_at)} OVERDUE[/]" if row.overdue else _stamp(row.due_at)
+        table.add_row(
+            row.reference,
+            row.status.value,
+            row.severity,
+            row.category,
+            row.customer,
+            _stamp(row.created_at),
+            due,
+        )
+    console.print(table)
+    console.print(f"{len(rows)} complaints", highlight=False)
+
+
+@complaints_app.command("show")
+def show(reference: str = typer.Argument(..., help="Like CMP-2026-000123.")) -> None:
+    """One complaint with its history (who moved it, when, and why)."""
+    from returns_desk.services.complaint_views import complaint_detail
+    from returns_desk.services.complaints import ComplaintNotFound
+
+    try:
+        d = complaint_detail(engine(), reference)
+    except ComplaintNotFound as exc:
+        fail(str(exc))
+    flag = "  [bold red]OVERDUE[/]" if d.row.overdue else ""
+    console.print(f"[bold]{d.row.reference}[/]  {d.row.status.value}{flag}")
+    facts = [
+        ("severity", d.row.severity),
+        ("category", d.row.category),
+        ("channel", d.channel),
+        ("customer", d.row.customer or "-"),
+        ("contact", d.contact or "-"),
+        ("receipt", d.receipt_code or "-"),
+        ("return", d.return_reference or "-"),
+        ("logged", f"{_stamp(d.row.created_at)} by {d.clerk}"),
+        ("due", _stamp(d.row.due_at)),
+        ("dispute body", d.dispute_body or "-"),
+        ("dispute outcome", d.dispute_outcome or "-"),
+    ]
+    for label, value in facts:
+        console.print(f"{label:>16}: {value}", highlight=False, markup=False)
+    console.print(f"\n{d.description}\n", highlight=False, markup=False)
+    for h in d.history:
+        step = f"{h.from_status.value} -> " if h.from_status else ""
+        note = f"  {h.note}" if h.note else ""
+        line = f"{_stamp(h.at)}  {step}{h.to_status.value}  ({h.who}){note}"
+        console.print(line, highlight=False, markup=False)
+
+
+@complaints_app.command("export")
+def export(
+    file: Path = typer.Argument(..., help="Where to write; .csv or .jsonl."),
+    format: str = typer.Option(None, "--format", help="csv or jsonl (default: from FILE)."),
+    actor: str = typer.Option("cli", help="Who is exporting, for the audit trail."),
+) -> None:
+    """Write every complaint to FILE, streamed, and record the export in the audit trail."""
+    from returns_desk.services.complaint_export import FORMATS
+    from returns_desk.services.complaint_export import export as write
+
+    fmt = (format or ("jsonl" if file.suffix.lower() == ".jsonl" else "csv")).lower()
+    if fmt not in FORMATS:
+        fail(f"--format {format!r}: choose csv or jsonl")
+    if not file.parent.is_dir():
+        fail(f"{file.parent}: no such folder")
+    count = write(engine(), file, fmt, actor)
+    console.print(f"exported {count} complaints to {file} ({fmt})", highlight=False)
