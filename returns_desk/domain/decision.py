@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from returns_desk.domain.money import ZERO, format_money
 
@@ -52,6 +53,7 @@ OUTCOME_WORDS = {
 }
 
 
+@lru_cache(maxsize=64)
 def settlement_words(settlements: frozenset[Settlement]) -> str:
     """'refund, exchange or store credit', always in that order."""
     names = [s.value.replace("_", " ") for s in Settlement if s in settlements]
@@ -60,9 +62,12 @@ def settlement_words(settlements: frozenset[Settlement]) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleTrace:
-    """One rule the engine looked at: did it apply, and why, in words for the customer."""
+class RuleTrace(NamedTuple):
+    """One rule the engine looked at: did it apply, and why, in words for the customer.
+
+    A NamedTuple rather than a frozen dataclass: a decision makes several, and tuples are
+    built twice as fast, which the 50,000 decisions a second target needs.
+    """
 
     rule_id: str
     description: str

@@ -8,7 +8,7 @@ from returns_desk.domain.decision import RuleTrace
 from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.policy.case import ReturnCase
 from returns_desk.domain.policy.model import Condition, Policy, RestockingFee, Verdict
-from returns_desk.domain.policy.refund import restocking_fee
+from returns_desk.domain.policy.refund import line_net_refund, restocking_fee
 from returns_desk.domain.policy.tally import Tally
 
 # Enum members as module constants: class attribute lookup on an enum is slow.
@@ -39,6 +39,9 @@ CONDITION_NOUNS = {
     Condition.MISSING_PARTS: "Items missing parts",
     Condition.DAMAGED: "Items damaged after purchase",
 }
+SERIAL_OK = RuleTrace(
+    "serial", "Serial number matches the sale", False, "The serial number matches the one sold."
+)
 NOT_FINAL = RuleTrace("final_sale", "Final-sale items", False, "Not a final-sale item.")
 
 
@@ -51,7 +54,7 @@ def in_final_sale_scope(policy: Policy, key: Key) -> bool:
 def check_final_sale(policy: Policy, case: ReturnCase, in_scope: bool, tally: Tally) -> None:
     """Final sale (marked on the line or by the policy's scope) denies the return."""
     if not (case.line.final_sale or in_scope):
-        tally.add(NOT_FINAL)
+        tally.traces.append(NOT_FINAL)  # accepts: no verdict to weigh
         return
     if case.condition is _DEFECTIVE and policy.final_sale.allow_defective:
         reason = "A final-sale item, but defective items may still come back."
@@ -80,11 +83,14 @@ def check_restocking(
     policy: Policy,
     case: ReturnCase,
     rule: RestockingFee | None,
-    net: Decimal,
+    net: Decimal | None,
     refund: Decimal,
     tally: Tally,
 ) -> Decimal:
-    """The restocking fee for this return (ZERO if none applies or it is waived)."""
+    """The restocking fee for this return (ZERO if none applies or it is waived).
+
+    ``net`` is the pre-tax price of the units; None means work it out from the sold line.
+    """
     if rule is None:
         if policy.restocking_fees:
             reason = "No restocking fee for this item in this condition."
@@ -102,6 +108,8 @@ def check_restocking(
         reason = f"The restocking fee is waived for {tier} members."
         tally.add(RuleTrace(rid, desc, False, reason))
         return ZERO
+    if net is None:
+        net = line_net_refund(case.line, case.qty, case.line.qty_returned)
     fee = restocking_fee(rule, net, case.qty, refund)
     how = f"{rule.percent}% of the price" if rule.percent is not None else "a fixed fee per item"
     reason = f"A restocking fee of {format_money(fee)} ({how}) applies to {case.condition} items."
@@ -117,7 +125,7 @@ def check_serial(policy: Policy, case: ReturnCase, tally: Tally) -> None:
     scanned = (case.serial_scanned or "").strip().upper()
     desc = "Serial number matches the sale"
     if scanned == line.serial.strip().upper():
-        tally.add(RuleTrace("serial", desc, False, "The serial number matches the one sold."))
+        tally.traces.append(SERIAL_OK)
         return
     if not scanned:
         reason = "This item has a serial number; scan it to check it is the one sold."

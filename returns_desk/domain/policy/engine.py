@@ -30,7 +30,7 @@ from returns_desk.domain.policy.refund import (
     RefundError,
     cash_in_split,
     cash_over_limit,
-    line_amounts,
+    line_refund,
     receiptless_amounts,
     split_refund,
     tender_room,
@@ -49,6 +49,8 @@ _VOUCHER = CashOverLimit.VOUCHER
 
 Split = tuple[tuple[Tender, Decimal], ...]
 NO_WINDOW = RuleTrace("window", "Return window", False, "No receipt: the purchase date is unknown.")
+IN_TIME = RuleTrace("window.late", "Returned in time", False, "Returned within the window.")
+NO_LIMIT = RuleTrace("window.late", "Returned in time", False, "No time limit applies.")
 NOT_GIFT = RuleTrace("receipt.gift", "Gift receipt", False, "Not a gift receipt.")
 
 
@@ -68,11 +70,12 @@ def decide(policy: Policy, case: ReturnCase, today: date) -> Decision:
     if with_receipt:
         _check_gift(policy, case, tally)
         ends = _check_window(policy, case, plan.window, cond, today, tally)
-        net, refund = line_amounts(line, case.qty, line.qty_returned)
+        net = None  # worked out only if a percent restocking fee needs it
+        refund = line_refund(line, case.qty, line.qty_returned)
     else:
         _check_receiptless(policy, case, tally)
         net, refund = receiptless_amounts(line, case.qty, case.lowest_recent_price)
-    tally.add(plan.condition, plan.condition.effect)
+    tally.add(plan.condition, plan.condition.effect)  # static, cached with the plan
     check_serial(policy, case, tally)
     fee = check_restocking(policy, case, plan.fee, net, refund, tally)
     tally.settlements &= policy.refund.settlements
@@ -131,7 +134,7 @@ def _check_qty(case: ReturnCase, with_receipt: bool, tally: Tally) -> bool:
 
 def _check_gift(policy: Policy, case: ReturnCase, tally: Tally) -> None:
     if not case.gift_receipt:
-        tally.add(NOT_GIFT)
+        tally.traces.append(NOT_GIFT)
         return
     allowed = policy.receipt.gift_receipt
     reason = f"Gift receipt: {settlement_words(allowed)} only, no refund to the buyer's payment."
@@ -148,7 +151,7 @@ def _check_window(
     assert receipt is not None
     bought = receipt.sold_at.date()
     start = start_date(policy, receipt, case.line)
-    result = evaluate(policy, plan, start, bought, today)
+    result = evaluate(plan, start, bought, today)
     tally.traces.extend(result.traces)
     if cond is _DEFECTIVE and _check_defective(policy, result.late, start, today, tally):
         return result.ends
@@ -158,8 +161,7 @@ def _check_window(
         reason = f"{result.wording}: the window closed on {result.ends}, {days} days ago."
         tally.add(RuleTrace("window.late", "Returned in time", True, reason), policy.windows.late)
     else:
-        reason = "Returned within the window." if result.ends else "No time limit applies."
-        tally.add(RuleTrace("window.late", "Returned in time", False, reason))
+        tally.traces.append(IN_TIME if result.ends else NO_LIMIT)
     return result.ends
 
 

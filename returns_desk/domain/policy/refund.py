@@ -46,16 +46,6 @@ def line_net_refund(line: SoldLine, qty: int, already_returned: int) -> Decimal:
     return _telescoped(line.net, line.qty, qty, already_returned)
 
 
-def line_amounts(line: SoldLine, qty: int, already_returned: int) -> tuple[Decimal, Decimal]:
-    """(pre-tax, paid) for these units, reading the line's totals once (the engine's path)."""
-    net = line.net
-    paid = net + line.tax_charged
-    return (
-        _telescoped(net, line.qty, qty, already_returned),
-        _telescoped(paid, line.qty, qty, already_returned),
-    )
-
-
 def restocking_fee(rule: RestockingFee, net: Decimal, qty: int, refund: Decimal) -> Decimal:
     """The fee for these units (``net``: their pre-tax price), never more than the refund."""
     if rule.percent is not None:

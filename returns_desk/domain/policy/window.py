@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from returns_desk.domain.decision import RuleTrace
 from returns_desk.domain.policy.model import (
@@ -34,17 +35,18 @@ class WindowPlan:
     rule_id: str
     days: int | None
     wording: str
-    holidays: tuple[HolidayWindow, ...]
+    holidays: tuple[tuple[HolidayWindow, RuleTrace, RuleTrace], ...]  # rule, bought in, not
     static_traces: tuple[RuleTrace, ...]
+    offset: timedelta | None  # start + offset = last day
+    since: str  # "purchase" or "delivery"
 
 
-@dataclass(frozen=True, slots=True)
-class WindowResult:
+class WindowResult(NamedTuple):
     """The window for one return: its last day (None: no limit) and whether today is past it."""
 
     ends: date | None
     late: bool
-    traces: tuple[RuleTrace, ...]
+    traces: list[RuleTrace]
     wording: str
 
 
@@ -85,12 +87,19 @@ def build_window_plan(
         traces.append(RuleTrace(f"tier.{ext.tier}", "Loyalty tier extension", applies, reason))
     holidays = []
     for hol in policy.windows.holidays:
+        rid, desc = f"holiday.{hol.id}", _holiday_desc(hol)
         if hol.scope.matches(*key):
-            holidays.append(hol)
+            inside = f"Bought in the holiday period, so returnable until {hol.returnable_until}."
+            outside = f"Not bought between {hol.bought_from} and {hol.bought_until}."
+            holidays.append(
+                (hol, RuleTrace(rid, desc, True, inside), RuleTrace(rid, desc, False, outside))
+            )
         else:
             reason = f"The holiday window covers {hol.scope.describe()} only."
-            traces.append(RuleTrace(f"holiday.{hol.id}", _holiday_desc(hol), False, reason))
-    return WindowPlan(rule_id, days, wording, tuple(holidays), tuple(traces))
+            traces.append(RuleTrace(rid, desc, False, reason))
+    offset = None if days is None else last_day(policy, date.min, days) - date.min
+    since = "delivery" if policy.windows.count_from is _DELIVERY else "purchase"
+    return WindowPlan(rule_id, days, wording, tuple(holidays), tuple(traces), offset, since)
 
 
 def _holiday_desc(hol: HolidayWindow) -> str:
@@ -114,27 +123,25 @@ def last_day(policy: Policy, start: date, days: int) -> date:
     return start + timedelta(days=days)
 
 
-def evaluate(
-    policy: Policy, plan: WindowPlan, start: date, bought: date, today: date
-) -> WindowResult:
+def evaluate(plan: WindowPlan, start: date, bought: date, today: date) -> WindowResult:
     """Dates for this return: last day from the plan, widened by a holiday window."""
-    traces = list(plan.static_traces)
-    ends = None if plan.days is None else last_day(policy, start, plan.days)
-    since = "delivery" if policy.windows.count_from is _DELIVERY else "purchase"
-    if ends is None:
+    offset = plan.offset
+    if offset is None:
+        ends = None
         text = f"{plan.wording}: no time limit."
     else:
-        text = f"{plan.wording}: {plan.days} days from {since} on {start}, until {ends}."
-    traces.insert(0, RuleTrace(plan.rule_id, "Return window", True, text))
-    for hol in plan.holidays:
-        bought_in = hol.bought_from <= bought <= hol.bought_until
-        if bought_in and ends is not None and hol.returnable_until > ends:
-            ends = hol.returnable_until
-        reason = (
-            f"Bought in the holiday period, so returnable until {hol.returnable_until}."
-            if bought_in
-            else f"Not bought between {hol.bought_from} and {hol.bought_until}."
+        ends = start + offset
+        text = (
+            f"{plan.wording}: {plan.days} days from {plan.since} on {start.isoformat()}, "
+            f"until {ends.isoformat()}."
         )
-        traces.append(RuleTrace(f"holiday.{hol.id}", _holiday_desc(hol), bought_in, reason))
+    traces = [RuleTrace(plan.rule_id, "Return window", True, text), *plan.static_traces]
+    for hol, inside, outside in plan.holidays:
+        if hol.bought_from <= bought <= hol.bought_until:
+            if ends is not None and hol.returnable_until > ends:
+                ends = hol.returnable_until
+            traces.append(inside)
+        else:
+            traces.append(outside)
     late = ends is not None and today > ends
-    return WindowResult(ends, late, tuple(traces), plan.wording)
+    return WindowResult(ends, late, traces, plan.wording)
