@@ -14,6 +14,9 @@ def demo(
     receipts: int = typer.Option(400, min=1, help="How many receipts to generate."),
     seed: int = typer.Option(7, help="Random seed: same seed and day, same store."),
     today: str = typer.Option("", help="Pretend today is YYYY-MM-DD (default: today)."),
+    scale: int = typer.Option(
+        0, min=0, help="Chain scale: import this many receipts (e.g. 1000000) in chunks."
+    ),
     write_journal: Path | None = typer.Option(
         None, "--write-journal", help="Only write the demo journal (JSON Lines) to this file."
     ),
@@ -30,6 +33,9 @@ def demo(
         write_journal.write_text(text, encoding="utf-8")
         console.print(f"wrote {write_journal} ({receipts} receipts, dated up to {day})")
         return
+    if scale:
+        _seed_scale(day, scale, seed)
+        return
     result = seed_demo(engine(), day, receipts, seed)
     if result.imported:
         console.print(
@@ -44,3 +50,22 @@ def demo(
     for row in result.people:
         table.add_row(*row)
     console.print(table)
+
+
+def _seed_scale(day: date, receipts: int, seed: int) -> None:
+    """Import a chain-sized demo with a progress bar."""
+    import time
+
+    from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from returns_desk.services.demo import seed_scale
+
+    started = time.perf_counter()
+    columns = (*Progress.get_default_columns()[:-1], MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("importing receipts", total=receipts)
+        done = seed_scale(
+            engine(), day, receipts, seed, lambda n, total: progress.update(task, completed=n)
+        )
+    seconds = time.perf_counter() - started
+    console.print(f"imported {done:,} receipts in {seconds:,.0f} s ({done / seconds:,.0f}/s)")

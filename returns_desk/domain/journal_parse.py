@@ -229,6 +229,15 @@ def parse_jsonl(lines: Iterable[str], source: str) -> Journal:
     return journal
 
 
+def parse_records(records: Iterable[dict[str, Any]], source: str, first_row: int = 1) -> Journal:
+    """Validate records already decoded (a generator's output) exactly as a file's rows."""
+    journal, problems = Journal(source), []
+    for number, data in enumerate(records, start=first_row):
+        _add_record(journal, _Row(source, number, data, problems), data.get("type", "sale"))
+    _finish(journal, problems)
+    return journal
+
+
 def _add_record(journal: Journal, row: _Row, kind: object) -> None:
     if kind == "sale":
         if rec := parse_sale(row):

@@ -8,10 +8,11 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from returns_desk.domain.journal_parse import parse_jsonl
+from returns_desk.domain.journal import Journal
+from returns_desk.domain.journal_parse import parse_jsonl, parse_records
 from returns_desk.services import audit
-from returns_desk.services.demo_data import demo_journal_lines
-from returns_desk.services.journal_import import ImportResult, import_parsed
+from returns_desk.services.demo_data import demo_journal_lines, scale_sales
+from returns_desk.services.journal_import import ImportResult, Progress, import_parsed
 from returns_desk.services.security import hash_pin
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Role, Sale, User
@@ -66,3 +67,46 @@ def _seed_people(engine: Engine) -> list[tuple[str, str, str, str]]:
                 details={"role": role.value},
             )
     return [(u, n, r.value, p) for u, n, r, p in DEMO_PEOPLE]
+
+
+def seed_scale(
+    engine: Engine,
+    today: date,
+    receipts: int,
+    seed: int = 7,
+    progress: Progress | None = None,
+    chunk: int = 20_000,
+) -> int:
+    """A chain-sized demo: ``receipts`` sales on top of the demo store, a chunk at a time.
+
+    Worker processes generate and validate chunks (as a POS file would be) while this
+    process imports them, each chunk in its own transaction: memory stays bounded and the
+    two cores both work. Returns the number of receipts imported.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    seed_demo(engine, today, receipts=min(receipts, 400), seed=seed)
+    left = receipts - min(receipts, 400)
+    sizes = [min(chunk, left - start) for start in range(0, left, chunk)]
+    done = receipts - left
+    if progress:
+        progress(done, receipts)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        jobs = [
+            pool.submit(_scale_chunk, today, part, size, seed, chunk)
+            for part, size in enumerate(sizes)
+        ]
+        for part, job in enumerate(jobs):
+            journal = job.result()
+            sha = f"scale-{today.isoformat()}-{seed}-{chunk}-{part}"
+            import_parsed(engine, journal, sha, actor="demo")
+            done += len(journal.sales)
+            if progress:
+                progress(done, receipts)
+    return done
+
+
+def _scale_chunk(today: date, part: int, size: int, seed: int, block: int) -> Journal:
+    """Generate and validate one chunk (runs in a worker process)."""
+    records = scale_sales(today, part, size, seed, block)
+    return parse_records(records, f"scale-{today.isoformat()}-part{part}")

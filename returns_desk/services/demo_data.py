@@ -75,6 +75,30 @@ def demo_records(today: date, receipts: int = 400, seed: int = 7) -> Iterator[di
         yield _sale(rng, today, prices, sequences)
 
 
+def scale_sales(
+    today: date, part: int, count: int, seed: int = 7, block: int = 20_000
+) -> list[dict[str, Any]]:
+    """Sales of one chunk of a chain-sized demo, independent of the other chunks.
+
+    Each chunk has its own random stream and its own block of receipt sequences, so chunks
+    can be generated in parallel and still never share a receipt code.
+    """
+    rng = random.Random(seed * 1_000_003 + part)
+    prices = {sku: history for sku, history in _price_histories(today).items()}
+    start = 1_000_000 + part * block  # clear of the small demo's sequences and other chunks
+    sequences = {(s["number"], r): start for s in STORES for r in (1, 2, 3)}
+    return [_sale(rng, today, prices, sequences) for _ in range(count)]
+
+
+def _price_histories(today: date) -> dict[str, list[tuple[date, Decimal]]]:
+    generator = _catalog(today)
+    try:
+        while True:
+            next(generator)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+
+
 def _catalog(today: date) -> Iterator[dict[str, Any]]:
     """Product records; every third product had a price change 60 days ago."""
     prices: dict[str, list[tuple[date, Decimal]]] = {}

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from returns_desk.domain.journal import Journal, JournalInvalid, RowProblem, SaleRecord
 from returns_desk.domain.journal_parse import parse_csv, parse_jsonl
@@ -23,12 +22,15 @@ from returns_desk.store.models import (
     ProductPrice,
     Register,
     Sale,
-    SaleLine,
     Store,
-    Tender,
 )
 
 BATCH = 1000
+# Core inserts (plain executemany): the ORM bulk path splits rows into many statements.
+_SALE_TABLE = SQLModel.metadata.tables["sale"]
+_SALE_INSERT = _SALE_TABLE.insert().returning(_SALE_TABLE.c.id, sort_by_parameter_order=True)
+_LINE_INSERT = SQLModel.metadata.tables["sale_line"].insert()
+_TENDER_INSERT = SQLModel.metadata.tables["tender"].insert()
 Progress = Callable[[int, int], None]
 
 
@@ -263,11 +265,8 @@ def _write_sales(
     for start in range(0, total, BATCH):
         batch = journal.sales[start : start + BATCH]
         rows = [_sale_row(s, store_ids, registers, import_id) for s in batch]
-        ids = (
-            session.execute(insert(Sale).returning(Sale.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
+        conn = session.connection()
+        ids = conn.execute(_SALE_INSERT, rows).scalars().all()
         lines, tenders = [], []
         for sale_id, sale in zip(ids, batch, strict=True):
             lines.extend(_line_row(sale_id, ln, products[ln.sku][1]) for ln in sale.lines)
@@ -283,8 +282,8 @@ def _write_sales(
                 }
                 for i, t in enumerate(sale.tenders)
             )
-        session.execute(insert(SaleLine), lines)
-        session.execute(insert(Tender), tenders)
+        conn.execute(_LINE_INSERT, lines)
+        conn.execute(_TENDER_INSERT, tenders)
         written += len(lines)
         if progress:
             progress(min(start + BATCH, total), total)
