@@ -66,8 +66,10 @@ def main() -> None:
         done += len(work)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     # CPU time is the figure to compare: wall time also counts other processes' turns.
-    print(f"{done / cpu:,.0f} lines/s of CPU time, {done / elapsed:,.0f} lines/s of wall time "
-          f"({done:,} decisions, {len(policies)} policies, {args.cases:,} distinct cases)")  # fmt: skip
+    print(
+        f"{done / cpu:,.0f} lines/s of CPU time, {done / elapsed:,.0f} lines/s of wall time "
+        f"({done:,} decisions, {len(policies)} policies, {args.cases:,} distinct cases)"
+    )
 
 
 if __name__ == "__main__":
