@@ -1,0 +1,201 @@
+"""Print the slips a completed transaction needs: save the PDF, send it to CUPS, record it.
+
+Call these after the transaction has committed. Nothing here raises for a printer or disk
+problem: the result says what went wrong and the slip can be reprinted from its record
+(``reprint``), marked COPY, because every output is recorded in ``slip_print``.
+
+Settings come from the environment: ``RETURNS_DESK_SLIPS`` (folder; default the user data
+folder's ``slips``), ``RETURNS_DESK_PRINTER`` (a CUPS queue; unset = save only),
+``RETURNS_DESK_LAYOUT`` (a layout name or file) and ``RETURNS_DESK_PAPER``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, func, select
+
+from returns_desk.domain.slips import SlipData, SlipKind, compose
+from returns_desk.printing.layout import Layout, load_layout
+from returns_desk.printing.printers import print_with_lp, save_pdf
+from returns_desk.printing.render import render_pdf
+from returns_desk.services import audit
+from returns_desk.services.security import Actor
+from returns_desk.services.slips_data import (
+    SlipSourceMissing,
+    complaint_slip,
+    defect_tags,
+    return_slip,
+    slip_source,
+    voucher_slip,
+    vouchers_of_return,
+)
+from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.models import SlipPrint, Store
+
+__all__ = [
+    "PrintedSlip",
+    "SlipSettings",
+    "SlipSourceMissing",
+    "print_complaint",
+    "print_voucher",
+    "reprint",
+    "slips_for_return",
+]
+
+
+@dataclass(frozen=True)
+class SlipSettings:
+    """Where slips go. ``printer`` None: save the PDF only."""
+
+    folder: Path
+    printer: str | None = None
+    layout: str | None = None
+    paper: str | None = None
+
+    @classmethod
+    def from_env(cls) -> SlipSettings:
+        folder = os.environ.get("RETURNS_DESK_SLIPS", "").strip()
+        if not folder:
+            from platformdirs import user_data_dir
+
+            folder = str(Path(user_data_dir("returns-desk", appauthor=False)) / "slips")
+        return cls(
+            Path(folder),
+            os.environ.get("RETURNS_DESK_PRINTER", "").strip() or None,
+            os.environ.get("RETURNS_DESK_LAYOUT", "").strip() or None,
+            os.environ.get("RETURNS_DESK_PAPER", "").strip() or None,
+        )
+
+
+@dataclass(frozen=True)
+class PrintedSlip:
+    """One slip output: the saved PDF, and whether the printer took it."""
+
+    kind: SlipKind
+    reference: str
+    copy_no: int
+    path: Path | None
+    printer: str | None
+    printed: bool
+    error: str = ""
+
+    @property
+    def message(self) -> str:
+        """One line for the clerk: where the slip went, or what to do about it."""
+        what = f"{self.kind.value} slip {self.reference}" + (" (COPY)" if self.copy_no else "")
+        if self.error:
+            return f"{what}: {self.error}; saved as {self.path}, reprint it when fixed"
+        where = f"printed on {self.printer}" if self.printed else "saved"
+        return f"{what} {where}: {self.path}"
+
+
+def _layout(settings: SlipSettings, engine: Engine) -> Layout:
+    with read_only(engine) as session:
+        store = session.exec(select(Store).order_by(col(Store.id))).first()
+    return load_layout(settings.layout, store.number if store else None)
+
+
+def _emit(
+    engine: Engine, actor: Actor, data: SlipData, settings: SlipSettings, layout: Layout
+) -> PrintedSlip:
+    """Render, save, print and record one slip; a reprint gets the next copy number."""
+    paper = settings.paper or layout.paper
+    slip = compose(data)
+    with read_only(engine) as session:
+        copies = session.exec(
+            select(func.count())
+            .select_from(SlipPrint)
+            .where(SlipPrint.kind == slip.kind.value, SlipPrint.reference == slip.reference)
+        ).one()
+    slip = compose(data, copy_no=copies)
+    path, printed, error, job = None, False, "", ""
+    try:
+        path = save_pdf(settings.folder, slip.file_stem(), render_pdf(slip, layout, paper))
+    except OSError as exc:
+        error = f"could not save the slip in {settings.folder}: {exc.strerror or exc}"
+    if path is not None and settings.printer:
+        outcome = print_with_lp(settings.printer, path, title=slip.file_stem())
+        printed, error, job = outcome.ok, outcome.error, outcome.job
+    status = "printed" if printed else ("print_failed" if error else "saved")
+    with unit_of_work(engine) as session:
+        record = SlipPrint(
+            kind=slip.kind.value,
+            reference=slip.reference,
+            copy_no=slip.copy_no,
+            paper=paper,
+            path=str(path or ""),
+            printer=settings.printer,
+            status=status,
+            job=job,
+            error=error,
+            printed_by=actor.user_id,
+        )
+        session.add(record)
+        session.flush()
+        audit.append(
+            session,
+            actor=actor.username,
+            action="slip.reprint" if slip.copy_no else "slip.print",
+            entity="slip_print",
+            entity_id=record.id,
+            details={"kind": slip.kind.value, "reference": slip.reference, "status": status},
+            register=actor.register,
+        )
+    return PrintedSlip(
+        slip.kind, slip.reference, slip.copy_no, path, settings.printer, printed, error
+    )
+
+
+def slips_for_return(
+    engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
+) -> list[PrintedSlip]:
+    """Everything a completed return needs: its return or exchange receipt, a voucher slip for
+    each voucher it issued, and a return-to-vendor tag for each defective line."""
+    settings = settings or SlipSettings.from_env()
+    layout = _layout(settings, engine)
+    with read_only(engine) as session:
+        receipt = return_slip(session, reference)
+        slips: list[SlipData] = [receipt]
+        slips += [voucher_slip(session, code) for code in vouchers_of_return(session, reference)]
+        slips += defect_tags(session, reference)
+    return [_emit(engine, actor, data, settings, layout) for data in slips]
+
+
+def print_voucher(
+    engine: Engine, actor: Actor, code: str, settings: SlipSettings | None = None
+) -> PrintedSlip:
+    """The voucher slip (value, balance, expiry, barcode) for ``code``."""
+    settings = settings or SlipSettings.from_env()
+    with read_only(engine) as session:
+        data = voucher_slip(session, code)
+    return _emit(engine, actor, data, settings, _layout(settings, engine))
+
+
+def print_complaint(
+    engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
+) -> PrintedSlip:
+    """The complaint acknowledgement: reference, what happens next, and by when."""
+    settings = settings or SlipSettings.from_env()
+    layout = _layout(settings, engine)
+    with read_only(engine) as session:
+        data = complaint_slip(session, reference, layout.complaint_next_steps)
+    return _emit(engine, actor, data, settings, layout)
+
+
+def reprint(
+    engine: Engine,
+    actor: Actor,
+    kind: SlipKind | str,
+    reference: str,
+    settings: SlipSettings | None = None,
+) -> PrintedSlip:
+    """Print a slip again from its records, marked COPY with the next copy number."""
+    settings = settings or SlipSettings.from_env()
+    layout = _layout(settings, engine)
+    with read_only(engine) as session:
+        data = slip_source(session, SlipKind(kind), reference, layout.complaint_next_steps)
+    return _emit(engine, actor, data, settings, layout)

@@ -1,0 +1,247 @@
+"""Slip inputs read back from the records: a slip can always be (re)printed from the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, col, select
+
+from returns_desk.domain.slips import (
+    ComplaintSlip,
+    DefectTag,
+    ExchangeSlip,
+    ReturnSlip,
+    SlipData,
+    SlipHead,
+    SlipKind,
+    SlipLine,
+    VoucherSlip,
+)
+from returns_desk.domain.voucher_code import parse_voucher_code
+from returns_desk.store.models import (
+    Complaint,
+    Exchange,
+    Product,
+    RefundTender,
+    Register,
+    ReturnLine,
+    ReturnTxn,
+    Sale,
+    SaleLine,
+    Store,
+    Tender,
+    User,
+    Voucher,
+)
+
+
+class SlipSourceMissing(LookupError):
+    """No record to print the slip from."""
+
+
+def _local(at: datetime, store: Store | None) -> datetime:
+    try:
+        return at.astimezone(ZoneInfo(store.timezone if store else "UTC"))
+    except ZoneInfoNotFoundError:
+        return at
+
+
+def _head(session: Session, store_id: int, register_id: int | None, user_id: int, at: datetime):
+    store = session.get(Store, store_id)
+    register = session.get(Register, register_id) if register_id else None
+    user = session.get(User, user_id)
+    return SlipHead(
+        f"{store.number} {store.name}" if store else "",
+        (register.name or f"Register {register.number}") if register else "",
+        user.display_name if user else "",
+        _local(at, store),
+    )
+
+
+def _txn(session: Session, reference: str) -> ReturnTxn:
+    txn = session.exec(select(ReturnTxn).where(ReturnTxn.reference == reference)).first()
+    if txn is None:
+        raise SlipSourceMissing(f"no return {reference!r}")
+    return txn
+
+
+def _returned(session: Session, txn: ReturnTxn) -> list[tuple[ReturnLine, Product]]:
+    rows = session.exec(
+        select(ReturnLine, Product)
+        .join(Product, col(Product.id) == ReturnLine.product_id)
+        .where(ReturnLine.return_id == txn.id)
+        .order_by(col(ReturnLine.id))
+    ).all()
+    return list(rows)
+
+
+def _slip_line(line: ReturnLine, product: Product) -> SlipLine:
+    note = ", ".join(x for x in (line.condition, line.reason_text or line.reason_code) if x)
+    return SlipLine(product.description, product.sku, line.qty, line.refund_amount, note)
+
+
+def _tender_label(session: Session, kind: str, voucher_id: int | None, tender_id: int | None):
+    if voucher_id:
+        voucher = session.get(Voucher, voucher_id)
+        return f"Store credit {parse_voucher_code(voucher.code).pretty()}" if voucher else kind
+    original = session.get(Tender, tender_id) if tender_id else None
+    if original and original.card_last4:
+        return f"{original.kind.title()} ...{original.card_last4}"
+    return kind.replace("_", " ").capitalize()
+
+
+def _receipt_code(session: Session, sale_id: int | None) -> str | None:
+    sale = session.get(Sale, sale_id) if sale_id else None
+    return sale.receipt_code if sale else None
+
+
+def return_slip(session: Session, reference: str) -> ReturnSlip | ExchangeSlip:
+    """The return or exchange receipt of the return ``reference``."""
+    txn = _txn(session, reference)
+    head = _head(session, txn.store_id, txn.register_id, txn.clerk_id, txn.created_at)
+    lines = tuple(_slip_line(line, product) for line, product in _returned(session, txn))
+    refunds = session.exec(
+        select(RefundTender).where(RefundTender.return_id == txn.id).order_by(col(RefundTender.id))
+    ).all()
+    tenders = tuple(
+        (_tender_label(session, r.kind, r.voucher_id, r.original_tender_id), r.amount)
+        for r in refunds
+        if r.kind != "exchange"
+    )
+    exchange = session.exec(select(Exchange).where(Exchange.return_id == txn.id)).first()
+    if exchange is None:
+        manager = session.get(User, txn.manager_id) if txn.manager_id else None
+        return ReturnSlip(
+            head,
+            txn.reference,
+            lines,
+            txn.total_refund,
+            tenders,
+            _receipt_code(session, txn.sale_id),
+            txn.restocking_fees,
+            manager.display_name if manager else None,
+        )
+    return _exchange_slip(session, txn, exchange, head, lines, tenders)
+
+
+def _exchange_slip(session, txn, exchange, head, lines, refund_tenders) -> ExchangeSlip:
+    new_sale = session.get(Sale, exchange.new_sale_id)
+    new_lines = session.exec(
+        select(SaleLine).where(SaleLine.sale_id == exchange.new_sale_id).order_by(SaleLine.line_no)
+    ).all()
+    paid = session.exec(
+        select(Tender).where(Tender.sale_id == exchange.new_sale_id).order_by(Tender.seq)
+    ).all()
+    tenders = tuple(
+        (_tender_label(session, t.kind, None, t.id), t.amount)
+        for t in paid
+        if t.kind != "store_credit"
+    )
+    return ExchangeSlip(
+        head,
+        txn.reference,
+        lines,
+        tuple(
+            SlipLine(n.description, n.sku, n.qty, n.unit_price * n.qty + n.tax_charged)
+            for n in new_lines
+        ),
+        exchange.difference,
+        tenders + refund_tenders,
+        new_sale.receipt_code if new_sale else "",
+        _receipt_code(session, txn.sale_id),
+    )
+
+
+def voucher_slip(session: Session, code: str) -> VoucherSlip:
+    parsed = parse_voucher_code(code)
+    voucher = session.exec(select(Voucher).where(Voucher.code == parsed.compact)).first()
+    if voucher is None:
+        raise SlipSourceMissing(f"no voucher {parsed.pretty()}")
+    txn = session.get(ReturnTxn, voucher.return_id) if voucher.return_id else None
+    store_id = txn.store_id if txn else _first_store(session)
+    head = _head(
+        session, store_id, txn.register_id if txn else None, voucher.issued_by, voucher.issued_at
+    )
+    return VoucherSlip(
+        head,
+        voucher.code,
+        parsed.pretty(),
+        voucher.amount,
+        voucher.balance,
+        voucher.expires_on,
+        txn.reference if txn else None,
+    )
+
+
+def _first_store(session: Session) -> int:
+    store = session.exec(select(Store).order_by(col(Store.id))).first()
+    return store.id if store and store.id else 0
+
+
+def complaint_slip(session: Session, reference: str, next_steps: tuple[str, ...]) -> ComplaintSlip:
+    complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
+    if complaint is None:
+        raise SlipSourceMissing(f"no complaint {reference!r}")
+    sale = session.get(Sale, complaint.sale_id) if complaint.sale_id else None
+    store_id = sale.store_id if sale else _first_store(session)
+    head = _head(session, store_id, None, complaint.clerk_id, complaint.created_at)
+    return ComplaintSlip(
+        head,
+        complaint.reference,
+        complaint.category,
+        complaint.description,
+        _local(complaint.due_at, session.get(Store, store_id)),
+        complaint.customer_name,
+        next_steps,
+    )
+
+
+def defect_tags(session: Session, reference: str) -> list[DefectTag]:
+    """One return-to-vendor tag per defective line of the return ``reference``."""
+    txn = _txn(session, reference)
+    head = _head(session, txn.store_id, txn.register_id, txn.clerk_id, txn.created_at)
+    tags = []
+    for n, (line, product) in enumerate(_returned(session, txn), start=1):
+        if line.condition != "defective":
+            continue
+        tags.append(
+            DefectTag(
+                head,
+                f"RTV-{txn.reference}-{n}",
+                product.sku,
+                product.description,
+                line.qty,
+                line.reason_text or line.reason_code,
+                txn.reference,
+                line.serial,
+                _receipt_code(session, txn.sale_id),
+            )
+        )
+    return tags
+
+
+def vouchers_of_return(session: Session, reference: str) -> list[str]:
+    """The codes of the vouchers the return ``reference`` issued."""
+    txn = _txn(session, reference)
+    rows = session.exec(
+        select(Voucher.code).where(Voucher.return_id == txn.id).order_by(col(Voucher.id))
+    )
+    return list(rows)
+
+
+def slip_source(
+    session: Session, kind: SlipKind, reference: str, next_steps: tuple[str, ...] = ()
+) -> SlipData:
+    """The input for the slip ``kind`` of ``reference``, from the records."""
+    if kind in (SlipKind.RETURN, SlipKind.EXCHANGE):
+        return return_slip(session, reference)
+    if kind is SlipKind.VOUCHER:
+        return voucher_slip(session, reference)
+    if kind is SlipKind.COMPLAINT:
+        return complaint_slip(session, reference, next_steps)
+    return_ref = reference.removeprefix("RTV-").rsplit("-", 1)[0]
+    for tag in defect_tags(session, return_ref):
+        if tag.tag_id == reference:
+            return tag
+    raise SlipSourceMissing(f"no defective-goods tag {reference!r}")
