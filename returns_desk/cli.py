@@ -11,6 +11,8 @@ from returns_desk.commands.demo import demo
 from returns_desk.commands.journal import journal_app
 from returns_desk.commands.policy import policy_app
 from returns_desk.commands.receipt import receipt_app
+from returns_desk.commands.slip import slip_app
+from returns_desk.commands.voucher import voucher_app
 
 app = typer.Typer(
     help="Returns Desk: the returns and exchanges counter. Run without a command to open the desk.",
@@ -24,6 +26,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(receipt_app, name="receipt")
 app.add_typer(policy_app, name="policy")
 app.add_typer(complaints_app, name="complaints")
+app.add_typer(voucher_app, name="voucher")
+app.add_typer(slip_app, name="slip")
 app.command("demo")(demo)
 
 

@@ -1,0 +1,73 @@
+"""``returns-desk slip``: reprint a slip from its record, or print samples of every layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from returns_desk.commands.common import console, engine, fail
+
+slip_app = typer.Typer(
+    help="Printed slips: reprint one (marked COPY), or print samples.", no_args_is_help=True
+)
+KINDS = "return, exchange, voucher, complaint or defect-tag"
+
+
+@slip_app.command("reprint")
+def reprint_slip(
+    kind: str = typer.Argument(..., help=f"Which slip: {KINDS}."),
+    reference: str = typer.Argument(..., help="Return reference, voucher code, complaint or tag."),
+    user: str = typer.Option(..., "--user", "-u", help="Who reprints (recorded and audited)."),
+    pin: str = typer.Option(..., "--pin", prompt=True, hide_input=True, help="Their PIN."),
+) -> None:
+    """Print a slip again from the database, marked COPY; saved and sent to the printer."""
+    from returns_desk.domain.slips import SlipKind
+    from returns_desk.domain.voucher_code import VoucherCodeError
+    from returns_desk.services.security import AuthError, log_in
+    from returns_desk.services.slips import SlipSourceMissing, reprint
+
+    if kind not in {k.value for k in SlipKind}:
+        fail(f"no slip kind {kind!r}; use {KINDS}")
+    eng = engine()
+    try:
+        actor = log_in(eng, user, pin, "cli")
+        done = reprint(eng, actor, kind, reference)
+    except (AuthError, SlipSourceMissing, VoucherCodeError) as exc:
+        fail(str(exc))
+    if done.error:
+        fail(done.message)
+    console.print(done.message, highlight=False)
+
+
+@slip_app.command("sample")
+def sample(
+    paper: str = typer.Option("thermal", "--paper", "-p", help="thermal, a4 or letter."),
+    out: Path = typer.Option(None, "--out", "-o", help="Folder (default: the slips folder)."),
+    layout: str = typer.Option(None, "--layout", help="Layout name or .toml file."),
+    send: bool = typer.Option(False, "--print", help="Also send them to RETURNS_DESK_PRINTER."),
+) -> None:
+    """Render one sample of every slip with the store's layout, to check it before use."""
+    from returns_desk.domain.slip_samples import sample_slips
+    from returns_desk.domain.slips import compose
+    from returns_desk.printing.layout import LayoutError, load_layout
+    from returns_desk.printing.printers import print_with_lp, save_pdf
+    from returns_desk.printing.render import SlipRenderError, render_pdf
+    from returns_desk.services.slips import SlipSettings
+
+    settings = SlipSettings.from_env()
+    folder = out or settings.folder / "samples"
+    try:
+        chosen = load_layout(layout)
+        for data in sample_slips():
+            slip = compose(data)
+            path = save_pdf(
+                folder, f"sample-{paper}-{slip.kind.value}", render_pdf(slip, chosen, paper)
+            )
+            note = ""
+            if send and settings.printer:
+                outcome = print_with_lp(settings.printer, path, title=path.stem)
+                note = f"  printed on {settings.printer}" if outcome.ok else f"  {outcome.error}"
+            console.print(f"{slip.kind.value:<11} {path}{note}", highlight=False)
+    except (LayoutError, SlipRenderError, OSError) as exc:
+        fail(str(exc))
