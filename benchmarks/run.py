@@ -1,0 +1,228 @@
+"""All the desk's benchmarks in one run, printed as a table beside their goals.
+
+Run: ``uv run python benchmarks/run.py [--receipts 1000000] [--db PATH]``.
+With DATABASE_URL set it measures PostgreSQL (the database is emptied first!);
+otherwise a SQLite file (default /tmp/returns-desk-bench.db, reused when it already
+holds the requested receipts, so a second run skips the long import).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+TODAY = date(2026, 11, 23)
+console = Console()
+
+
+def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from returns_desk.store.db import make_engine
+    from returns_desk.store.migrate import upgrade
+
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{args.db}"
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def _sales(engine) -> int:  # type: ignore[no-untyped-def]
+    from sqlmodel import func, select
+
+    from returns_desk.store.db import read_only
+    from returns_desk.store.models import Sale
+
+    with read_only(engine) as session:
+        return int(session.exec(select(func.count()).select_from(Sale)).one())
+
+
+def ensure_data(args: argparse.Namespace) -> tuple[object, float | None]:
+    """The benchmark database with ``--receipts`` receipts; returns it and the import rate."""
+    from returns_desk.services.demo import seed_scale
+
+    engine = _engine(args)
+    if _sales(engine) >= args.receipts:
+        return engine, None
+    if os.environ.get("DATABASE_URL"):
+        _empty_postgres(engine)
+    else:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
+        engine = _engine(args)
+    started = time.perf_counter()
+    with console.status(f"importing {args.receipts:,} receipts ...") as status:
+        seed_scale(engine, TODAY, args.receipts,
+                   progress=lambda n, t: status.update(f"importing receipts: {n:,}/{t:,}"))
+    return engine, args.receipts / (time.perf_counter() - started)
+
+
+def _empty_postgres(engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        names = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                                  "AND tablename <> 'alembic_version'")).scalars().all()
+        quoted = ", ".join(f'"{n}"' for n in names)
+        conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+
+
+def _codes(engine, n: int) -> list[str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        top = conn.execute(text("SELECT max(id) FROM sale")).scalar() or 0
+        ids = random.Random(1).sample(range(1, top + 1), min(n, top))
+        rows = conn.execute(text("SELECT receipt_code FROM sale WHERE id IN (" +
+                                 ",".join(map(str, ids)) + ")")).scalars().all()
+    return list(rows)
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.99)] * 1000
+
+
+def _timed(fn: Callable[[str], object], codes: list[str]) -> list[float]:
+    out = []
+    for code in codes:
+        start = time.perf_counter()
+        fn(code)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+RAW_SQL = [
+    "SELECT * FROM sale WHERE receipt_code = {p}",
+    "SELECT * FROM sale_line WHERE sale_id = {p} ORDER BY line_no",
+    "SELECT * FROM tender WHERE sale_id = {p} ORDER BY seq",
+]
+
+
+def raw_lookup(engine):  # type: ignore[no-untyped-def]
+    """The same three indexed queries through the bare driver: the floor we compare with."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        import sqlite3
+
+        conn = sqlite3.connect(url.database)
+        sql = [q.format(p="?") for q in RAW_SQL]
+    else:
+        import psycopg
+
+        conn = psycopg.connect(url.render_as_string(hide_password=False).replace(
+            "postgresql+psycopg", "postgresql"))
+        sql = [q.format(p="%s") for q in RAW_SQL]
+
+    def look(code: str) -> None:
+        cur = conn.cursor()
+        cur.execute(sql[0], (code,))
+        sale = cur.fetchone()
+        cur.execute(sql[1], (sale[0],))
+        cur.fetchall()
+        cur.execute(sql[2], (sale[0],))
+        cur.fetchall()
+
+    return look
+
+
+def bench_lookup(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    from returns_desk.services.receipts import find_receipt
+
+    codes = _codes(engine, 2000)
+    raw = raw_lookup(engine)
+    _timed(raw, codes[:100])
+    _timed(lambda c: find_receipt(engine, c), codes[:100])
+    raw_p50, raw_p99 = _percentiles(_timed(raw, codes))
+    desk_p50, desk_p99 = _percentiles(_timed(lambda c: find_receipt(engine, c), codes))
+    rows.append(("receipt lookup p50 / p99", f"{desk_p50:.2f} / {desk_p99:.2f} ms",
+                 f"<= 3x raw ({raw_p50:.2f} / {raw_p99:.2f} ms; x{desk_p50 / raw_p50:.1f})"))
+
+
+def bench_decisions(rows: list[tuple[str, str, str]]) -> None:
+    from bench_policy import make_case  # type: ignore[import-not-found]
+
+    from returns_desk.domain.policy import decide, load_policy
+
+    policy = load_policy(HERE.parent / "policies" / "default.toml")
+    rng = random.Random(3)
+    cases = [make_case(rng, i) for i in range(5000)]
+    for case, today in cases[:500]:
+        decide(policy, case, today)
+    start, n = time.perf_counter(), 0
+    while time.perf_counter() - start < 3:
+        for case, today in cases:
+            decide(policy, case, today)
+        n += len(cases)
+    rate = n / (time.perf_counter() - start)
+    rows.append(("policy decisions", f"{rate:,.0f} lines/s", ">= 50,000 lines/s"))
+
+
+def bench_cold_start(rows: list[tuple[str, str, str]]) -> None:
+    script = (
+        "import time; t=time.perf_counter()\n"
+        "from returns_desk.tui.app import DeskApp\n"
+        "from returns_desk.store.db import make_engine\n"
+        "async def pilot(p):\n"
+        "    await p.pause()\n"
+        "    print(f'{time.perf_counter()-t:.3f}')\n"
+        "    p.app.exit()\n"
+        "DeskApp(make_engine('sqlite://')).run(headless=True, auto_pilot=pilot)\n"
+    )
+    desk = [_wall([sys.executable, "-c", script]) for _ in range(5)]
+    textual = [_wall([sys.executable, "-c", "import textual.app"]) for _ in range(5)]
+    rows.append(("desk cold start to log-in screen", f"{statistics.median(desk):.2f} s",
+                 f"< 1.0 s (python -c 'import textual.app': {statistics.median(textual):.2f} s)"))
+
+
+def _wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--receipts", type=int, default=1_000_000)
+    parser.add_argument("--db", default="/tmp/returns-desk-bench.db")
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = []
+    engine, import_rate = ensure_data(args)
+    backend = engine.url.get_backend_name()
+    if import_rate:
+        rows.append(("journal import (generate, validate, write)",
+                     f"{import_rate:,.0f} receipts/s", f"{args.receipts:,} receipts in minutes"))
+    for bench in (bench_lookup, bench_whole_return, bench_export):
+        bench(engine, rows)
+    bench_decisions(rows)
+    bench_cold_start(rows)
+    table = Table(title=f"Returns Desk benchmarks on {backend}, {_sales(engine):,} receipts")
+    for column in ("measure", "result", "goal"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def bench_whole_return(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    """Lookup, decide, commit and slip for one line: filled in once the counter service lands."""
+
+
+def bench_export(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    """Exchange-log export rate and peak memory: filled in once the export service lands."""
+
+
+if __name__ == "__main__":
+    main()
