@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam
-from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from returns_desk.domain.codes import parse_receipt_code
 from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
+from returns_desk.store import fastread
+from returns_desk.store.db import read_only
 from returns_desk.store.models import Register, Sale, SaleLine, Store
 from returns_desk.store.models import Tender as TenderRow
 
@@ -22,31 +25,41 @@ class ReceiptNotFound(LookupError):
 def find_receipt(engine: Engine, text: str) -> Receipt:
     """Validate the code's check digit, then look it up; errors say which and why.
 
-    This is the counter's hottest path, so it runs three indexed Core queries on one
-    connection (no ORM identity map) in a deferred read transaction.
+    The counter's hottest path: three indexed queries on the bare driver in one read
+    transaction (see store/fastread.py), converted by the tables' own column types.
     """
     code = parse_receipt_code(text)
-    with engine.execution_options(sqlite_deferred=True).connect() as conn:
-        head = conn.execute(_SALE_BY_CODE, {"code": code.digits}).first()
-        if head is None:
-            raise ReceiptNotFound(
-                f"receipt {code.pretty()} is not in the sales journal: check the store "
-                f"({code.store_no}) and date, or look it up without a receipt"
-            )
-        lines = conn.execute(_LINES_OF_SALE, {"sale_id": head.id}).all()
-        tenders = conn.execute(_TENDERS_OF_SALE, {"sale_id": head.id}).all()
+    reader = _reader(engine)
+    conn = engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        if reader.sqlite:
+            cursor.execute("BEGIN")
+        heads = fastread.run(cursor, reader.sale, code.digits)
+        lines = fastread.run(cursor, reader.lines, heads[0]["id"]) if heads else []
+        tenders = fastread.run(cursor, reader.tenders, heads[0]["id"]) if heads else []
+        cursor.close()
+    finally:
+        conn.close()  # the pool rolls the read transaction back
+    if not heads:
+        raise ReceiptNotFound(
+            f"receipt {code.pretty()} is not in the sales journal: check the store "
+            f"({code.store_no}) and date, or look it up without a receipt"
+        )
+    head = heads[0]
+    store_no, register_no = reader.register_numbers(engine, head["register_id"])
     return Receipt(
-        code=head.receipt_code,
-        store_no=head.store_no,
-        register_no=head.register_no,
-        sold_at=head.sold_at,
-        lines=tuple(_sold_line(row) for row in lines),
-        tenders=tuple(_tender(row) for row in tenders),
-        customer_id=head.customer_id,
-        loyalty_tier=head.loyalty_tier,
-        gift_receipt=head.gift_receipt,
-        order_discount=head.order_discount,
-        sale_id=head.id,
+        code=head["receipt_code"],
+        store_no=store_no,
+        register_no=register_no,
+        sold_at=head["sold_at"],
+        lines=tuple(_sold_line(SimpleNamespace(**row)) for row in lines),
+        tenders=tuple(_tender(SimpleNamespace(**row)) for row in tenders),
+        customer_id=head["customer_id"],
+        loyalty_tier=head["loyalty_tier"],
+        gift_receipt=bool(head["gift_receipt"]),
+        order_discount=head["order_discount"],
+        sale_id=head["id"],
     )
 
 
@@ -54,27 +67,43 @@ def _tender(row: Any) -> Tender:
     return Tender(TenderKind(row.kind), row.amount, row.card_last4, row.reference)
 
 
-_T = SQLModel.metadata.tables
-_SALE_BY_CODE = (
-    sa_select(
-        _T["sale"],
-        _T["store"].c.number.label("store_no"),
-        _T["register"].c.number.label("register_no"),
-    )
-    .join(_T["store"], _T["store"].c.id == _T["sale"].c.store_id)
-    .join(_T["register"], _T["register"].c.id == _T["sale"].c.register_id)
-    .where(_T["sale"].c.receipt_code == bindparam("code"))
-)
-_LINES_OF_SALE = (
-    sa_select(_T["sale_line"])
-    .where(_T["sale_line"].c.sale_id == bindparam("sale_id"))
-    .order_by(_T["sale_line"].c.line_no)
-)
-_TENDERS_OF_SALE = (
-    sa_select(_T["tender"])
-    .where(_T["tender"].c.sale_id == bindparam("sale_id"))
-    .order_by(_T["tender"].c.seq)
-)
+@dataclass
+class _Reader:
+    """Prepared lookups for one engine, and the register -> (store, register) numbers."""
+
+    sqlite: bool
+    sale: fastread.Query
+    lines: fastread.Query
+    tenders: fastread.Query
+    registers: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def register_numbers(self, engine: Engine, register_id: int) -> tuple[int, int]:
+        if register_id not in self.registers:  # a register imported since: reload them
+            with read_only(engine) as session:
+                rows = session.exec(
+                    select(Register.id, Store.number, Register.number).join(
+                        Store, col(Store.id) == col(Register.store_id)
+                    )
+                ).all()
+            self.registers = {rid: (store_no, reg_no) for rid, store_no, reg_no in rows}
+        return self.registers.get(register_id, (0, 0))
+
+
+_READERS: WeakKeyDictionary[Engine, _Reader] = WeakKeyDictionary()
+
+
+def _reader(engine: Engine) -> _Reader:
+    reader = _READERS.get(engine)
+    if reader is None:
+        tables, dialect = SQLModel.metadata.tables, engine.dialect
+        reader = _Reader(
+            sqlite=dialect.name == "sqlite",
+            sale=fastread.prepare(dialect, tables["sale"], "receipt_code"),
+            lines=fastread.prepare(dialect, tables["sale_line"], "sale_id", "line_no"),
+            tenders=fastread.prepare(dialect, tables["tender"], "sale_id", "seq"),
+        )
+        _READERS[engine] = reader
+    return reader
 
 
 def load_receipt(session: Session, sale: Sale) -> Receipt:
