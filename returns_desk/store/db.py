@@ -40,8 +40,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin_immediate(conn: Any) -> None:
-    """Take the write lock when a unit of work starts, so two registers serialise cleanly."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take the write lock when a unit of work starts, so two registers serialise cleanly.
+
+    A :func:`snapshot` read asks for a deferred transaction instead: WAL gives it a stable
+    view without holding the write lock for as long as it reads.
+    """
+    deferred = conn.get_execution_options().get("sqlite_deferred", False)
+    conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -76,4 +81,19 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 def read_only(engine: Engine) -> Iterator[Session]:
     """A session for looking things up; never commits. Objects stay readable after it closes."""
     with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Session]:
+    """A long read (an export) that sees one consistent state and never blocks a register.
+
+    On SQLite the transaction is deferred rather than taking the write lock; on PostgreSQL
+    it is REPEATABLE READ, so counts, rows and chain head agree with one another.
+    """
+    if engine.dialect.name == "sqlite":
+        bound = engine.execution_options(sqlite_deferred=True)
+    else:
+        bound = engine.execution_options(isolation_level="REPEATABLE READ")
+    with Session(bound, expire_on_commit=False) as session:
         yield session

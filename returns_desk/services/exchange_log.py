@@ -1,0 +1,217 @@
+"""The auditors' exchange log: one row per returned or exchanged line, streamed from the database.
+
+Rows come off a server-side cursor in batches (``yield_per``), so millions of lines never sit
+in memory. Customer ids are masked unless the filters ask otherwise; PIN hashes are never
+selected at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import String, cast, func, literal
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
+from sqlmodel import Session, col, select
+
+from returns_desk.domain.decision import Outcome
+from returns_desk.domain.money import from_minor
+from returns_desk.store.models import (
+    Exchange,
+    PolicyVersion,
+    Product,
+    RefundTender,
+    Register,
+    ReturnLine,
+    ReturnTxn,
+    Sale,
+    SaleLine,
+    Store,
+    User,
+)
+
+BATCH = 2000
+Clerk = aliased(User, name="clerk")
+Manager = aliased(User, name="manager")
+NewSale = aliased(Sale, name="new_sale")
+
+
+class FilterError(ValueError):
+    """Filters that cannot select anything sensible; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    """What an auditor asked for. Dates are whole UTC days, both ends included."""
+
+    date_from: date
+    date_to: date
+    store: int | None = None
+    register: int | None = None
+    clerk: str | None = None
+    outcome: str | None = None
+    overrides_only: bool = False
+    unmask: bool = False
+
+    def check(self) -> None:
+        """Refuse a backwards range or an outcome the engine never gives."""
+        if self.date_to < self.date_from:
+            raise FilterError(f"--to {self.date_to} is before --from {self.date_from}")
+        outcomes = [o.value for o in Outcome]
+        if self.outcome is not None and self.outcome not in outcomes:
+            raise FilterError(f"outcome {self.outcome!r} is not one of {', '.join(outcomes)}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """For manifests and audit details: plain JSON values."""
+        data = asdict(self)
+        data["date_from"], data["date_to"] = str(self.date_from), str(self.date_to)
+        return data
+
+
+class LogRow(NamedTuple):
+    """One returned line as auditors see it."""
+
+    returned_at: datetime
+    return_ref: str
+    store: int
+    register: int
+    clerk: str
+    manager: str | None
+    override_reason: str | None
+    settlement: str
+    receipt: str | None
+    sold_at: datetime | None
+    line_no: int | None
+    sku: str
+    description: str
+    qty: int
+    condition: str
+    reason: str
+    outcome: str
+    rules: str
+    policy: str | None
+    refund: Decimal
+    restocking_fee: Decimal
+    tenders: str
+    exchange_receipt: str | None
+    exchange_difference: Decimal | None
+    customer: str | None
+
+
+COLUMNS: tuple[str, ...] = LogRow._fields
+MONEY_COLUMNS = frozenset({"refund", "restocking_fee", "exchange_difference"})
+_TENDERS, _CUSTOMER = COLUMNS.index("tenders"), COLUMNS.index("customer")
+
+
+def mask(customer_id: str | None) -> str | None:
+    """Hide a customer id but its last two characters, and never hint at its length."""
+    if not customer_id:
+        return customer_id
+    return "***" + customer_id[-2:] if len(customer_id) > 4 else "***"
+
+
+def _tenders(session: Session) -> Any:
+    """Refund tenders per return as ``id:cents:kind`` joined by ';' (per-dialect aggregate)."""
+    part = (
+        cast(RefundTender.id, String)
+        + literal(":")
+        + cast(RefundTender.amount, String)
+        + literal(":")
+        + RefundTender.kind
+    )
+    is_postgres = session.get_bind().dialect.name == "postgresql"
+    joined = func.string_agg(part, literal(";")) if is_postgres else func.group_concat(part, ";")
+    return (
+        select(RefundTender.return_id, joined.label("parts"))
+        .group_by(col(RefundTender.return_id))
+        .subquery("tenders")
+    )
+
+
+def _format_tenders(parts: str | None) -> str:
+    """``12:1500:card;13:250:voucher`` -> ``card 15.00; voucher 2.50`` in the order paid out."""
+    if not parts:
+        return ""
+    split = sorted((p.split(":", 2) for p in parts.split(";")), key=lambda p: int(p[0]))
+    return "; ".join(f"{kind} {from_minor(int(cents))}" for _, cents, kind in split)
+
+
+def _where(stmt: Select[Any], filters: LogFilters) -> Select[Any]:
+    """Apply the filters to a statement that already joins return_txn, store, register, clerk."""
+    start = datetime.combine(filters.date_from, time(), UTC)
+    end = datetime.combine(filters.date_to + timedelta(days=1), time(), UTC)
+    stmt = stmt.where(col(ReturnTxn.created_at) >= start, col(ReturnTxn.created_at) < end)
+    if filters.store is not None:
+        stmt = stmt.where(Store.number == filters.store)
+    if filters.register is not None:
+        stmt = stmt.where(Register.number == filters.register)
+    if filters.clerk:
+        stmt = stmt.where(Clerk.username == filters.clerk)
+    if filters.outcome:
+        stmt = stmt.where(ReturnLine.outcome == filters.outcome)
+    if filters.overrides_only:
+        stmt = stmt.where(col(ReturnTxn.manager_id).is_not(None))
+    return stmt
+
+
+def _joined(stmt: Select[Any]) -> Select[Any]:
+    """The joins every filter needs."""
+    return (
+        stmt.join(ReturnTxn, col(ReturnLine.return_id) == ReturnTxn.id)
+        .join(Store, col(ReturnTxn.store_id) == Store.id)
+        .join(Register, col(ReturnTxn.register_id) == Register.id)
+        .join(Clerk, col(ReturnTxn.clerk_id) == Clerk.id)
+    )
+
+
+def count_rows(session: Session, filters: LogFilters) -> int:
+    """How many rows the export will have (for a progress bar)."""
+    stmt = _joined(select(func.count(col(ReturnLine.id))).select_from(ReturnLine))
+    return int(session.exec(_where(stmt, filters)).one())  # type: ignore[call-overload]
+
+
+def _statement(session: Session, filters: LogFilters) -> Select[Any]:
+    tenders = _tenders(session)
+    columns = (
+        ReturnTxn.created_at, ReturnTxn.reference, Store.number, Register.number,
+        Clerk.username, Manager.username, ReturnTxn.override_reason, ReturnTxn.settlement,
+        Sale.receipt_code, Sale.sold_at, SaleLine.line_no, Product.sku,
+        func.coalesce(SaleLine.description, Product.description), ReturnLine.qty,
+        ReturnLine.condition, ReturnLine.reason_code, ReturnLine.outcome, ReturnLine.rules,
+        PolicyVersion.name + literal("@") + PolicyVersion.version, ReturnLine.refund_amount,
+        ReturnLine.restocking_fee, tenders.c.parts, NewSale.receipt_code, Exchange.difference,
+        ReturnTxn.customer_id,
+    )  # fmt: skip
+    stmt = (
+        _joined(select(*columns).select_from(ReturnLine))
+        .join(Product, col(ReturnLine.product_id) == Product.id)
+        .outerjoin(Manager, col(ReturnTxn.manager_id) == Manager.id)
+        .outerjoin(Sale, col(ReturnTxn.sale_id) == Sale.id)
+        .outerjoin(SaleLine, col(ReturnLine.sale_line_id) == SaleLine.id)
+        .outerjoin(PolicyVersion, col(ReturnTxn.policy_version_id) == PolicyVersion.id)
+        .outerjoin(Exchange, col(Exchange.return_id) == ReturnTxn.id)
+        .outerjoin(NewSale, col(Exchange.new_sale_id) == NewSale.id)
+        .outerjoin(tenders, tenders.c.return_id == ReturnTxn.id)
+    )
+    order = (col(ReturnTxn.created_at), col(ReturnTxn.id), col(ReturnLine.id))
+    return _where(stmt, filters).order_by(*order)
+
+
+def stream_rows(
+    session: Session, filters: LogFilters, limit: int | None = None
+) -> Iterator[LogRow]:
+    """The rows in time order, fetched ``BATCH`` at a time; masked unless ``filters.unmask``."""
+    stmt = _statement(session, filters)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    result = session.execute(stmt.execution_options(yield_per=BATCH, stream_results=True))
+    for raw in result:
+        values = list(raw)
+        values[_TENDERS] = _format_tenders(values[_TENDERS])
+        if not filters.unmask:
+            values[_CUSTOMER] = mask(values[_CUSTOMER])
+        yield LogRow(*values)

@@ -1,0 +1,101 @@
+"""File writers for the exchange log: CSV, JSON Lines and XLSX, one row at a time.
+
+Each writer holds one open file and nothing else, so memory stays flat however many rows
+pass through. Times are ISO 8601 in UTC, amounts exact decimals (text in CSV/JSON, numbers
+formatted to the cent in XLSX), empty values empty (null in JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from returns_desk.services.exchange_log import COLUMNS, MONEY_COLUMNS, LogRow
+
+
+class RowWriter(Protocol):
+    """What the export loop needs from a format."""
+
+    def write(self, row: LogRow) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _text(value: Any) -> Any:
+    """A value as CSV/JSON carry it: times ISO in UTC, amounts as exact decimal text."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class CsvWriter:
+    """RFC 4180 CSV with a header row, UTF-8, LF line ends."""
+
+    def __init__(self, path: Path) -> None:
+        self._file: IO[str] = path.open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._file, lineterminator="\n")
+        self._csv.writerow(COLUMNS)
+
+    def write(self, row: LogRow) -> None:
+        self._csv.writerow([_text(v) for v in row])
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class JsonlWriter:
+    """One JSON object per line, keys in column order."""
+
+    def __init__(self, path: Path) -> None:
+        self._file: IO[str] = path.open("w", encoding="utf-8", newline="\n")
+
+    def write(self, row: LogRow) -> None:
+        record = {k: _text(v) for k, v in zip(COLUMNS, row, strict=True)}
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class XlsxWriter:
+    """openpyxl in write-only mode: rows go to disk as they come; times naive UTC (Excel
+    has no time zones, the header says so)."""
+
+    def __init__(self, path: Path) -> None:
+        from openpyxl import Workbook
+
+        self._path = path
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet("exchange log")
+        self._sheet.append([f"{c} (UTC)" if c.endswith("_at") else c for c in COLUMNS])
+        self._money = [c in MONEY_COLUMNS for c in COLUMNS]
+
+    def write(self, row: LogRow) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        cells: list[Any] = []
+        for value, money in zip(row, self._money, strict=True):
+            if isinstance(value, datetime):
+                value = value.replace(tzinfo=None)
+            if money and value is not None:
+                cell = WriteOnlyCell(self._sheet, value=value)
+                cell.number_format = "0.00"
+                value = cell
+            cells.append(value)
+        self._sheet.append(cells)
+
+    def close(self) -> None:
+        self._book.save(self._path)
+
+
+WRITERS: dict[str, type[CsvWriter] | type[JsonlWriter] | type[XlsxWriter]] = {
+    "csv": CsvWriter,
+    "jsonl": JsonlWriter,
+    "xlsx": XlsxWriter,
+}

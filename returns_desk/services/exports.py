@@ -1,0 +1,163 @@
+"""Auditors export the exchange log: a file, its manifest, and an audit event saying so.
+
+The manifest (``FILE.manifest.json``) names the filters, the row count, the file's SHA-256
+and the audit chain head after the export's own event, which records the same checksum: the
+file, the manifest and the trail vouch for one another. Auditors only; a refusal is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from returns_desk.services import audit
+from returns_desk.services.exchange_log import LogFilters, LogRow, count_rows, stream_rows
+from returns_desk.services.export_summary import Heading, Summary, write_pdf
+from returns_desk.services.export_writers import WRITERS
+from returns_desk.services.security import Actor, RoleError, require
+from returns_desk.store.db import read_only, snapshot, unit_of_work
+from returns_desk.store.models import Role
+from returns_desk.store.tables._base import utcnow
+
+FORMATS = (*WRITERS, "pdf")
+PREVIEW_ROWS = 50
+PROGRESS_EVERY = 1000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written: the file, its manifest, and the manifest's content."""
+
+    path: Path
+    manifest_path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def rows(self) -> int:
+        return int(self.manifest["rows"])
+
+
+def _require_auditor(engine: Engine, actor: Actor, what: str) -> None:
+    """Let auditors through; record anyone else's attempt before refusing it."""
+    try:
+        require(actor, Role.AUDITOR)
+    except RoleError:
+        with unit_of_work(engine) as session:
+            audit.append(
+                session,
+                actor=actor.username,
+                action="export.refused",
+                entity="exchange_log",
+                register=actor.register,
+                details={"what": what, "role": actor.role.value},
+            )
+        raise
+
+
+def preview(engine: Engine, actor: Actor, filters: LogFilters) -> list[LogRow]:
+    """The first rows an export would hold, always masked (a look is not a disclosure)."""
+    require(actor, Role.AUDITOR)
+    filters.check()
+    masked = LogFilters(**{**filters.__dict__, "unmask": False})
+    with read_only(engine) as session:
+        return list(stream_rows(session, masked, limit=PREVIEW_ROWS))
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write(
+    engine: Engine, actor: Actor, filters: LogFilters, fmt: str, out: Path, progress: Progress
+) -> tuple[int, tuple[int, str], datetime]:
+    """Stream the rows into ``out`` (or the PDF summary); return rows, data head and time."""
+    summary = Summary()
+    writer = WRITERS[fmt](out) if fmt in WRITERS else None
+    rows = 0
+    try:
+        with snapshot(engine) as session:
+            data_head, total = audit.head(session), count_rows(session, filters)
+            progress(0, total)
+            for row in stream_rows(session, filters):
+                rows += 1
+                summary.add(row)
+                if writer:
+                    writer.write(row)
+                if rows % PROGRESS_EVERY == 0:
+                    progress(rows, total)
+    finally:
+        if writer:
+            writer.close()
+    generated_at = utcnow()
+    if writer is None:
+        heading = Heading(filters.as_dict(), generated_at, actor.username, *data_head)
+        write_pdf(summary, heading, out)
+    progress(rows, rows)
+    return rows, data_head, generated_at
+
+
+def export_exchange_log(
+    engine: Engine,
+    actor: Actor,
+    filters: LogFilters,
+    fmt: str,
+    out: Path,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write the log (or its PDF summary) to ``out`` with a manifest beside it; audited.
+
+    The file appears under its name only once complete and audited: it is written to a
+    temporary name first and removed if anything fails.
+    """
+    _require_auditor(engine, actor, f"export {fmt}")
+    filters.check()
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    out = Path(out)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        rows, data_head, generated_at = _write(
+            engine, actor, filters, fmt, partial, progress or (lambda done, total: None)
+        )
+        checksum = sha256_of(partial)
+        details = {"format": fmt, "file": out.name, "rows": rows, "sha256": checksum}
+        details |= {"filters": filters.as_dict(), "data_as_of_seq": data_head[0]}
+        with unit_of_work(engine) as session:
+            event = audit.append(
+                session,
+                actor=actor.username,
+                action="export.exchange_log" + (".unmasked" if filters.unmask else ""),
+                entity="exchange_log",
+                entity_id=out.name,
+                register=actor.register,
+                details=details,
+            )
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    manifest = {
+        **details,
+        "customer_details": "unmasked" if filters.unmask else "masked",
+        "audit_chain_head": {"seq": event.seq, "hash": event.hash},
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "generated_by": actor.username,
+        "generator": f"returns-desk {version('returns-desk')}",
+    }
+    manifest_path = out.with_name(out.name + ".manifest.json")
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return ExportResult(out, manifest_path, manifest)
