@@ -20,7 +20,10 @@ class DeskApp(App[None]):
 
     TITLE = "Returns Desk"
     CSS_PATH = "desk.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit"),
+        Binding("f8", "complaints", "Complaints", id="complaints"),
+    ]
 
     def __init__(self, engine: Engine, register: str = "R1") -> None:
         super().__init__()
@@ -44,3 +47,14 @@ class DeskApp(App[None]):
         self.actor = None
         self.sub_title = ""
         self.switch_screen(LoginScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Complaints only once someone is logged in."""
+        return self.actor is not None if action == "complaints" else True
+
+    def action_complaints(self) -> None:
+        """The complaint list (F8) over the current screen; Esc comes back to it."""
+        from returns_desk.tui.screens.complaints import ComplaintListScreen
+
+        if self.actor is not None and not isinstance(self.screen, ComplaintListScreen):
+            self.push_screen(ComplaintListScreen())

@@ -1,0 +1,1 @@
+"""Modal dialogs of the counter; each returns its answer with ``dismiss`` (None: cancelled)."""
