@@ -1,22 +1,122 @@
-"""``returns-desk audit``: check the tamper-evident chain."""
+"""``returns-desk audit``: check the tamper-evident chain, read it, export the exchange log."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+from pathlib import Path
+
 import typer
 
-from returns_desk.commands.common import console, engine, fail
+from returns_desk.commands.common import console, engine, err_console, fail
 
-audit_app = typer.Typer(help="Audit trail: verify the hash chain.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="Audit trail: verify the hash chain, list events, export the exchange log.",
+    no_args_is_help=True,
+)
 
 
 @audit_app.command("verify")
-def verify() -> None:
+def verify(
+    manifest: Path | None = typer.Option(
+        None, help="An export manifest: also check the chain still holds the head it recorded."
+    ),
+) -> None:
     """Recompute the SHA-256 chain; name the first broken sequence (exit 1) if any."""
     from returns_desk.services import audit
     from returns_desk.store.db import read_only
 
+    anchor = None
+    if manifest is not None:
+        try:
+            head = json.loads(manifest.read_text(encoding="utf-8"))["audit_chain_head"]
+            anchor = (int(head["seq"]), str(head["hash"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            fail(f"{manifest}: not an export manifest ({exc})")
     with read_only(engine()) as session:
-        report = audit.verify(session)
+        report = audit.verify(session, anchor)
     if not report.intact:
         fail(f"audit chain broken at sequence {report.first_broken}: {report.problem}")
     console.print(f"audit chain intact: {report.events} events, head {report.head[:16]}…")
+
+
+@audit_app.command("log")
+def log(limit: int = typer.Option(20, min=1, help="How many of the latest events.")) -> None:
+    """The latest audit events, newest last."""
+    from rich.table import Table
+    from sqlmodel import col, select
+
+    from returns_desk.store.db import read_only
+    from returns_desk.store.models import AuditEvent
+
+    with read_only(engine()) as session:
+        query = select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(limit)
+        events = list(reversed(session.exec(query).all()))
+    table = Table()
+    for name in ("seq", "at (UTC)", "actor", "register", "action"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("entity", overflow="fold")
+    table.add_column("details", overflow="fold")
+    for e in events:
+        at = e.at.strftime("%Y-%m-%d %H:%M:%S")
+        entity = f"{e.entity} {e.entity_id}".strip()
+        table.add_row(str(e.seq), at, e.actor, e.register_label, e.action, entity, e.details)
+    console.print(table)
+
+
+def _day(value: str, option: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 (a calendar day)
+    except ValueError:
+        fail(f"{option} {value!r}: expected a date like 2026-11-23")
+
+
+@audit_app.command("export")
+def export(
+    date_from: str = typer.Option(..., "--from", help="First day (YYYY-MM-DD, UTC)."),
+    date_to: str = typer.Option(..., "--to", help="Last day, included (YYYY-MM-DD, UTC)."),
+    out: Path = typer.Option(..., "--out", help="File to write; FILE.manifest.json goes beside."),
+    fmt: str = typer.Option("csv", "--format", help="csv, jsonl, xlsx or pdf (summary)."),
+    store: int | None = typer.Option(None, help="Only this store number."),
+    register: int | None = typer.Option(None, help="Only this register number."),
+    clerk: str | None = typer.Option(None, help="Only this clerk (username)."),
+    outcome: str | None = typer.Option(None, help="Only lines with this outcome."),
+    overrides_only: bool = typer.Option(False, help="Only returns a manager overrode."),
+    unmask: bool = typer.Option(False, help="Show customer ids in full (audited)."),
+    user: str = typer.Option(..., help="The auditor exporting (logs in; audited)."),
+    pin: str = typer.Option(
+        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help="The auditor's PIN."
+    ),
+) -> None:
+    """Export the exchange log, one row per returned line, with a manifest (auditors only)."""
+    from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from returns_desk.services.exchange_log import FilterError, LogFilters
+    from returns_desk.services.exports import FORMATS, export_exchange_log
+    from returns_desk.services.security import AuthError, RoleError, log_in
+
+    if fmt not in FORMATS:
+        fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    filters = LogFilters(
+        _day(date_from, "--from").date(), _day(date_to, "--to").date(),
+        store, register, clerk, outcome, overrides_only, unmask,
+    )  # fmt: skip
+    eng = engine()
+    columns = (*Progress.get_default_columns()[:2], MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        actor = log_in(eng, user, pin, register="cli")
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            task = bar.add_task(f"exporting {out.name}", total=None)
+            result = export_exchange_log(
+                eng, actor, filters, fmt, out,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
+    except (AuthError, RoleError, FilterError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{out}: {exc.strerror or exc}")
+    head = result.manifest["audit_chain_head"]
+    console.print(
+        f"exported {result.rows} rows to {result.path} (sha256 {result.manifest['sha256'][:16]}…)"
+        f"\nmanifest {result.manifest_path}; audit chain head {head['seq']} {head['hash'][:16]}…"
+    )
