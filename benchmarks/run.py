@@ -64,8 +64,12 @@ def ensure_data(args: argparse.Namespace) -> tuple[object, float | None]:
         engine = _engine(args)
     started = time.perf_counter()
     with console.status(f"importing {args.receipts:,} receipts ...") as status:
-        seed_scale(engine, TODAY, args.receipts,
-                   progress=lambda n, t: status.update(f"importing receipts: {n:,}/{t:,}"))
+        seed_scale(
+            engine,
+            TODAY,
+            args.receipts,
+            progress=lambda n, t: status.update(f"importing receipts: {n:,}/{t:,}"),
+        )
     return engine, args.receipts / (time.perf_counter() - started)
 
 
@@ -73,8 +77,16 @@ def _empty_postgres(engine) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
     with engine.begin() as conn:
-        names = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname='public' "
-                                  "AND tablename <> 'alembic_version'")).scalars().all()
+        names = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         quoted = ", ".join(f'"{n}"' for n in names)
         conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
 
@@ -85,8 +97,13 @@ def _codes(engine, n: int) -> list[str]:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
         top = conn.execute(text("SELECT max(id) FROM sale")).scalar() or 0
         ids = random.Random(1).sample(range(1, top + 1), min(n, top))
-        rows = conn.execute(text("SELECT receipt_code FROM sale WHERE id IN (" +
-                                 ",".join(map(str, ids)) + ")")).scalars().all()
+        rows = (
+            conn.execute(
+                text("SELECT receipt_code FROM sale WHERE id IN (" + ",".join(map(str, ids)) + ")")
+            )
+            .scalars()
+            .all()
+        )
     return list(rows)
 
 
@@ -122,8 +139,9 @@ def raw_lookup(engine):  # type: ignore[no-untyped-def]
     else:
         import psycopg
 
-        conn = psycopg.connect(url.render_as_string(hide_password=False).replace(
-            "postgresql+psycopg", "postgresql"))
+        conn = psycopg.connect(
+            url.render_as_string(hide_password=False).replace("postgresql+psycopg", "postgresql")
+        )
         sql = [q.format(p="%s") for q in RAW_SQL]
 
     def look(code: str) -> None:
@@ -147,8 +165,13 @@ def bench_lookup(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ign
     _timed(lambda c: find_receipt(engine, c), codes[:100])
     raw_p50, raw_p99 = _percentiles(_timed(raw, codes))
     desk_p50, desk_p99 = _percentiles(_timed(lambda c: find_receipt(engine, c), codes))
-    rows.append(("receipt lookup p50 / p99", f"{desk_p50:.2f} / {desk_p99:.2f} ms",
-                 f"<= 3x raw ({raw_p50:.2f} / {raw_p99:.2f} ms; x{desk_p50 / raw_p50:.1f})"))
+    rows.append(
+        (
+            "receipt lookup p50 / p99",
+            f"{desk_p50:.2f} / {desk_p99:.2f} ms",
+            f"<= 3x raw ({raw_p50:.2f} / {raw_p99:.2f} ms; x{desk_p50 / raw_p50:.1f})",
+        )
+    )
 
 
 def bench_decisions(rows: list[tuple[str, str, str]]) -> None:
@@ -183,8 +206,13 @@ def bench_cold_start(rows: list[tuple[str, str, str]]) -> None:
     )
     desk = [_wall([sys.executable, "-c", script]) for _ in range(5)]
     textual = [_wall([sys.executable, "-c", "import textual.app"]) for _ in range(5)]
-    rows.append(("desk cold start to log-in screen", f"{statistics.median(desk):.2f} s",
-                 f"< 1.0 s (python -c 'import textual.app': {statistics.median(textual):.2f} s)"))
+    rows.append(
+        (
+            "desk cold start to log-in screen",
+            f"{statistics.median(desk):.2f} s",
+            f"< 1.0 s (python -c 'import textual.app': {statistics.median(textual):.2f} s)",
+        )
+    )
 
 
 def _wall(cmd: list[str]) -> float:
@@ -202,8 +230,13 @@ def main() -> None:
     engine, import_rate = ensure_data(args)
     backend = engine.url.get_backend_name()
     if import_rate:
-        rows.append(("journal import (generate, validate, write)",
-                     f"{import_rate:,.0f} receipts/s", f"{args.receipts:,} receipts in minutes"))
+        rows.append(
+            (
+                "journal import (generate, validate, write)",
+                f"{import_rate:,.0f} receipts/s",
+                f"{args.receipts:,} receipts in minutes",
+            )
+        )
     for bench in (bench_lookup, bench_whole_return, bench_export):
         bench(engine, rows)
     bench_decisions(rows)
@@ -217,11 +250,105 @@ def main() -> None:
 
 
 def bench_whole_return(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
-    """Lookup, decide, commit and slip for one line: filled in once the counter service lands."""
+    """Lookup, decide, commit and slip (PDF saved) for one approvable line, as a clerk would."""
+    import tempfile
+
+    from returns_desk.domain.decision import Settlement
+    from returns_desk.services.receipts import find_receipt
+    from returns_desk.services.returns import complete_return
+    from returns_desk.services.returns_quote import preview
+    from returns_desk.services.returns_request import ReturnItem, ReturnRequest
+    from returns_desk.services.security import Actor
+    from returns_desk.services.slips import SlipSettings, slips_for_return
+    from returns_desk.store.models import Role
+
+    clerk = _demo_actor(engine, "cleo", Actor, Role.CLERK)
+    settings = SlipSettings(folder=Path(tempfile.mkdtemp(prefix="bench-slips-")))
+    samples: list[float] = []
+    for code in _codes(engine, 400):
+        if len(samples) >= 60:
+            break
+        start = time.perf_counter()
+        receipt = find_receipt(engine, code)
+        quotes = preview(engine, receipt, TODAY)
+        ok = [
+            q
+            for q in quotes.values()
+            if q.decision.approved and Settlement.REFUND in q.decision.settlements
+        ]
+        if not ok:
+            continue
+        item = ReturnItem(
+            ok[0].line.line_no, 1, serial=ok[0].line.serial, reason_code="changed_mind"
+        )
+        done = complete_return(
+            engine, clerk, ReturnRequest(code, (item,), Settlement.REFUND), TODAY
+        )
+        slips_for_return(engine, clerk, done.reference, settings)
+        samples.append(time.perf_counter() - start)
+    if samples:
+        p50, p99 = _percentiles(samples)
+        rows.append(
+            (
+                "whole return (lookup, decide, commit, slip)",
+                f"{p50:.0f} / {p99:.0f} ms p50 / p99",
+                "< 150 ms",
+            )
+        )
+
+
+def _demo_actor(engine, username: str, actor_type, role):  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from returns_desk.store.db import read_only
+    from returns_desk.store.models import User
+
+    with read_only(engine) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+    return actor_type(user.id, user.username, user.display_name, role, "R91")
+
+
+EXPORT_SCRIPT = """
+import resource, sys, tempfile, time
+from datetime import date
+from pathlib import Path
+from returns_desk.services.exchange_log import LogFilters
+from returns_desk.services.exports import export_exchange_log
+from returns_desk.services.security import Actor
+from returns_desk.store.db import make_engine
+from returns_desk.store.models import Role
+engine = make_engine(sys.argv[1])
+auditor = Actor(int(sys.argv[2]), "avi", "Avi Auditor", Role.AUDITOR, "bench")
+out = Path(tempfile.mkdtemp()) / "log.csv"
+start = time.perf_counter()
+result = export_exchange_log(engine, auditor, LogFilters(date(2000, 1, 1), date(2100, 1, 1)),
+                             "csv", out)
+seconds = time.perf_counter() - start
+print(result.rows, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
 
 
 def bench_export(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
-    """Exchange-log export rate and peak memory: filled in once the export service lands."""
+    """Exchange-log CSV export in a process of its own, so its peak memory is its own."""
+    from returns_desk.services.security import Actor
+    from returns_desk.store.models import Role
+
+    auditor = _demo_actor(engine, "avi", Actor, Role.AUDITOR)
+    url = engine.url.render_as_string(hide_password=False)
+    out = subprocess.run(
+        [sys.executable, "-c", EXPORT_SCRIPT, url, str(auditor.user_id)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    count, seconds, peak_kb = int(out[0]), float(out[1]), int(out[2])
+    rows.append(
+        (
+            "exchange-log CSV export",
+            f"{count / seconds:,.0f} rows/s ({count:,} rows), peak {peak_kb / 1024:,.0f} MiB",
+            "flat memory (see bench_export.py for 1M rows)",
+        )
+    )
 
 
 if __name__ == "__main__":
