@@ -35,12 +35,14 @@ class DeskApp(App[None]):
         self.push_screen(LoginScreen())
 
     def signed_in(self, actor: Actor) -> None:
-        """Called by the log-in screen: open the counter for this person."""
+        """Called by the log-in screen: the counter, or for an auditor the audit screen."""
+        from returns_desk.tui.screens.audit import AuditScreen
         from returns_desk.tui.screens.counter import CounterScreen
 
         self.actor = actor
         self.sub_title = f"{actor.display_name} ({actor.role.value}) at {self.register}"
-        self.switch_screen(CounterScreen())
+        auditor = actor.role.value == "auditor"
+        self.switch_screen(AuditScreen() if auditor else CounterScreen())
 
     def action_lock(self) -> None:
         """Back to the log-in screen; nothing is lost, the counter starts fresh."""
