@@ -82,3 +82,18 @@ def test_long_slip_breaks_onto_pages_and_its_barcode_still_scans(read_pdf):
 def test_unknown_paper_is_refused():
     with pytest.raises(SlipRenderError, match="unknown paper 'a5'"):
         render_pdf(compose(SAMPLES[SlipKind.RETURN]), LAYOUT, "a5")
+
+
+def test_a_bad_layout_names_the_file_and_key(tmp_path):
+    from returns_desk.printing.layout import LayoutError
+
+    bad = tmp_path / "shop.toml"
+    bad.write_text('paper = "a5"\n')
+    with pytest.raises(LayoutError, match="shop.toml: paper = 'a5'"):
+        load_layout(str(bad))
+    bad.write_text('headr = ["x"]\n')
+    with pytest.raises(LayoutError, match="shop.toml: unknown key 'headr'"):
+        load_layout(str(bad))
+    bad.write_text('footer = "thanks"\n')
+    with pytest.raises(LayoutError, match="footer must be a list"):
+        load_layout(str(bad))
