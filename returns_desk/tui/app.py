@@ -1,9 +1,14 @@
-"""The desk application: log-in first, then the counter."""
+"""The desk application: log-in first, then the counter; idle desks lock themselves."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -14,25 +19,58 @@ if TYPE_CHECKING:
 
     from returns_desk.services.security import Actor
 
+IDLE_LOCK_SECONDS = 300.0
+
+
+def local_today() -> date:
+    """The store's day, as the desk's clock sees it."""
+    return date.today()  # noqa: DTZ011 (the store's local day)
+
 
 class DeskApp(App[None]):
-    """Returns Desk. The engine is handed down; screens reach services through the app."""
+    """Returns Desk. The engine is handed down; screens reach services through the app.
+
+    ``today`` is the desk's clock (tests freeze it); ``idle_lock_seconds`` locks the desk
+    back to the log-in screen after that long without a key or a click.
+    """
 
     TITLE = "Returns Desk"
-    CSS_PATH = "desk.tcss"
+    CSS_PATH = Path(__file__).with_name("desk.tcss")  # absolute: subclasses live elsewhere
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit"),
         Binding("f8", "complaints", "Complaints", id="complaints"),
     ]
 
-    def __init__(self, engine: Engine, register: str = "R1") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        register: str = "R1",
+        today: Callable[[], date] = local_today,
+        idle_lock_seconds: float = IDLE_LOCK_SECONDS,
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.register = register
+        self.today = today
+        self.idle_lock_seconds = idle_lock_seconds
         self.actor: Actor | None = None
+        self._last_input = time.monotonic()
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
+        self.set_interval(min(self.idle_lock_seconds / 4, 15.0), self._lock_if_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Any key or click counts as someone at the desk."""
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _lock_if_idle(self) -> None:
+        idle = time.monotonic() - self._last_input
+        if self.actor is not None and idle >= self.idle_lock_seconds:
+            self.action_lock()
+            self.notify("The desk locked itself after a quiet spell; log in again.")
 
     def signed_in(self, actor: Actor) -> None:
         """Called by the log-in screen: the counter, or for an auditor the audit screen."""
@@ -41,6 +79,7 @@ class DeskApp(App[None]):
 
         self.actor = actor
         self.sub_title = f"{actor.display_name} ({actor.role.value}) at {self.register}"
+        self._last_input = time.monotonic()
         auditor = actor.role.value == "auditor"
         self.switch_screen(AuditScreen() if auditor else CounterScreen())
 
@@ -48,6 +87,8 @@ class DeskApp(App[None]):
         """Back to the log-in screen; nothing is lost, the counter starts fresh."""
         self.actor = None
         self.sub_title = ""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
         self.switch_screen(LoginScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

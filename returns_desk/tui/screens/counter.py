@@ -1,6 +1,12 @@
-"""The counter: scan or type a receipt code and see what is on it and what can come back."""
+"""The counter: scan a receipt, pick what comes back, settle it. Keyboard first.
+
+Services run in thread workers; the screen keeps the state (receipt, selected lines, the
+policy's quote, a manager's override) and renders it.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -9,24 +15,53 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from returns_desk.domain.codes import parse_receipt_code
-from returns_desk.domain.money import format_money
-from returns_desk.domain.receipt import Receipt
+from returns_desk.services.returns_request import (
+    CompletedReturn,
+    LineQuote,
+    Override,
+    Quote,
+    ReturnItem,
+    ReturnRequest,
+)
+from returns_desk.store.models import Role
+from returns_desk.tui.commands import CounterCommands
+from returns_desk.tui.dialogs.words import done_words
+from returns_desk.tui.messages import ReturnCompleted
+from returns_desk.tui.screens import counter_rows as rows
+
+if TYPE_CHECKING:
+    from returns_desk.domain.decision import Settlement
+    from returns_desk.domain.receipt import Receipt
+    from returns_desk.tui.dialogs.exchange import ExchangeChoice
 
 EMPTY_HINT = (
     "Scan the receipt's barcode or type its 13-digit code, then Enter.\n"
-    "Dashes and spaces are fine: 101-02-0000123-4."
+    "Dashes and spaces are fine: 101-02-0000123-4.  No receipt? F3 finds the sale."
 )
+ACTING = {"select_line", "unselect", "complete", "override"}
 
 
 class CounterScreen(Screen[None]):
-    """Receipt lookup and lines. Lookups run in a worker; the screen only renders results."""
+    """Receipt lookup, line selection with the policy's decision beside each line, settling."""
 
+    COMMANDS = Screen.COMMANDS | {CounterCommands}
     BINDINGS = [
         Binding("f2", "focus_scan", "Scan", id="scan"),
+        Binding("f3", "search", "No receipt", id="search"),
+        Binding("delete", "unselect", "Drop line", id="unselect"),
+        Binding("f8", "override", "Override", id="override"),
+        Binding("f9", "complete", "Complete", id="complete"),
         Binding("escape", "clear", "Clear", id="clear"),
         Binding("ctrl+l", "app.lock", "Lock", id="lock"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.receipt: Receipt | None = None
+        self.previews: dict[int, LineQuote] = {}
+        self.selected: dict[int, ReturnItem] = {}
+        self.quote: Quote | None = None
+        self.override: Override | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -35,13 +70,39 @@ class CounterScreen(Screen[None]):
             yield Static("", id="scan-error", classes="error")
             yield Static(EMPTY_HINT, id="receipt-summary", classes="hint")
             yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="line-detail")
+            yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
-        table.add_columns("#", "SKU", "Item", "Dept", "Qty", "Returnable", "Paid")
+        table.add_columns(*rows.COLUMNS)
         table.display = False
         self.action_focus_scan()
+
+    # ------------------------------------------------------------ what applies
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Auditors see no counter actions; others only what the state allows."""
+        actor = getattr(self.app, "actor", None)
+        if action in ACTING and (actor is None or actor.role is Role.AUDITOR):
+            return False
+        if action == "unselect":
+            return True if self._highlighted() in self.selected else None
+        if action == "override":
+            ready = self.quote is not None and self.quote.needs_override and not self.quote.denied
+            return True if ready else None
+        if action == "complete":
+            ready = bool(self.selected) and self.quote is not None and not self.quote.denied
+            return True if ready else None
+        return True
+
+    def _changed(self) -> None:
+        """Re-render the table and status, and let the footer catch up."""
+        self._render_lines()
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------ scanning
 
     def action_focus_scan(self) -> None:
         self.query_one("#scan", Input).focus()
@@ -49,54 +110,245 @@ class CounterScreen(Screen[None]):
     def action_clear(self) -> None:
         self.query_one("#scan", Input).value = ""
         self._show_error("")
+        self._reset(None)
         self.query_one("#receipt-summary", Static).update(EMPTY_HINT)
-        table = self.query_one("#lines", DataTable)
-        table.clear()
-        table.display = False
+        self.query_one("#status", Static).update("")
         self.action_focus_scan()
+
+    def _reset(self, receipt: Receipt | None) -> None:
+        self.receipt, self.previews, self.selected = receipt, {}, {}
+        self.quote, self.override = None, None
+        self.query_one("#lines", DataTable).display = receipt is not None
+        self.query_one("#line-detail", Static).update("")
+        self._changed()
 
     @on(Input.Submitted, "#scan")
     def _scanned(self, event: Input.Submitted) -> None:
         self._show_error("looking up ...")
         self._look_up(event.value)
 
-    @work(thread=True, exclusive=True)
-    def _look_up(self, text: str) -> None:
+    def open_receipt(self, code: str, message: str = "") -> None:
+        """Look a receipt up as if it had been scanned (search, after a completion)."""
+        self.query_one("#scan", Input).value = code
+        self._look_up(code, message)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def _look_up(self, text: str, message: str = "") -> None:
         from returns_desk.domain.codes import ReceiptCodeError
         from returns_desk.services.receipts import ReceiptNotFound, find_receipt
+        from returns_desk.services.returns_quote import preview
 
+        app = self.app
         try:
-            receipt = find_receipt(self.app.engine, text)  # type: ignore[attr-defined]
+            receipt = find_receipt(app.engine, text)  # type: ignore[attr-defined]
+            previews = preview(app.engine, receipt, app.today())  # type: ignore[attr-defined]
         except (ReceiptCodeError, ReceiptNotFound) as exc:
-            self.app.call_from_thread(self._show_error, str(exc))
+            app.call_from_thread(self._show_error, str(exc))
             return
-        self.app.call_from_thread(self._show_receipt, receipt)
+        app.call_from_thread(self._show_receipt, receipt, previews, message)
 
-    def _show_error(self, message: str) -> None:
-        self.query_one("#scan-error", Static).update(message)
+    def _show_error(self, message: str, ok: bool = False) -> None:
+        """The line under the scan field: what went wrong, or (ok) what was just done."""
+        notice = self.query_one("#scan-error", Static)
+        notice.set_class(ok, "done")
+        notice.update(message)
 
-    def _show_receipt(self, receipt: Receipt) -> None:
-        self._show_error("")
-        code = parse_receipt_code(receipt.code).pretty()
-        flags = "  GIFT RECEIPT" if receipt.gift_receipt else ""
-        tier = f"  tier {receipt.loyalty_tier}" if receipt.loyalty_tier else ""
-        tenders = ", ".join(f"{t.kind.value} {format_money(t.amount)}" for t in receipt.tenders)
-        self.query_one("#receipt-summary", Static).update(
-            f"Receipt {code}  sold {receipt.sold_at:%Y-%m-%d}  store {receipt.store_no}"
-            f"{tier}{flags}\nTotal {format_money(receipt.total)}  paid by {tenders}"
-        )
+    def _show_receipt(self, receipt: Receipt, previews: dict[int, LineQuote], note: str) -> None:
+        self._show_error(note, ok=bool(note))
+        self._reset(receipt)
+        self.previews = previews
+        self.query_one("#receipt-summary", Static).update(rows.summary(receipt))
+        self._changed()
+        self.query_one("#lines", DataTable).focus()
+
+    def _render_lines(self) -> None:
         table = self.query_one("#lines", DataTable)
+        keep = table.cursor_row
         table.clear()
-        for line in receipt.lines:
+        if self.receipt is None:
+            return
+        quoted = {q.line.line_no: q for q in self.quote.lines} if self.quote else {}
+        for line in self.receipt.lines:
+            chosen = self.selected.get(line.line_no)
+            shown = quoted.get(line.line_no) or self.previews.get(line.line_no)
             table.add_row(
-                str(line.line_no),
-                line.sku,
-                line.description,
-                line.department,
-                str(line.qty),
-                str(line.returnable_qty),
-                format_money(line.paid),
-                key=str(line.line_no),
+                *rows.row(line, shown, chosen.qty if chosen else None), key=str(line.line_no)
             )
-        table.display = True
-        table.focus()
+        table.move_cursor(row=min(keep, table.row_count - 1))
+        self._render_detail()
+        self.query_one("#status", Static).update(
+            rows.status(
+                self.quote, len(self.selected), self.override.username if self.override else None
+            )
+        )
+
+    def _highlighted(self) -> int | None:
+        table = self.query_one("#lines", DataTable)
+        if self.receipt is None or not table.row_count:
+            return None
+        return self.receipt.lines[table.cursor_row].line_no
+
+    @on(DataTable.RowHighlighted, "#lines")
+    def _render_detail(self) -> None:
+        line_no = self._highlighted()
+        if line_no is None or self.receipt is None:
+            return
+        chosen = line_no in self.selected
+        quoted = {q.line.line_no: q for q in self.quote.lines} if self.quote else {}
+        shown = quoted.get(line_no) if chosen else self.previews.get(line_no)
+        text = rows.detail(self.receipt.line(line_no), shown, chosen)
+        self.query_one("#line-detail", Static).update(text)
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------ choosing lines
+
+    @on(DataTable.RowSelected, "#lines")
+    def action_select_line(self) -> None:
+        """Enter on a line: say how many come back, in what state, and why."""
+        from returns_desk.tui.dialogs.line import LineDialog
+
+        line_no = self._highlighted()
+        if line_no is None or self.receipt is None or not self.check_action("select_line", ()):
+            return
+        line = self.receipt.line(line_no)
+        if line.returnable_qty < 1:
+            self._show_error(f"line {line_no} has nothing left to return")
+            return
+
+        def chosen(item: ReturnItem | None) -> None:
+            if item is not None:
+                self.selected[item.line_no] = item
+                self._requote()
+
+        self.app.push_screen(LineDialog(line, self.selected.get(line_no)), chosen)
+
+    def action_unselect(self) -> None:
+        line_no = self._highlighted()
+        if line_no in self.selected:
+            del self.selected[line_no]
+            self._requote()
+
+    def _requote(self) -> None:
+        self.quote = None
+        self._changed()
+        if self.selected and self.receipt is not None:
+            self._quote(self.receipt.code, list(self.selected.values()))
+
+    @work(thread=True, exclusive=True, group="quote")
+    def _quote(self, code: str, items: list[ReturnItem]) -> None:
+        from returns_desk.services.returns_quote import quote
+        from returns_desk.services.returns_request import ReturnError
+
+        app = self.app
+        try:
+            result = quote(app.engine, code, items, app.today())  # type: ignore[attr-defined]
+        except ReturnError as exc:
+            app.call_from_thread(self._show_error, str(exc))
+            return
+        app.call_from_thread(self._quoted, result)
+
+    def _quoted(self, quote: Quote) -> None:
+        if [q.item for q in quote.lines] == list(self.selected.values()):
+            self.quote = quote
+            self._changed()
+
+    # ------------------------------------------------------------ settling
+
+    def action_override(self) -> None:
+        """A manager approves what the policy leaves to them."""
+        from returns_desk.tui.dialogs.override import OverrideDialog
+
+        if self.quote is None:
+            return
+        needing = [q for q in self.quote.lines if q.decision.outcome.value == "needs_override"]
+        why = "\n".join(f"Line {q.line.line_no}: {q.decision.reasons[0]}" for q in needing)
+
+        def given(override: Override | None) -> None:
+            self.override = override
+            self._changed()
+            if override is not None:
+                self.action_complete()
+
+        self.app.push_screen(OverrideDialog(why), given)
+
+    def action_complete(self) -> None:
+        """Settle the selected lines: ask for a manager first if the policy wants one."""
+        from returns_desk.tui.dialogs.settle import SettleDialog
+
+        quote = self.quote
+        if quote is None or quote.denied or not self.check_action("complete", ()):
+            return
+        if quote.needs_override and self.override is None:
+            self.action_override()
+            return
+        self.app.push_screen(SettleDialog(quote), self._settle_chosen)
+
+    def _settle_chosen(self, settlement: Settlement | None) -> None:
+        from returns_desk.domain.decision import Settlement
+        from returns_desk.tui.dialogs.exchange import ExchangeDialog
+
+        if settlement is None or self.quote is None or self.receipt is None:
+            return
+        if settlement is not Settlement.EXCHANGE:
+            self._finish(settlement, None)
+            return
+        tax = self.receipt.lines[0].tax_rate
+        dialog = ExchangeDialog(self.quote.total, tax, self.app.today())  # type: ignore[attr-defined]
+        self.app.push_screen(dialog, lambda choice: self._finish(settlement, choice))
+
+    def _finish(self, settlement: Settlement, choice: ExchangeChoice | None) -> None:
+        from returns_desk.domain.decision import Settlement
+
+        if self.receipt is None or (settlement is Settlement.EXCHANGE and choice is None):
+            return
+        request = ReturnRequest(
+            self.receipt.code,
+            tuple(self.selected.values()),
+            settlement,
+            self.override,
+            choice.items if choice else (),
+            choice.collect_with if choice else "card",
+        )
+        self.query_one("#status", Static).update("completing ...")
+        self._complete(request)
+
+    @work(thread=True, exclusive=True, group="complete")
+    def _complete(self, request: ReturnRequest) -> None:
+        from returns_desk.domain.codes import ReceiptCodeError
+        from returns_desk.services.approvals import OverrideError
+        from returns_desk.services.returns import complete_return
+        from returns_desk.services.returns_request import ReturnError
+
+        app = self.app
+        try:
+            done = complete_return(app.engine, app.actor, request, app.today())  # type: ignore[attr-defined]
+        except OverrideError as exc:
+            app.call_from_thread(self._refused, str(exc), True)
+            return
+        except (ReturnError, ReceiptCodeError, PermissionError) as exc:
+            app.call_from_thread(self._refused, str(exc), False)
+            return
+        app.call_from_thread(self._completed, done)
+
+    def _refused(self, message: str, drop_override: bool) -> None:
+        if drop_override:
+            self.override = None
+        self._show_error(message)
+        self._changed()
+
+    def _completed(self, done: CompletedReturn) -> None:
+        """Show what to tell the customer, tell the app, and show the receipt as it is now."""
+        self.post_message(ReturnCompleted(done.return_id, done.reference, done.settlement.value))
+        if self.receipt is not None:
+            self.open_receipt(self.receipt.code, done_words(done))
+
+    # ------------------------------------------------------------ no receipt
+
+    def action_search(self) -> None:
+        from returns_desk.tui.dialogs.search import SearchDialog
+
+        def picked(code: str | None) -> None:
+            if code:
+                self.open_receipt(code)
+
+        self.app.push_screen(SearchDialog(), picked)

@@ -1,0 +1,77 @@
+"""No receipt: find the sale by customer or loyalty id, or card last 4 and the day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Static
+
+from returns_desk.domain.codes import parse_receipt_code
+from returns_desk.domain.money import format_money
+from returns_desk.services.receipt_search import SaleHit
+
+
+class SearchDialog(ModalScreen[str | None]):
+    """Enter searches; pick a sale with the arrows and Enter to open it at the counter."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="search-cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="search-dialog"):
+            yield Static("Find a sale without its receipt", classes="title")
+            yield Input(placeholder="customer or loyalty id (C1042)", id="customer")
+            yield Input(placeholder="or card last 4", id="last4", restrict=r"[0-9]*", max_length=4)
+            yield Input(placeholder="and the day, YYYY-MM-DD", id="day")
+            yield Static("", id="search-error", classes="error")
+            yield DataTable(id="hits", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.query_one("#hits", DataTable).add_columns("Receipt", "Sold", "Total", "Customer")
+        self.query_one("#customer", Input).focus()
+
+    @on(Input.Submitted)
+    def _search(self) -> None:
+        day_text = self.query_one("#day", Input).value.strip()
+        try:
+            day = date.fromisoformat(day_text) if day_text else None
+        except ValueError:
+            self._show([], f"day {day_text!r}: write it as YYYY-MM-DD")
+            return
+        self._find(
+            self.query_one("#customer", Input).value, self.query_one("#last4", Input).value, day
+        )
+
+    @work(thread=True, exclusive=True)
+    def _find(self, customer: str, last4: str, day: date | None) -> None:
+        from returns_desk.services.receipt_search import SearchError, find_sales
+
+        try:
+            hits = find_sales(self.app.engine, customer, last4, day)  # type: ignore[attr-defined]
+        except SearchError as exc:
+            self.app.call_from_thread(self._show, [], str(exc))
+            return
+        self.app.call_from_thread(self._show, hits, "" if hits else "No sale matches.")
+
+    def _show(self, hits: list[SaleHit], message: str) -> None:
+        self.query_one("#search-error", Static).update(message)
+        table = self.query_one("#hits", DataTable)
+        table.clear()
+        for hit in hits:
+            table.add_row(
+                parse_receipt_code(hit.receipt_code).pretty(),
+                f"{hit.sold_at:%Y-%m-%d}",
+                format_money(hit.total),
+                hit.customer_id or "",
+                key=hit.receipt_code,
+            )
+        if hits:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#hits")
+    def _picked(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(event.row_key.value)

@@ -1,0 +1,41 @@
+"""Money and decisions in the few words a dialog has room for."""
+
+from __future__ import annotations
+
+from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.voucher_code import VoucherCode
+from returns_desk.services.returns_request import CompletedReturn, Quote
+
+
+def split_words(quote: Quote) -> str:
+    """Where a refund would go: 'refund to card 1234 $20.00, cash $5.00'."""
+    parts: dict[str, object] = {}
+    for q in quote.lines:
+        for tender, amount in q.decision.tender_split:
+            name = tender.kind.value.replace("_", " ")
+            if tender.card_last4:
+                name += f" {tender.card_last4}"
+            parts[name] = parts.get(name, ZERO) + amount  # type: ignore[operator]
+    voucher = sum((q.decision.voucher_amount for q in quote.lines), ZERO)
+    words = ", ".join(f"{k} {format_money(v)}" for k, v in parts.items())  # type: ignore[arg-type]
+    if voucher:
+        words += f"{', ' if words else ''}voucher {format_money(voucher)}"
+    return f"A refund goes to: {words}" if words else "A refund has no original payment to go to."
+
+
+def done_words(done: CompletedReturn) -> str:
+    """What the clerk tells the customer once a return is completed."""
+    way = done.settlement.value.replace("_", " ")
+    parts = ", ".join(
+        f"{kind.replace('_', ' ')} {format_money(amount)}" for kind, amount in done.tenders
+    )
+    text = f"Done: {done.reference} {way} of {format_money(done.total_refund)} ({parts})."
+    if done.new_receipt_code:
+        owed = done.difference
+        side = "collect" if owed > 0 else "give back"
+        text += f" New sale {done.new_receipt_code}; {side} {format_money(abs(owed))}."
+    if done.voucher_code:
+        text += f" Voucher {VoucherCode(done.voucher_code).pretty()}."
+    if done.manager:
+        text += f" Approved by {done.manager}."
+    return text
