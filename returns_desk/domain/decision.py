@@ -6,7 +6,8 @@ and an auditor can see which policy version said so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -85,22 +86,79 @@ class RuleTrace(NamedTuple):
         }
 
 
-@dataclass(frozen=True, slots=True)
+# A rule not yet put into words: (rule_id, description, matched, effect, reason, args),
+# where reason is the words, or a function that gives them from args. The engine records
+# these and the words are built only when someone reads them.
+PendingTrace = tuple[str, str, bool, Verdict, str | Callable[..., str], tuple[Any, ...]]
+Trace = RuleTrace | PendingTrace
+Split = tuple[tuple["Tender", Decimal], ...]
+# How the money goes back, worked out only when asked: a function and its arguments
+# that give (the split over the original payments, the voucher amount).
+Payout = tuple[Callable[..., tuple[Split, Decimal]], tuple[Any, ...]]
+
+
+def in_words(trace: Trace) -> RuleTrace:
+    """The trace as a RuleTrace, its reason built now if it was left for later."""
+    if isinstance(trace, RuleTrace):
+        return trace
+    rule_id, description, matched, effect, reason, args = trace
+    if not isinstance(reason, str):
+        reason = reason(*args)
+    return RuleTrace(rule_id, description, matched, reason, effect)
+
+
+@dataclass(slots=True)
 class Decision:
-    """The engine's answer for one returned line (one quantity of one sale line)."""
+    """The engine's answer for one returned line (one quantity of one sale line).
+
+    ``rules``, ``tender_split`` and ``voucher_amount`` are worked out from ``traces`` and
+    ``payout`` when first read: most decisions at a busy counter are shown as a headline
+    only, and the reasons' words and the split cost more than the decision itself.
+    """
 
     outcome: Outcome
     settlements: frozenset[Settlement]
     refund_amount: Decimal
     restocking_fee: Decimal
     window_ends: date | None
-    rules: tuple[RuleTrace, ...]
     policy_name: str
     policy_version: str
     qty: int = 1
-    tender_split: tuple[tuple[Tender, Decimal], ...] = ()
-    voucher_amount: Decimal = ZERO
     override_by: str | None = None
+    traces: Sequence[Trace] = field(default=(), repr=False)
+    payout: Payout | None = field(default=None, repr=False)
+    _rules: tuple[RuleTrace, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _paid: tuple[Split, Decimal] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def rules(self) -> tuple[RuleTrace, ...]:
+        """Every rule the engine looked at, in the order checked, with its reason."""
+        rules = self._rules
+        if rules is None:
+            rules = self._rules = tuple(map(in_words, self.traces))
+        return rules
+
+    @property
+    def tender_split(self) -> Split:
+        """The refund over the original payments (non-cash first, cash last); () if none."""
+        return self._payout()[0]
+
+    @property
+    def voucher_amount(self) -> Decimal:
+        """Cash above the policy's limit, paid as a voucher instead."""
+        return self._payout()[1]
+
+    def _payout(self) -> tuple[Split, Decimal]:
+        paid = self._paid
+        if paid is None:
+            paid = (), ZERO
+            if self.payout is not None:
+                work, args = self.payout
+                paid = work(*args)
+            self._paid = paid
+        return paid
 
     @property
     def approved(self) -> bool:
@@ -112,10 +170,11 @@ class Decision:
 
         A denied return lists only what denies it; otherwise every rule that applied follows.
         """
-        blocking = [r.reason for r in self.rules if r.matched and r.effect is not Verdict.ACCEPT]
+        rules = self.rules
+        blocking = [r.reason for r in rules if r.matched and r.effect is not Verdict.ACCEPT]
         if self.outcome is Outcome.DENY:
-            return [r.reason for r in self.rules if r.matched and r.effect is Verdict.DENY]
-        rest = [r.reason for r in self.rules if r.matched and r.effect is Verdict.ACCEPT]
+            return [r.reason for r in rules if r.matched and r.effect is Verdict.DENY]
+        rest = [r.reason for r in rules if r.matched and r.effect is Verdict.ACCEPT]
         return blocking + rest
 
     @property

@@ -19,6 +19,8 @@ class MoneyError(ValueError):
 
 def round_money(amount: Decimal | int | str) -> Decimal:
     """The one rounding rule of the desk: half-up to the cent."""
+    if isinstance(amount, Decimal) and amount.is_finite():  # the usual case, made quick
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
     return to_decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 

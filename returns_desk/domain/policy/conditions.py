@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from returns_desk.domain.decision import RuleTrace
-from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.money import ZERO
+from returns_desk.domain.policy import reasons
 from returns_desk.domain.policy.case import ReturnCase
 from returns_desk.domain.policy.model import Condition, Policy, RestockingFee, Verdict
 from returns_desk.domain.policy.refund import line_net_refund, restocking_fee
@@ -43,6 +44,12 @@ SERIAL_OK = RuleTrace(
     "serial", "Serial number matches the sale", False, "The serial number matches the one sold."
 )
 NOT_FINAL = RuleTrace("final_sale", "Final-sale items", False, "Not a final-sale item.")
+NO_FEE = RuleTrace(
+    "restocking_fee",
+    "Restocking fee",
+    False,
+    "No restocking fee for this item in this condition.",
+)
 
 
 def in_final_sale_scope(policy: Policy, key: Key) -> bool:
@@ -51,17 +58,17 @@ def in_final_sale_scope(policy: Policy, key: Key) -> bool:
     return scope is not None and scope.matches(*key)
 
 
-def check_final_sale(policy: Policy, case: ReturnCase, in_scope: bool, tally: Tally) -> None:
-    """Final sale (marked on the line or by the policy's scope) denies the return."""
-    if not (case.line.final_sale or in_scope):
-        tally.traces.append(NOT_FINAL)  # accepts: no verdict to weigh
-        return
+def check_final_sale(policy: Policy, case: ReturnCase, tally: Tally) -> None:
+    """A final-sale line (marked so, or in the policy's scope) cannot come back.
+
+    The engine calls this only for final-sale lines; others get :data:`NOT_FINAL`.
+    """
     if case.condition is _DEFECTIVE and policy.final_sale.allow_defective:
         reason = "A final-sale item, but defective items may still come back."
-        tally.add(RuleTrace("final_sale", "Final-sale items", True, reason))
+        tally.note("final_sale", "Final-sale items", True, reason)
         return
     reason = "This was a final-sale item and cannot be returned."
-    tally.add(RuleTrace("final_sale", "Final-sale items", True, reason), _DENY)
+    tally.note("final_sale", "Final-sale items", True, reason, _DENY)
 
 
 def condition_trace(policy: Policy, cond: Condition) -> RuleTrace:
@@ -80,40 +87,32 @@ def fee_rule(policy: Policy, key: Key) -> RestockingFee | None:
 
 
 def check_restocking(
-    policy: Policy,
     case: ReturnCase,
-    rule: RestockingFee | None,
+    rule: RestockingFee,
     net: Decimal | None,
     refund: Decimal,
     tally: Tally,
 ) -> Decimal:
-    """The restocking fee for this return (ZERO if none applies or it is waived).
+    """The fee ``rule`` sets for this return (ZERO if it is waived).
 
     ``net`` is the pre-tax price of the units; None means work it out from the sold line.
+    Lines no rule covers get :data:`NO_FEE` from the engine (if the policy has fees).
     """
-    if rule is None:
-        if policy.restocking_fees:
-            reason = "No restocking fee for this item in this condition."
-            tally.add(RuleTrace("restocking_fee", "Restocking fee", False, reason))
-        return ZERO
     rid = f"restocking_fee.{rule.id}"
     desc = rule.description or "Restocking fee"
-    region = (case.region or "").lower()
-    if region and region in rule.waived_regions:
-        reason = f"The restocking fee is waived in {case.region}."
-        tally.add(RuleTrace(rid, desc, False, reason))
+    region = case.region
+    if region and region.lower() in rule.waived_regions:
+        tally.note(rid, desc, False, reasons.fee_waived_in, args=(region,))
         return ZERO
     tier = case.tier
     if tier and tier in rule.waived_tiers:
-        reason = f"The restocking fee is waived for {tier} members."
-        tally.add(RuleTrace(rid, desc, False, reason))
+        tally.note(rid, desc, False, reasons.fee_waived_for, args=(tier,))
         return ZERO
     if net is None:
         net = line_net_refund(case.line, case.qty, case.line.qty_returned)
     fee = restocking_fee(rule, net, case.qty, refund)
-    how = f"{rule.percent}% of the price" if rule.percent is not None else "a fixed fee per item"
-    reason = f"A restocking fee of {format_money(fee)} ({how}) applies to {case.condition} items."
-    tally.add(RuleTrace(rid, desc, True, reason))
+    args = (fee, rule.percent, case.condition)
+    tally.note(rid, desc, True, reasons.restocking_fee, args=args)
     return fee
 
 
@@ -131,4 +130,4 @@ def check_serial(policy: Policy, case: ReturnCase, tally: Tally) -> None:
         reason = "This item has a serial number; scan it to check it is the one sold."
     else:
         reason = "The serial number does not match the one on the receipt."
-    tally.add(RuleTrace("serial", desc, True, reason), policy.refund.serial_mismatch)
+    tally.note("serial", desc, True, reason, policy.refund.serial_mismatch)

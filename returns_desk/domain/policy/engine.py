@@ -13,31 +13,31 @@ from decimal import Decimal
 from returns_desk.domain.decision import (
     Decision,
     Outcome,
+    Payout,
     RuleTrace,
     Settlement,
     settlement_words,
 )
-from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.money import ZERO
+from returns_desk.domain.policy import reasons
 from returns_desk.domain.policy.case import ReturnCase
 from returns_desk.domain.policy.conditions import (
+    NO_FEE,
+    NOT_FINAL,
     check_final_sale,
     check_restocking,
     check_serial,
 )
-from returns_desk.domain.policy.lineplan import line_plan
+from returns_desk.domain.policy.lineplan import LinePlan, line_plan
 from returns_desk.domain.policy.model import CashOverLimit, Condition, Policy, Verdict
 from returns_desk.domain.policy.refund import (
-    RefundError,
-    cash_in_split,
-    cash_over_limit,
     line_refund,
+    pay_back,
     receiptless_amounts,
-    split_refund,
-    tender_room,
+    tender_rooms,
 )
 from returns_desk.domain.policy.tally import Tally
-from returns_desk.domain.policy.window import WindowPlan, evaluate, last_day, start_date
-from returns_desk.domain.receipt import Tender
+from returns_desk.domain.policy.window import WindowPlan, evaluate, last_day
 
 # Enum members as module constants: class attribute lookup on an enum is slow.
 _DENY = Verdict.DENY
@@ -46,8 +46,9 @@ _ACCEPT = Verdict.ACCEPT
 _REFUND = Settlement.REFUND
 _DEFECTIVE = Condition.DEFECTIVE
 _VOUCHER = CashOverLimit.VOUCHER
+_EVERY_WAY = len(Settlement)
+_NO_WAY: frozenset[Settlement] = frozenset()
 
-Split = tuple[tuple[Tender, Decimal], ...]
 NO_WINDOW = RuleTrace("window", "Return window", False, "No receipt: the purchase date is unknown.")
 IN_TIME = RuleTrace("window.late", "Returned in time", False, "Returned within the window.")
 NO_LIMIT = RuleTrace("window.late", "Returned in time", False, "No time limit applies.")
@@ -65,23 +66,30 @@ def decide(policy: Policy, case: ReturnCase, today: date) -> Decision:
     if not _check_qty(case, with_receipt, tally):
         return _decision(policy, case, tally, ZERO, ZERO, None)
     plan = line_plan(policy, line, cond, case.tier)
-    check_final_sale(policy, case, plan.final_sale, tally)
-    ends = None
+    if plan.final_sale or line.final_sale:
+        check_final_sale(policy, case, tally)
+    else:
+        tally.traces.append(NOT_FINAL)  # accepts: no verdict to weigh
+    ends = net = None  # net: worked out only if a percent restocking fee needs it
     if with_receipt:
-        _check_gift(policy, case, tally)
-        ends = _check_window(policy, case, plan.window, cond, today, tally)
-        net = None  # worked out only if a percent restocking fee needs it
-        refund = line_refund(line, case.qty, line.qty_returned)
+        ends, refund = _check_receipt(policy, case, plan, cond, today, tally)
     else:
         _check_receiptless(policy, case, tally)
         net, refund = receiptless_amounts(line, case.qty, case.lowest_recent_price)
     tally.add(plan.condition, plan.condition.effect)  # static, cached with the plan
-    check_serial(policy, case, tally)
-    fee = check_restocking(policy, case, plan.fee, net, refund, tally)
-    tally.settlements &= policy.refund.settlements
+    if line.serialized:
+        check_serial(policy, case, tally)
+    fee = ZERO
+    if plan.fee is not None:
+        fee = check_restocking(case, plan.fee, net, refund, tally)
+    elif policy.restocking_fees:
+        tally.traces.append(NO_FEE)
+    allowed = policy.refund.settlements
+    if len(allowed) != _EVERY_WAY:  # a subset of Settlement: all of them narrows nothing
+        tally.settlements &= allowed
     if not tally.settlements:
         reason = "No way to settle this return is left under the policy."
-        tally.add(RuleTrace("settlement", "Settlement", True, reason), _DENY)
+        tally.note("settlement", "Settlement", True, reason, _DENY)
     return _decision(policy, case, tally, refund - fee, fee, ends)
 
 
@@ -94,24 +102,25 @@ def _decision(
     ends: date | None,
 ) -> Decision:
     """Assemble the Decision; a denied return pays nothing and offers no settlement."""
-    split: Split = ()
-    voucher = ZERO
-    if tally.denied:
+    payout = None
+    if tally.rank == 2:  # denied
         amount = fee = ZERO
+        settlements = _NO_WAY
     else:
-        split, voucher = _check_tenders(policy, case, amount, tally)
+        payout = _check_tenders(policy, case, amount, tally)
+        settlements = tally.settlements
     return Decision(
-        outcome=tally.outcome,
-        settlements=frozenset() if tally.denied else tally.settlements,
-        refund_amount=amount,
-        restocking_fee=fee,
-        window_ends=ends,
-        rules=tuple(tally.traces),
-        policy_name=policy.name,
-        policy_version=policy.version,
-        qty=case.qty,
-        tender_split=split,
-        voucher_amount=voucher,
+        tally.outcome,
+        settlements,
+        amount,
+        fee,
+        ends,
+        policy.name,
+        policy.version,
+        case.qty,
+        None,
+        tally.traces,
+        payout,
     )
 
 
@@ -120,27 +129,38 @@ def _check_qty(case: ReturnCase, with_receipt: bool, tally: Tally) -> bool:
     line = case.line
     if case.qty < 1:
         reason = "Nothing to return: the quantity must be at least 1."
-        tally.add(RuleTrace("quantity", "Quantity", True, reason), _DENY)
+        tally.note("quantity", "Quantity", True, reason, _DENY)
         return False
     if with_receipt and case.qty > line.returnable_qty:
         reason = (
             f"Only {line.returnable_qty} of the {line.qty} sold can still be returned "
             f"({line.qty_returned} already returned)."
         )
-        tally.add(RuleTrace("quantity", "Quantity", True, reason), _DENY)
+        tally.note("quantity", "Quantity", True, reason, _DENY)
         return False
     return True
 
 
-def _check_gift(policy: Policy, case: ReturnCase, tally: Tally) -> None:
-    if not case.gift_receipt:
+def _check_receipt(
+    policy: Policy, case: ReturnCase, plan: LinePlan, cond: Condition, today: date, tally: Tally
+) -> tuple[date | None, Decimal]:
+    """With a receipt: gift or not, the window; (its last day, the refund for the units)."""
+    line = case.line
+    if case.gift_receipt:
+        _check_gift(policy, tally)
+    else:
         tally.traces.append(NOT_GIFT)
-        return
+    ends = _check_window(policy, case, plan.window, cond, today, tally)
+    return ends, line_refund(line, case.qty, line.qty_returned)
+
+
+def _check_gift(policy: Policy, tally: Tally) -> None:
+    """A gift receipt: the policy's gift settlements only."""
     allowed = policy.receipt.gift_receipt
     reason = f"Gift receipt: {settlement_words(allowed)} only, no refund to the buyer's payment."
     if _REFUND in allowed:
         reason = f"Gift receipt: {settlement_words(allowed)}."
-    tally.add(RuleTrace("receipt.gift", "Gift receipt", True, reason), allow=allowed)
+    tally.note("receipt.gift", "Gift receipt", True, reason, allow=allowed)
 
 
 def _check_window(
@@ -150,50 +170,42 @@ def _check_window(
     receipt = case.receipt
     assert receipt is not None
     bought = receipt.sold_at.date()
-    start = start_date(policy, receipt, case.line)
-    result = evaluate(plan, start, bought, today)
-    tally.traces.extend(result.traces)
-    if cond is _DEFECTIVE and _check_defective(policy, result.late, start, today, tally):
-        return result.ends
-    if result.late:
-        assert result.ends is not None
-        days = (today - result.ends).days
-        reason = f"{result.wording}: the window closed on {result.ends}, {days} days ago."
-        tally.add(RuleTrace("window.late", "Returned in time", True, reason), policy.windows.late)
+    start = bought
+    if plan.from_delivery and case.line.delivered_on is not None:
+        start = case.line.delivered_on
+    ends = evaluate(plan, start, bought, tally.traces)
+    late = ends is not None and today > ends
+    if cond is _DEFECTIVE and _check_defective(policy, late, start, today, tally):
+        return ends
+    if late:
+        args = (plan.wording, ends, today)
+        verdict = policy.windows.late
+        tally.note("window.late", "Returned in time", True, reasons.late, verdict, args=args)
     else:
-        tally.traces.append(IN_TIME if result.ends else NO_LIMIT)
-    return result.ends
+        tally.traces.append(IN_TIME if ends else NO_LIMIT)
+    return ends
 
 
 def _check_defective(policy: Policy, late: bool, start: date, today: date, tally: Tally) -> bool:
     """True when the defective rule settled the timing (in window, or under warranty)."""
     rules = policy.defective
     if not late:
-        reason = f"Defective within the return window: {settlement_words(rules.within_window)}."
-        tally.add(
-            RuleTrace("defective.window", "Defective items", True, reason),
-            allow=rules.within_window,
-        )
+        allowed = rules.within_window
+        words = reasons.defective_in_window
+        tally.note("defective.window", "Defective items", True, words, _ACCEPT, allowed, (allowed,))
         return True
-    if rules.warranty_days and today <= last_day(policy, start, rules.warranty_days):
-        ends = last_day(policy, start, rules.warranty_days)
-        reason = (
-            f"Past the return window but within the {rules.warranty_days}-day warranty "
-            f"(until {ends}): {settlement_words(rules.after_window)} only."
-        )
-        tally.add(
-            RuleTrace("defective.warranty", "Defective under warranty", True, reason),
-            allow=rules.after_window,
-        )
+    days = rules.warranty_days
+    if not days:
+        return False
+    rule_id, desc, allowed = "defective.warranty", "Defective under warranty", rules.after_window
+    ends = last_day(policy, start, days)
+    if today <= ends:
+        args = (days, ends, allowed)
+        tally.note(rule_id, desc, True, reasons.under_warranty, _ACCEPT, allowed, args)
         return True
-    if rules.warranty_days:
-        # Past the warranty too: a manager may still accept it, but never on better terms
-        # than the warranty gives, so a later date cannot widen the settlement.
-        reason = f"The {rules.warranty_days}-day warranty has also ended."
-        tally.add(
-            RuleTrace("defective.warranty", "Defective under warranty", False, reason),
-            allow=rules.after_window,
-        )
+    # Past the warranty too: a manager may still accept it, but never on better terms
+    # than the warranty gives, so a later date cannot widen the settlement.
+    tally.note(rule_id, desc, False, reasons.warranty_ended, _ACCEPT, allowed, (days,))
     return False
 
 
@@ -203,7 +215,7 @@ def _check_receiptless(policy: Policy, case: ReturnCase, tally: Tally) -> None:
     tally.add(NO_WINDOW)
     if rules.receiptless is _DENY:
         reason = "Returns without a receipt are not accepted."
-        tally.add(RuleTrace("receipt.none", "No receipt", True, reason), _DENY)
+        tally.note("receipt.none", "No receipt", True, reason, _DENY)
         return
     reason = (
         f"Without a receipt: {settlement_words(rules.receiptless_settlements)} only, at the "
@@ -211,20 +223,14 @@ def _check_receiptless(policy: Policy, case: ReturnCase, tally: Tally) -> None:
     )
     if rules.receiptless is _NEEDS_OVERRIDE:
         reason += " A manager must approve."
-    tally.add(
-        RuleTrace("receipt.none", "No receipt", True, reason),
-        rules.receiptless,
-        rules.receiptless_settlements,
-    )
+    allowed = rules.receiptless_settlements
+    tally.note("receipt.none", "No receipt", True, reason, rules.receiptless, allowed)
     if rules.id_required:
         ok = case.id_checked
         reason = (
             "Photo ID checked." if ok else "Photo ID is required for returns without a receipt."
         )
-        tally.add(
-            RuleTrace("receipt.id", "ID required", not ok, reason),
-            Verdict.ACCEPT if ok else Verdict.DENY,
-        )
+        tally.note("receipt.id", "ID required", not ok, reason, _ACCEPT if ok else _DENY)
     if rules.limit_count is not None:
         used, limit = case.customer_receiptless_count, rules.limit_count
         over = used >= limit
@@ -232,44 +238,40 @@ def _check_receiptless(policy: Policy, case: ReturnCase, tally: Tally) -> None:
             f"{used} returns without a receipt in the last {rules.limit_period_days} days; "
             f"the limit is {limit}."
         )
-        tally.add(
-            RuleTrace("receipt.limit", "Receiptless limit", over, reason),
-            rules.over_limit if over else _ACCEPT,
-        )
+        verdict = rules.over_limit if over else _ACCEPT
+        tally.note("receipt.limit", "Receiptless limit", over, reason, verdict)
 
 
 def _check_tenders(
     policy: Policy, case: ReturnCase, amount: Decimal, tally: Tally
-) -> tuple[Split, Decimal]:
-    """Split a refund over the original payments; cash over the limit: voucher or manager."""
+) -> Payout | None:
+    """Can the original payments take the refund back, and is the cash part over the limit?
+
+    Decides with what the tenders can still take; the split itself is left to the
+    Decision (``tender_split``), made by :func:`~.refund.pay_back` when first read.
+    """
     receipt = case.receipt
-    if receipt is None or not receipt.tenders or amount <= 0 or not case.has_receipt:
-        return (), ZERO
+    if receipt is None or not receipt.tenders or amount <= ZERO or not case.has_receipt:
+        return None
     if _REFUND not in tally.settlements:
-        return (), ZERO
-    try:
-        split = split_refund(amount, receipt.tenders, case.tender_refunded)
-    except RefundError:
-        room = tender_room(receipt.tenders, case.tender_refunded)
-        reason = (
-            f"The original payments can take back only {format_money(room)}; "
-            "a manager must settle the rest."
-        )
-        trace = RuleTrace("refund.tenders", "Refund to original payment", True, reason)
-        tally.add(trace, _NEEDS_OVERRIDE)
-        return (), ZERO
+        return None
+    tenders, done = receipt.tenders, case.tender_refunded
+    other, cash_room = tender_rooms(tenders, done)
+    if amount > other + cash_room:
+        rule_id, desc = "refund.tenders", "Refund to original payment"
+        args = (other + cash_room,)
+        tally.note(rule_id, desc, True, reasons.tenders_short, _NEEDS_OVERRIDE, args=args)
+        return None
     limit = policy.refund.cash_limit
-    if limit is None or cash_in_split(split) <= limit:
-        return tuple(split), ZERO
-    words = format_money(limit)
+    cash = amount - other if amount > other else ZERO  # cash last: what the others cannot take
+    if limit is None or cash <= limit:
+        return pay_back, (amount, tenders, done, None)
+    rule_id, desc = "refund.cash_limit", "Cash limit"
     if policy.refund.over_cash_limit is _VOUCHER:
-        split, voucher = cash_over_limit(split, limit)
-        reason = f"Cash refunds over {words} are paid as a voucher: {format_money(voucher)}."
-        tally.add(RuleTrace("refund.cash_limit", "Cash limit", True, reason))
-        return tuple(split), voucher
-    reason = f"Cash refunds over {words} need a manager's approval."
-    tally.add(RuleTrace("refund.cash_limit", "Cash limit", True, reason), _NEEDS_OVERRIDE)
-    return tuple(split), ZERO
+        tally.note(rule_id, desc, True, reasons.cash_as_voucher, args=(limit, cash - limit))
+        return pay_back, (amount, tenders, done, limit)
+    tally.note(rule_id, desc, True, reasons.cash_needs_manager, _NEEDS_OVERRIDE, args=(limit,))
+    return pay_back, (amount, tenders, done, None)
 
 
 __all__ = ["Outcome", "decide"]

@@ -3,6 +3,13 @@
 Refunds telescope: the k units after the r already returned get
 ``round(paid*(r+k)/qty) - round(paid*r/qty)``, so however a line comes back, piece by
 piece, the refunds add up to exactly what was paid for it.
+
+A refund goes back to the original payments cash last: cards, gift cards and store credit
+take it first, in receipt order, each up to what it paid less what it already got back,
+and cash takes only the rest, so the drawer pays out as little as it can. Cash above the
+policy's limit may then become a voucher. The engine decides with two sums per receipt
+(what non-cash and cash tenders can still take); the split itself is made only when a
+caller reads ``Decision.tender_split`` (see :func:`pay_back`).
 """
 
 from __future__ import annotations
@@ -124,6 +131,39 @@ def cash_in_split(split: Sequence[tuple[Tender, Decimal]]) -> Decimal:
         if tender.kind is _CASH:
             total += part
     return total
+
+
+def tender_rooms(
+    receipt_tenders: Sequence[Tender], already: Sequence[Decimal]
+) -> tuple[Decimal, Decimal]:
+    """(non-cash, cash): what the original tenders can still take back, by kind.
+
+    With cash last, a refund of ``amount`` fits if it is at most their sum, and the cash
+    part of its split is whatever the non-cash tenders cannot take.
+    """
+    other = cash = ZERO
+    for index, tender in enumerate(receipt_tenders):
+        room = tender.amount - already[index] if index < len(already) else tender.amount
+        if room > 0:
+            if tender.kind is _CASH:
+                cash += room
+            else:
+                other += room
+    return other, cash
+
+
+def pay_back(
+    amount: Decimal,
+    receipt_tenders: Sequence[Tender],
+    already: Sequence[Decimal],
+    voucher_over: Decimal | None,
+) -> tuple[tuple[tuple[Tender, Decimal], ...], Decimal]:
+    """(split, voucher): :func:`split_refund`, then cash over ``voucher_over`` as a voucher."""
+    split = split_refund(amount, receipt_tenders, already)
+    if voucher_over is None:
+        return tuple(split), ZERO
+    split, voucher = cash_over_limit(split, voucher_over)
+    return tuple(split), voucher
 
 
 def tender_room(receipt_tenders: Sequence[Tender], already: Sequence[Decimal]) -> Decimal:

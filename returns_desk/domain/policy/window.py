@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
 
-from returns_desk.domain.decision import RuleTrace
+from returns_desk.domain.decision import RuleTrace, Trace, Verdict
+from returns_desk.domain.policy import reasons
 from returns_desk.domain.policy.model import (
     CountFrom,
     DayCounting,
@@ -24,6 +24,7 @@ from returns_desk.domain.receipt import Receipt, SoldLine
 # Enum members as module constants: class attribute lookup on an enum is slow.
 _DELIVERY = CountFrom.DELIVERY
 _INCLUSIVE = DayCounting.INCLUSIVE
+_ACCEPT = Verdict.ACCEPT
 
 CACHE_LIMIT = 100_000
 
@@ -39,15 +40,7 @@ class WindowPlan:
     static_traces: tuple[RuleTrace, ...]
     offset: timedelta | None  # start + offset = last day
     since: str  # "purchase" or "delivery"
-
-
-class WindowResult(NamedTuple):
-    """The window for one return: its last day (None: no limit) and whether today is past it."""
-
-    ends: date | None
-    late: bool
-    traces: list[RuleTrace]
-    wording: str
+    from_delivery: bool  # the window starts at delivery for lines that were delivered
 
 
 def _longest(rules: list[WindowRule]) -> WindowRule:
@@ -98,8 +91,11 @@ def build_window_plan(
             reason = f"The holiday window covers {hol.scope.describe()} only."
             traces.append(RuleTrace(rid, desc, False, reason))
     offset = None if days is None else last_day(policy, date.min, days) - date.min
-    since = "delivery" if policy.windows.count_from is _DELIVERY else "purchase"
-    return WindowPlan(rule_id, days, wording, tuple(holidays), tuple(traces), offset, since)
+    delivery = policy.windows.count_from is _DELIVERY
+    since = "delivery" if delivery else "purchase"
+    return WindowPlan(
+        rule_id, days, wording, tuple(holidays), tuple(traces), offset, since, delivery
+    )
 
 
 def _holiday_desc(hol: HolidayWindow) -> str:
@@ -123,19 +119,17 @@ def last_day(policy: Policy, start: date, days: int) -> date:
     return start + timedelta(days=days)
 
 
-def evaluate(plan: WindowPlan, start: date, bought: date, today: date) -> WindowResult:
-    """Dates for this return: last day from the plan, widened by a holiday window."""
+def evaluate(plan: WindowPlan, start: date, bought: date, traces: list[Trace]) -> date | None:
+    """The last day for this return (None: no limit), widened by a holiday window.
+
+    Appends the window's traces to ``traces``; the window's words wait until read.
+    """
     offset = plan.offset
-    if offset is None:
-        ends = None
-        text = f"{plan.wording}: no time limit."
-    else:
-        ends = start + offset
-        text = (
-            f"{plan.wording}: {plan.days} days from {plan.since} on {start.isoformat()}, "
-            f"until {ends.isoformat()}."
-        )
-    traces = [RuleTrace(plan.rule_id, "Return window", True, text), *plan.static_traces]
+    ends = None if offset is None else start + offset
+    args = (plan.wording, plan.days, plan.since, start, ends)
+    traces.append((plan.rule_id, "Return window", True, _ACCEPT, reasons.window, args))
+    if plan.static_traces:
+        traces.extend(plan.static_traces)
     for hol, inside, outside in plan.holidays:
         if hol.bought_from <= bought <= hol.bought_until:
             if ends is not None and hol.returnable_until > ends:
@@ -143,5 +137,4 @@ def evaluate(plan: WindowPlan, start: date, bought: date, today: date) -> Window
             traces.append(inside)
         else:
             traces.append(outside)
-    late = ends is not None and today > ends
-    return WindowResult(ends, late, traces, plan.wording)
+    return ends

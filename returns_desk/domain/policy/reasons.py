@@ -1,0 +1,71 @@
+"""The words of the reasons that depend on the return's dates and amounts.
+
+The engine records which of these applies and with what values; the words are built only
+when a clerk or an auditor reads the decision's reasons (``Decision.rules``), since
+formatting dates and money costs more than deciding.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from returns_desk.domain.decision import Settlement, settlement_words
+from returns_desk.domain.money import format_money
+
+
+def window(wording: str, days: int | None, since: str, start: date, ends: date | None) -> str:
+    """The window that applies: its days, from when, until when."""
+    if ends is None:
+        return f"{wording}: no time limit."
+    return f"{wording}: {days} days from {since} on {start.isoformat()}, until {ends.isoformat()}."
+
+
+def late(wording: str, ends: date, today: date) -> str:
+    days = (today - ends).days
+    return f"{wording}: the window closed on {ends}, {days} days ago."
+
+
+def defective_in_window(allowed: frozenset[Settlement]) -> str:
+    return f"Defective within the return window: {settlement_words(allowed)}."
+
+
+def under_warranty(warranty_days: int, ends: date, allowed: frozenset[Settlement]) -> str:
+    return (
+        f"Past the return window but within the {warranty_days}-day warranty "
+        f"(until {ends}): {settlement_words(allowed)} only."
+    )
+
+
+def warranty_ended(warranty_days: int) -> str:
+    return f"The {warranty_days}-day warranty has also ended."
+
+
+def fee_waived_in(region: str) -> str:
+    return f"The restocking fee is waived in {region}."
+
+
+def fee_waived_for(tier: str) -> str:
+    return f"The restocking fee is waived for {tier} members."
+
+
+def restocking_fee(fee: Decimal, percent: Decimal | None, condition: str) -> str:
+    how = f"{percent}% of the price" if percent is not None else "a fixed fee per item"
+    return f"A restocking fee of {format_money(fee)} ({how}) applies to {condition} items."
+
+
+def tenders_short(room: Decimal) -> str:
+    return (
+        f"The original payments can take back only {format_money(room)}; "
+        "a manager must settle the rest."
+    )
+
+
+def cash_as_voucher(limit: Decimal, voucher: Decimal) -> str:
+    return (
+        f"Cash refunds over {format_money(limit)} are paid as a voucher: {format_money(voucher)}."
+    )
+
+
+def cash_needs_manager(limit: Decimal) -> str:
+    return f"Cash refunds over {format_money(limit)} need a manager's approval."
