@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from textual.widgets import Button, DataTable, Static
 
 from returns_desk.domain.complaint import Status
@@ -164,17 +165,22 @@ async def test_clerk_sees_only_the_moves_a_clerk_may_make(demo_engine, demo_acto
         assert isinstance(app.screen, ComplaintListScreen)
 
 
-async def test_feedback_one_key_rating(demo_engine, demo_actors, demo_return_id):
+@pytest.mark.parametrize(("key", "answer"), [("4", 4), ("escape", None)])
+async def test_feedback_one_key_rating_or_skip(
+    demo_engine, demo_actors, demo_return_id, key, answer
+):
     app = DeskApp(demo_engine)
     answers = []
     async with app.run_test(size=SIZE) as pilot:
         app.actor = demo_actors["cleo"]
         app.push_screen(FeedbackDialog(demo_return_id), answers.append)
         await pilot.pause()
-        await pilot.press("4")
+        await pilot.press(key)
         await _settle(pilot)
-    assert answers == [4]
-    assert feedback_for(demo_engine, demo_return_id).rating == 4
+        assert not isinstance(app.screen, FeedbackDialog)
+    assert answers == [answer]
+    stored = feedback_for(demo_engine, demo_return_id)
+    assert (stored.rating if stored else None) == answer
 
 
 async def test_feedback_with_a_comment(demo_engine, demo_actors, demo_return_id):
@@ -188,18 +194,3 @@ async def test_feedback_with_a_comment(demo_engine, demo_actors, demo_return_id)
         assert not isinstance(app.screen, FeedbackDialog)
     stored = feedback_for(demo_engine, demo_return_id)
     assert (stored.rating, stored.comment) == (5, "fast 5 stars")
-
-
-async def test_feedback_can_be_skipped_and_nothing_is_stored(
-    demo_engine, demo_actors, demo_return_id
-):
-    app = DeskApp(demo_engine)
-    answers = []
-    async with app.run_test(size=SIZE) as pilot:
-        app.actor = demo_actors["cleo"]
-        app.push_screen(FeedbackDialog(demo_return_id), answers.append)
-        await pilot.pause()
-        await pilot.press("escape")
-        await _settle(pilot)
-    assert answers == [None]
-    assert feedback_for(demo_engine, demo_return_id) is None
