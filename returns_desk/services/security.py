@@ -93,6 +93,14 @@ def _refusal(
     now = utcnow()
     if user.locked_until and user.locked_until > now:
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+        audit.append(
+            session,
+            actor=user.username,
+            action="login.locked",
+            entity="user",
+            entity_id=user.id,
+            register=register,
+        )
         return AuthError(
             f"{user.username} is locked after {MAX_WRONG_PINS} wrong PINs; "
             f"try again in {minutes} min or ask a manager"

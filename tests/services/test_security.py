@@ -34,7 +34,11 @@ def test_wrong_pins_count_down_then_lock_even_the_right_pin_out(demo_engine):
         failures = session.exec(
             select(AuditEvent).where(AuditEvent.action == "login.wrong_pin")
         ).all()
+        tried_while_locked = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "login.locked")
+        ).all()
     assert len(failures) == 5
+    assert [e.actor for e in tried_while_locked] == ["cleo"]
 
 
 def test_unknown_user_is_named(demo_engine):
