@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import String, cast, func, literal
@@ -132,6 +133,7 @@ def _tenders(session: Session) -> Any:
     )
 
 
+@lru_cache(maxsize=256)
 def _format_tenders(parts: str | None) -> str:
     """``12:1500:card;13:250:voucher`` -> ``card 15.00; voucher 2.50`` in the order paid out."""
     if not parts:
@@ -208,7 +210,8 @@ def stream_rows(
     stmt = _statement(session, filters)
     if limit is not None:
         stmt = stmt.limit(limit)
-    result = session.execute(stmt.execution_options(yield_per=BATCH, stream_results=True))
+    options = {"yield_per": BATCH, "stream_results": True}
+    result = session.connection().execution_options(**options).execute(stmt)
     for raw in result:
         values = list(raw)
         values[_TENDERS] = _format_tenders(values[_TENDERS])

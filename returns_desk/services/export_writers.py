@@ -34,8 +34,12 @@ def _text(value: Any) -> Any:
     return value
 
 
+_TIMES = [i for i, c in enumerate(COLUMNS) if c.endswith("_at")]
+
+
 class CsvWriter:
-    """RFC 4180 CSV with a header row, UTF-8, LF line ends."""
+    """RFC 4180 CSV with a header row, UTF-8, LF line ends. The csv module already writes
+    None as empty and Decimal as exact text; only times need converting (the hot path)."""
 
     def __init__(self, path: Path) -> None:
         self._file: IO[str] = path.open("w", encoding="utf-8", newline="")
@@ -43,7 +47,11 @@ class CsvWriter:
         self._csv.writerow(COLUMNS)
 
     def write(self, row: LogRow) -> None:
-        self._csv.writerow([_text(v) for v in row])
+        values = list(row)
+        for i in _TIMES:
+            if values[i] is not None:
+                values[i] = values[i].isoformat(timespec="seconds")
+        self._csv.writerow(values)
 
     def close(self) -> None:
         self._file.close()
