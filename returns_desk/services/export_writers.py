@@ -72,21 +72,34 @@ class JsonlWriter:
 
 
 class XlsxWriter:
-    """openpyxl in write-only mode: rows go to disk as they come; times naive UTC (Excel
-    has no time zones, the header says so)."""
+    """openpyxl in write-only mode: rows go to disk as they come (strings inline, no shared
+    table); times naive UTC (Excel has no time zones, the header says so). A sheet holds
+    at most ``ROWS_PER_SHEET`` rows, Excel's limit; more continue on "exchange log 2" etc."""
+
+    ROWS_PER_SHEET = 1_048_575
 
     def __init__(self, path: Path) -> None:
         from openpyxl import Workbook
 
         self._path = path
         self._book = Workbook(write_only=True)
-        self._sheet = self._book.create_sheet("exchange log")
-        self._sheet.append([f"{c} (UTC)" if c.endswith("_at") else c for c in COLUMNS])
         self._money = [c in MONEY_COLUMNS for c in COLUMNS]
+        self._sheets, self._in_sheet = 0, 0
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        self._sheets += 1
+        title = "exchange log" + (f" {self._sheets}" if self._sheets > 1 else "")
+        self._sheet = self._book.create_sheet(title)
+        self._sheet.append([f"{c} (UTC)" if c.endswith("_at") else c for c in COLUMNS])
+        self._in_sheet = 0
 
     def write(self, row: LogRow) -> None:
         from openpyxl.cell import WriteOnlyCell
 
+        if self._in_sheet == self.ROWS_PER_SHEET:
+            self._new_sheet()
+        self._in_sheet += 1
         cells: list[Any] = []
         for value, money in zip(row, self._money, strict=True):
             if isinstance(value, datetime):

@@ -118,3 +118,18 @@ def test_only_auditors_export_and_a_refusal_is_recorded(
     with read_only(ledger_engine) as session:
         event = session.exec(select(AuditEvent)).one()
     assert (event.actor, event.action) == (who, "export.refused")
+
+
+def test_xlsx_continues_on_a_new_sheet_past_the_row_limit(
+    ledger_engine, november, as_user, tmp_path, monkeypatch
+):
+    from openpyxl import load_workbook
+
+    from returns_desk.services.export_writers import XlsxWriter
+
+    monkeypatch.setattr(XlsxWriter, "ROWS_PER_SHEET", 2)
+    out = tmp_path / "log.xlsx"
+    export_exchange_log(ledger_engine, as_user("avi"), november, "xlsx", out)
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == ["exchange log", "exchange log 2", "exchange log 3"]
+    assert [len(list(book[name].values)) for name in book.sheetnames] == [3, 3, 2]
