@@ -39,6 +39,7 @@ class DeskApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit"),
         Binding("f8", "complaints", "Complaints", id="complaints"),
+        Binding("f6", "new_complaint", "Complaint", id="new-complaint"),
     ]
 
     def __init__(
@@ -92,8 +93,12 @@ class DeskApp(App[None]):
         self.switch_screen(LoginScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Complaints only once someone is logged in."""
-        return self.actor is not None if action == "complaints" else True
+        """Complaints once someone is logged in; logging one is not for auditors."""
+        if action == "complaints":
+            return self.actor is not None
+        if action == "new_complaint":
+            return self.actor is not None and self.actor.role.value != "auditor"
+        return True
 
     def action_complaints(self) -> None:
         """The complaint list (F8) over the current screen; Esc comes back to it."""
@@ -101,3 +106,10 @@ class DeskApp(App[None]):
 
         if self.actor is not None and not isinstance(self.screen, ComplaintListScreen):
             self.push_screen(ComplaintListScreen())
+
+    def action_new_complaint(self) -> None:
+        """Log a complaint (F6), pre-filled with the receipt the counter has open, if any."""
+        from returns_desk.tui.dialogs.complaint_form import ComplaintForm
+
+        receipt = getattr(self.screen, "receipt", None)
+        self.push_screen(ComplaintForm(receipt_code=getattr(receipt, "code", "") or ""))

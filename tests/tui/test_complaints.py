@@ -194,3 +194,18 @@ async def test_feedback_with_a_comment(demo_engine, demo_actors, demo_return_id)
         assert not isinstance(app.screen, FeedbackDialog)
     stored = feedback_for(demo_engine, demo_return_id)
     assert (stored.rating, stored.comment) == (5, "fast 5 stars")
+
+
+async def test_f6_at_the_counter_opens_the_form_with_the_open_receipt(demo_engine, pick_receipt):
+    receipt = pick_receipt(lambda r: True)
+    app = DeskApp(demo_engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#username")
+        await pilot.press(*"cleo", "enter", *"1111", "enter")
+        await _settle(pilot)
+        await pilot.press(*receipt.code, "enter")
+        await _settle(pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, ComplaintForm)
+        assert app.screen.query_one("#receipt").value == receipt.code

@@ -1,0 +1,183 @@
+"""Exchange-log export speed and memory: N returned lines to CSV, against ``sqlite3 -csv``.
+
+    uv run python benchmarks/bench_export.py --rows 1000000
+
+Builds a throwaway SQLite database (migrated, then bulk-filled with raw inserts: one sale
+and one return of two lines per pair of rows), exports it with the desk's service, then
+runs the same SQL (compiled from the service's own statement) through the ``sqlite3``
+command-line shell, or, if that is missing, Python's ``sqlite3`` cursor into ``csv``.
+Peak memory is the process's maximum resident set (``getrusage``) measured in a fresh
+subprocess per run, so one run's high-water mark does not hide another's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+FILTERS = (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def build(path: Path, rows: int) -> None:
+    """A migrated database with ``rows`` return lines (two per return), filled fast."""
+    from returns_desk.store.db import make_engine
+    from returns_desk.store.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        INSERT INTO store (id, number, name, region, address, timezone)
+            VALUES (1, 101, 'Downtown', '', '', 'UTC');
+        INSERT INTO register (id, store_id, number, name) VALUES (1, 1, 1, ''), (2, 1, 2, '');
+        INSERT INTO user (id, username, display_name, role, pin_hash, failed_pins, active)
+            VALUES (1, 'cleo', 'Cleo', 'clerk', 'x', 0, 1),
+                   (2, 'maria', 'Maria', 'manager', 'x', 0, 1);
+        INSERT INTO product (id, sku, description, department, category, serialized, final_sale)
+            VALUES (1, 'JKT-001', 'Rain jacket', 'outerwear', '', 0, 0),
+                   (2, 'BT-044', 'Trail boots', 'footwear', '', 0, 0);
+        INSERT INTO policy_version (id, name, version, sha256, content, active, activated_at,
+            activated_by) VALUES (1, 'standard', '2026.1', '', '', 1, '2026-01-01 00:00:00', '');
+        """
+    )
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for first in range(1, rows // 2 + 1, 50_000):
+        ids = range(first, min(first + 50_000, rows // 2 + 1))
+        _fill(db, ids, start)
+    db.commit()
+    db.close()
+
+
+def _fill(db: sqlite3.Connection, ids: range, start: datetime) -> None:
+    def stamp(i: int) -> str:
+        return (start + timedelta(seconds=i * 10)).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    db.executemany(
+        "INSERT INTO sale (id, receipt_code, store_id, register_id, sold_at, customer_id,"
+        " gift_receipt, order_discount, total) VALUES (?, ?, 1, 1, ?, ?, 0, 0, 21850)",
+        [(i, f"{i:013d}", stamp(i), f"C{i % 9000 + 1000}") for i in ids],
+    )
+    db.executemany(
+        "INSERT INTO sale_line (id, sale_id, line_no, product_id, sku, description, department,"
+        " category, qty, unit_price, line_discount, order_discount_share, tax_rate,"
+        " tax_charged, serialized, final_sale, qty_returned)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'dept', '', 1, ?, 0, 0, '0', 0, 0, 0, 1)",
+        [
+            (2 * i - 1 + n, i, n + 1, n + 1, ("JKT-001", "BT-044")[n],
+             ("Rain jacket", "Trail boots")[n], (8900, 12950)[n])
+            for i in ids for n in (0, 1)
+        ],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT INTO return_txn (id, reference, store_id, register_id, clerk_id, manager_id,"
+        " override_reason, sale_id, customer_id, settlement, total_refund, restocking_fees,"
+        " policy_version_id, created_at) VALUES (?, ?, 1, ?, 1, ?, ?, ?, ?, 'refund', 21850,"
+        " 0, 1, ?)",
+        [
+            (i, f"RT-{i:07d}", 1 + i % 2, 2 if i % 10 == 0 else None,
+             "manager approved" if i % 10 == 0 else None, i, f"C{i % 9000 + 1000}",
+             stamp(i + 100))
+            for i in ids
+        ],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT INTO return_line (id, return_id, sale_line_id, product_id, qty, condition,"
+        " reason_code, reason_text, refund_amount, restocking_fee, outcome, rules,"
+        " decision_json) VALUES (?, ?, ?, ?, 1, 'unopened', 'changed_mind', '', ?, 0,"
+        " 'approve', 'window.30d', '{}')",
+        [(2 * i - 1 + n, i, 2 * i - 1 + n, n + 1, (8900, 12950)[n]) for i in ids for n in (0, 1)],
+    )
+    db.executemany(
+        "INSERT INTO refund_tender (id, return_id, kind, amount) VALUES (?, ?, 'card', 21850)",
+        [(i, i) for i in ids],
+    )
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_desk(path: Path, out: Path) -> dict[str, float]:
+    """The desk's own export (auditor, CSV, default filters but the date range)."""
+    from returns_desk.services.exchange_log import LogFilters
+    from returns_desk.services.exports import export_exchange_log
+    from returns_desk.services.security import Actor
+    from returns_desk.store.db import make_engine
+    from returns_desk.store.models import Role
+
+    engine = make_engine(f"sqlite:///{path}")
+    before = _peak_mib()
+    began = time.perf_counter()
+    result = export_exchange_log(
+        engine, Actor(0, "bench", "Bench", Role.AUDITOR), LogFilters(*FILTERS), "csv", out
+    )
+    return {"seconds": time.perf_counter() - began, "rows": result.rows,
+            "peak_mib": _peak_mib(), "peak_before_mib": before}  # fmt: skip
+
+
+def baseline_sql(path: Path) -> str:
+    """The service's statement for the same filters, compiled to plain SQLite SQL."""
+    from returns_desk.services.exchange_log import LogFilters, _statement
+    from returns_desk.store.db import make_engine, read_only
+
+    engine = make_engine(f"sqlite:///{path}")
+    with read_only(engine) as session:
+        stmt = _statement(session, LogFilters(*FILTERS))
+    return str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def run_baseline(path: Path, out: Path) -> dict[str, float | str]:
+    """``sqlite3 -csv`` (or Python's raw cursor into ``csv``) on the same SQL."""
+    sql = baseline_sql(path)
+    began = time.perf_counter()
+    if shutil.which("sqlite3"):
+        with out.open("w") as handle:
+            subprocess.run(["sqlite3", "-csv", "-header", str(path), sql], stdout=handle,
+                           check=True)  # fmt: skip
+        tool, peak = "sqlite3 -csv", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    else:
+        db = sqlite3.connect(path)
+        with out.open("w", newline="") as handle:
+            csv.writer(handle).writerows(db.execute(sql))
+        tool, peak = "python sqlite3 cursor -> csv", _peak_mib()
+    return {"seconds": time.perf_counter() - began, "tool": tool, "peak_mib": peak}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--step", choices=["desk", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        out = args.db.with_suffix(f".{args.step}.csv")
+        step = run_desk if args.step == "desk" else run_baseline
+        print(json.dumps(step(args.db, out)))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.db"
+        began = time.perf_counter()
+        build(db, args.rows)
+        print(f"built {args.rows:,} return lines in {time.perf_counter() - began:.1f} s")
+        for step in ("baseline", "desk"):
+            cmd = [sys.executable, __file__, "--step", step, "--db", str(db)]
+            report = json.loads(subprocess.run(cmd, capture_output=True, check=True).stdout)
+            print(f"{step:9} {json.dumps(report)}")
+            size = db.with_suffix(f".{step}.csv").stat().st_size
+            print(f"{'':9} file {size / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
