@@ -48,14 +48,16 @@ class DeskApp(App[None]):
         register: str = "R1",
         today: Callable[[], date] = local_today,
         idle_lock_seconds: float = IDLE_LOCK_SECONDS,
+        idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.engine = engine
         self.register = register
         self.today = today
         self.idle_lock_seconds = idle_lock_seconds
+        self.idle_clock = idle_clock
         self.actor: Actor | None = None
-        self._last_input = time.monotonic()
+        self._last_input = self.idle_clock()
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
@@ -64,11 +66,11 @@ class DeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         """Any key or click counts as someone at the desk."""
         if isinstance(event, events.Key | events.MouseDown):
-            self._last_input = time.monotonic()
+            self._last_input = self.idle_clock()
         await super().on_event(event)
 
     def _lock_if_idle(self) -> None:
-        idle = time.monotonic() - self._last_input
+        idle = self.idle_clock() - self._last_input
         if self.actor is not None and idle >= self.idle_lock_seconds:
             self.action_lock()
             self.notify("The desk locked itself after a quiet spell; log in again.")
@@ -80,7 +82,7 @@ class DeskApp(App[None]):
 
         self.actor = actor
         self.sub_title = f"{actor.display_name} ({actor.role.value}) at {self.register}"
-        self._last_input = time.monotonic()
+        self._last_input = self.idle_clock()
         auditor = actor.role.value == "auditor"
         self.switch_screen(AuditScreen() if auditor else CounterScreen())
 

@@ -47,9 +47,9 @@ class CounterScreen(Screen[None]):
     COMMANDS = Screen.COMMANDS | {CounterCommands}
     BINDINGS = [
         Binding("f2", "focus_scan", "Scan", id="scan"),
-        Binding("f3", "search", "No receipt", id="search"),
-        Binding("delete", "unselect", "Drop line", id="unselect"),
-        Binding("f8", "override", "Override", id="override"),
+        Binding("f3", "search", "Find", id="search"),
+        Binding("delete", "unselect", "Drop", id="unselect"),
+        Binding("f7", "override", "Override", id="override"),
         Binding("f9", "complete", "Complete", id="complete"),
         Binding("escape", "clear", "Clear", id="clear"),
         Binding("ctrl+l", "app.lock", "Lock", id="lock"),

@@ -74,7 +74,7 @@ def status(quote: Quote | None, count: int, override: str | None) -> str:
     if quote.denied:
         text += f" Line {quote.denied[0].line.line_no} is denied: drop it (Del)."
     elif quote.needs_override:
-        text += f" Override by {override} ready." if override else " Needs a manager (F8)."
+        text += f" Override by {override} ready." if override else " Needs a manager (F7)."
     if quote.lines and not quote.denied:
         text += " F9 completes."
     return text
