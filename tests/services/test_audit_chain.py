@@ -53,6 +53,19 @@ def _forged(seq, prev_hash, actor="mallory"):
     return event
 
 
+def _make_room_at_3(conn):
+    """Shift events 3.. up by one; return the hash a new event 3 must follow."""
+    for seq in (5, 4, 3):
+        conn.execute(text(f"UPDATE audit_event SET seq = {seq + 1} WHERE seq = {seq}"))
+    return conn.execute(text("SELECT hash FROM audit_event WHERE seq = 2")).scalar_one()
+
+
+def _verify_against(engine, recorded):
+    """Verify with the head an earlier report (an export manifest) recorded."""
+    with read_only(engine) as session:
+        return audit.verify(session, anchor=(recorded.head_seq, recorded.head))
+
+
 def _insert(conn, event):
     conn.execute(
         AuditEvent.__table__.insert().values(**event.model_dump()),
@@ -101,8 +114,7 @@ def test_a_deleted_last_row_is_caught_against_a_recorded_head(engine):
     with _attacker(engine) as conn:
         conn.execute(text("DELETE FROM audit_event WHERE seq = 5"))
     assert _verify(engine).intact
-    with read_only(engine) as session:
-        report = audit.verify(session, anchor=(recorded.head_seq, recorded.head))
+    report = _verify_against(engine, recorded)
     assert report.first_broken == 5 and "recorded head" in report.problem
 
 
@@ -119,9 +131,7 @@ def test_an_inserted_row_with_a_stale_hash_is_named(engine):
     """Rows after the gap are shifted up and a new one put in at 3, hashed by a careless forger."""
     _chain(engine)
     with _attacker(engine) as conn:
-        for seq in (5, 4, 3):
-            conn.execute(text(f"UPDATE audit_event SET seq = {seq + 1} WHERE seq = {seq}"))
-        prev = conn.execute(text("SELECT hash FROM audit_event WHERE seq = 2")).scalar_one()
+        prev = _make_room_at_3(conn)
         forged = _forged(3, prev)
         forged.hash = "f" * 64
         _insert(conn, forged)
@@ -133,9 +143,7 @@ def test_a_well_forged_inserted_row_breaks_the_row_after_it(engine):
     """Even with a correct hash of its own, the next genuine row no longer follows it."""
     _chain(engine)
     with _attacker(engine) as conn:
-        for seq in (5, 4, 3):
-            conn.execute(text(f"UPDATE audit_event SET seq = {seq + 1} WHERE seq = {seq}"))
-        prev = conn.execute(text("SELECT hash FROM audit_event WHERE seq = 2")).scalar_one()
+        prev = _make_room_at_3(conn)
         _insert(conn, _forged(3, prev))
     report = _verify(engine)
     assert report.first_broken == 4 and "does not follow" in report.problem
@@ -161,6 +169,5 @@ def test_a_rehashed_chain_is_caught_against_a_recorded_head(engine):
             _insert(conn, event)
             prev = event.hash
     assert _verify(engine).intact
-    with read_only(engine) as session:
-        report = audit.verify(session, anchor=(recorded.head_seq, recorded.head))
+    report = _verify_against(engine, recorded)
     assert report.first_broken == 5 and "recorded head" in report.problem
