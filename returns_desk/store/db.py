@@ -79,8 +79,17 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def read_only(engine: Engine) -> Iterator[Session]:
-    """A session for looking things up; never commits. Objects stay readable after it closes."""
-    with Session(engine, expire_on_commit=False) as session:
+    """A session for looking things up; never commits. Objects stay readable after it closes.
+
+    On SQLite it reads in a deferred transaction, so a lookup never holds the write lock
+    a register completing a return needs.
+    """
+    bound = (
+        engine.execution_options(sqlite_deferred=True)
+        if engine.dialect.name == "sqlite"
+        else engine
+    )
+    with Session(bound, expire_on_commit=False) as session:
         yield session
 
 
