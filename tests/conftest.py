@@ -24,6 +24,13 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"database backend: {'PostgreSQL' if BACKEND_URL else 'SQLite'}"
 
 
+@pytest.fixture(autouse=True)
+def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slips a test prints land in its own folder, never the user's, and no real printer."""
+    monkeypatch.setenv("RETURNS_DESK_SLIPS", str(tmp_path / "slips"))
+    monkeypatch.delenv("RETURNS_DESK_PRINTER", raising=False)
+
+
 @pytest.fixture(scope="session")
 def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate once per session: a template SQLite file, or the PostgreSQL schema."""
@@ -57,10 +64,16 @@ def database_url(_template: str, tmp_path: Path) -> Iterator[str]:
 def _truncate_all(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
-        names = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'"
-        )).scalars().all()
+        names = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         quoted = ", ".join(f'"{name}"' for name in names)  # "user" is a reserved word
         conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
     engine.dispose()

@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
+from returns_desk.tui.messages import ReturnCompleted
 from returns_desk.tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class DeskApp(App[None]):
         today: Callable[[], date] = local_today,
         idle_lock_seconds: float = IDLE_LOCK_SECONDS,
         idle_clock: Callable[[], float] = time.monotonic,
+        ask_feedback: bool = True,
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -56,6 +58,7 @@ class DeskApp(App[None]):
         self.today = today
         self.idle_lock_seconds = idle_lock_seconds
         self.idle_clock = idle_clock
+        self.ask_feedback = ask_feedback
         self.actor: Actor | None = None
         self._last_input = self.idle_clock()
 
@@ -85,6 +88,26 @@ class DeskApp(App[None]):
         self._last_input = self.idle_clock()
         auditor = actor.role.value == "auditor"
         self.switch_screen(AuditScreen() if auditor else CounterScreen())
+
+    def on_return_completed(self, message: ReturnCompleted) -> None:
+        """After each return: print its slips in the background, then ask for a rating."""
+        self._print_slips(message.reference)
+        if self.ask_feedback:
+            from returns_desk.tui.dialogs.feedback import FeedbackDialog
+
+            self.push_screen(FeedbackDialog(message.return_id))
+
+    @work(thread=True, group="slips")
+    def _print_slips(self, reference: str) -> None:
+        """PDF and printer work off the UI thread; a printer error is shown, never fatal."""
+        from returns_desk.services.slips import slips_for_return
+
+        if self.actor is None:
+            return
+        slips = slips_for_return(self.engine, self.actor, reference)
+        failed = [s for s in slips if s.error]
+        words = "; ".join(s.message for s in (failed or slips[:1]))
+        self.call_from_thread(self.notify, words, severity="warning" if failed else "information")
 
     def action_lock(self) -> None:
         """Back to the log-in screen; nothing is lost, the counter starts fresh."""

@@ -87,6 +87,7 @@ class RecordingDesk(DeskApp):
     """The desk with a hook on ReturnCompleted, as the feedback and slip code will add."""
 
     def __init__(self, engine, **kw):
+        kw.setdefault("ask_feedback", False)
         super().__init__(engine, today=lambda: TODAY, **kw)
         self.completed: list[ReturnCompleted] = []
 
