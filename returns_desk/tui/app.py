@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -45,7 +46,7 @@ class DeskApp(App[None]):
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Engine | Callable[[], Engine],
         register: str = "R1",
         today: Callable[[], date] = local_today,
         idle_lock_seconds: float = IDLE_LOCK_SECONDS,
@@ -53,7 +54,11 @@ class DeskApp(App[None]):
         ask_feedback: bool = True,
     ) -> None:
         super().__init__()
-        self.engine = engine
+        self._engine_factory = None if hasattr(engine, "dialect") else engine
+        self.engine: Engine = engine if self._engine_factory is None else None  # type: ignore[assignment]
+        self.database_ready = threading.Event()
+        if self._engine_factory is None:
+            self.database_ready.set()
         self.register = register
         self.today = today
         self.idle_lock_seconds = idle_lock_seconds
@@ -64,7 +69,25 @@ class DeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
+        if self._engine_factory is not None:
+            self.set_timer(0.6, self._prepare_database)  # paint the log-in first, then import
         self.set_interval(min(self.idle_lock_seconds / 4, 15.0), self._lock_if_idle)
+
+    @work(thread=True, group="database")
+    def _prepare_database(self) -> None:
+        """Connect, migrate and (first run) seed while the log-in screen is already up.
+
+        The database libraries take longer to import than Textual itself, so the clerk
+        sees the desk at once; log-in waits on ``database_ready``.
+        """
+        try:
+            self.engine = self._engine_factory()  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 (shown to the person at the desk)
+            self.call_from_thread(
+                self.notify, f"cannot open the database: {exc}", severity="error", timeout=60
+            )
+            return
+        self.database_ready.set()
 
     async def on_event(self, event: events.Event) -> None:
         """Any key or click counts as someone at the desk."""

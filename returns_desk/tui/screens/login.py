@@ -48,6 +48,8 @@ class LoginScreen(Screen[None]):
 
         app = self.app
         try:
+            if not app.database_ready.wait(timeout=120):  # type: ignore[attr-defined]
+                raise AuthError("the database is not ready yet; try again in a moment")
             actor = log_in(app.engine, username, pin, app.register)  # type: ignore[attr-defined]
         except AuthError as exc:
             app.call_from_thread(self._refused, str(exc))
