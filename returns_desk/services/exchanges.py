@@ -33,7 +33,7 @@ from returns_desk.store.tables._base import utcnow
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-COLLECT_KINDS = ("card", "cash")
+COLLECT_KINDS = ("card", "cash", "voucher")  # how a customer pays what an exchange owes
 
 
 @dataclass(frozen=True)

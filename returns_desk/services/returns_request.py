@@ -62,6 +62,7 @@ class ReturnRequest:
     override: Override | None = None
     exchange_items: tuple[ExchangeItem, ...] = ()
     collect_with: str = "card"  # how an exchange difference the customer owes is paid
+    voucher_code: str | None = None  # the voucher that pays it, when collect_with is "voucher"
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,15 @@ def _exchange(ctx: Settling) -> CompletedReturn:
     tenders: list[tuple[str, Decimal, str | None]] = []
     if applied > 0:
         tenders.append(("store_credit", applied, txn.reference))
+    by_voucher = difference > 0 and request.collect_with == "voucher"
+    if by_voucher and not request.voucher_code:
+        raise ReturnError("scan or type the voucher that pays the difference")
     if difference > 0:
-        tenders.append((request.collect_with, difference, None))
+        kind = "store_credit" if by_voucher else request.collect_with
+        tenders.append((kind, difference, request.voucher_code if by_voucher else None))
     new_sale = exchange_sale(session, ctx.sale, ctx.register, items, tenders)
+    if by_voucher:
+        _redeem(ctx, request.voucher_code or "", difference, new_sale.id)
     refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]
     session.add(refunds[0])
     voucher_code, voucher_amount = None, ZERO
@@ -90,6 +96,17 @@ def _exchange(ctx: Settling) -> CompletedReturn:
     session.flush()
     done = _done(ctx, refunds, voucher_code, voucher_amount)
     return replace(done, new_receipt_code=new_sale.receipt_code, difference=difference)
+
+
+def _redeem(ctx: Settling, code: str, amount: Decimal, sale_id: int | None) -> None:
+    """Spend a voucher on the difference inside this unit of work; a refusal undoes it all."""
+    from returns_desk.domain.voucher_code import VoucherCodeError
+    from returns_desk.services.vouchers import VoucherRefused, redeem
+
+    try:
+        redeem(ctx.session, ctx.actor, code, amount, sale_id=sale_id, today=ctx.today)
+    except (VoucherRefused, VoucherCodeError) as exc:
+        raise ReturnError(f"the voucher cannot pay the difference: {exc}") from exc
 
 
 def _pay_back(ctx: Settling, amount: Decimal) -> tuple[list[RefundTender], str | None]:

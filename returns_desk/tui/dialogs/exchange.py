@@ -24,6 +24,7 @@ class ExchangeChoice:
 
     items: tuple[ExchangeItem, ...]
     collect_with: str
+    voucher_code: str | None = None
 
 
 class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
@@ -46,6 +47,7 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
             yield DataTable(id="new-items", cursor_type="row")
             yield Static("No replacement items yet.", id="difference")
             yield Static("", id="exchange-error", classes="error")
+            yield Input(placeholder="voucher code (when collecting by voucher)", id="voucher")
             with Horizontal(classes="buttons"):
                 yield Select(
                     [(f"collect by {k}", k) for k in COLLECT_KINDS],
@@ -104,7 +106,12 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
             self._error("scan at least one replacement item")
             return
         items = tuple(ExchangeItem(i.sku, i.qty) for i in self.items)
-        self.dismiss(ExchangeChoice(items, str(self.query_one("#collect", Select).value)))
+        collect = str(self.query_one("#collect", Select).value)
+        code = self.query_one("#voucher", Input).value.strip() or None
+        if collect == "voucher" and code is None:
+            self._error("scan or type the voucher that pays the difference")
+            return
+        self.dismiss(ExchangeChoice(items, collect, code if collect == "voucher" else None))
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

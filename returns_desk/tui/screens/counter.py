@@ -308,6 +308,7 @@ class CounterScreen(Screen[None]):
             self.override,
             choice.items if choice else (),
             choice.collect_with if choice else "card",
+            choice.voucher_code if choice else None,
         )
         self.query_one("#status", Static).update("completing ...")
         self._complete(request)
