@@ -27,5 +27,5 @@ def engine(upgrade: bool = True) -> Engine:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print a plain error (what and where) and exit non-zero."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

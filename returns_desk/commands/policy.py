@@ -116,6 +116,7 @@ def _print_check(file: Path, policy: Policy, results: list[ExampleResult]) -> No
     console.print(
         f"[{colour}]{file}: {passed} of {len(results)} examples decided as written[/]",
         highlight=False,
+        soft_wrap=True,  # one line a script can grep, however long the path
     )
 
 
