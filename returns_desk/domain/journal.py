@@ -152,11 +152,12 @@ class _Row:
 
     def text(self, name: str, required: bool = True, prefix: str = "") -> str | None:
         value = self.data.get(name)
-        if value is None or str(value).strip() == "":
+        text = None if value is None else str(value).strip()
+        if not text:
             if required:
                 self.fail(prefix + name, "is missing")
             return None
-        return str(value).strip()
+        return text
 
     def integer(self, name: str, minimum: int | None = None, prefix: str = "") -> int:
         raw = self.text(name, prefix=prefix)
@@ -173,14 +174,13 @@ class _Row:
 
     def money(self, name: str, required: bool = True, prefix: str = "") -> Decimal | None:
         raw = self.data.get(name)
-        if raw is None or str(raw).strip() == "":
+        text = None if raw is None else (repr(raw) if isinstance(raw, float) else str(raw).strip())
+        if not text:
             if required:
                 self.fail(prefix + name, "is missing")
             return None
-        if isinstance(raw, float):
-            raw = repr(raw)
         try:
-            return parse_money(str(raw).strip())
+            return parse_money(text)
         except MoneyError as exc:
             self.fail(prefix + name, str(exc))
             return None

@@ -40,9 +40,10 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
 def parse_money(value: Decimal | int | str) -> Decimal:
     """Parse an amount that must already be whole cents (as a POS journal writes it)."""
     amount = to_decimal(value)
-    if amount != amount.quantize(CENT):
+    cents = amount.quantize(CENT)
+    if amount != cents:
         raise MoneyError(f"{value!r} has more than two decimal places")
-    return amount.quantize(CENT)
+    return cents
 
 
 def to_minor(amount: Decimal) -> int:
@@ -55,7 +56,7 @@ def to_minor(amount: Decimal) -> int:
 
 def from_minor(cents: int) -> Decimal:
     """Decimal amount from whole cents."""
-    return (Decimal(cents) / 100).quantize(CENT)
+    return Decimal(cents).scaleb(-2)  # exact: 150 -> Decimal("1.50")
 
 
 def allocate(total: Decimal, weights: Sequence[Decimal | int]) -> list[Decimal]:

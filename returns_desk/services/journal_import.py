@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, col, select
 from returns_desk.domain.journal import Journal, JournalInvalid, RowProblem, SaleRecord
 from returns_desk.domain.journal_parse import parse_csv, parse_jsonl
 from returns_desk.services import audit
+from returns_desk.store import bulk
 from returns_desk.store.db import unit_of_work
 from returns_desk.store.models import (
     JournalImport,
@@ -25,12 +26,44 @@ from returns_desk.store.models import (
     Store,
 )
 
-BATCH = 1000
-# Core inserts (plain executemany): the ORM bulk path splits rows into many statements.
-_SALE_TABLE = SQLModel.metadata.tables["sale"]
-_SALE_INSERT = _SALE_TABLE.insert().returning(_SALE_TABLE.c.id, sort_by_parameter_order=True)
-_LINE_INSERT = SQLModel.metadata.tables["sale_line"].insert()
-_TENDER_INSERT = SQLModel.metadata.tables["tender"].insert()
+BATCH = 5000
+_SALE = SQLModel.metadata.tables["sale"]
+_LINE = SQLModel.metadata.tables["sale_line"]
+_TENDER = SQLModel.metadata.tables["tender"]
+_SALE_COLUMNS = [
+    "id",
+    "receipt_code",
+    "store_id",
+    "register_id",
+    "sold_at",
+    "customer_id",
+    "loyalty_tier",
+    "gift_receipt",
+    "order_discount",
+    "total",
+    "import_id",
+]
+_LINE_COLUMNS = [
+    "sale_id",
+    "line_no",
+    "product_id",
+    "sku",
+    "description",
+    "department",
+    "category",
+    "qty",
+    "unit_price",
+    "line_discount",
+    "order_discount_share",
+    "tax_rate",
+    "tax_charged",
+    "serial",
+    "serialized",
+    "final_sale",
+    "delivered_on",
+    "qty_returned",
+]
+_TENDER_COLUMNS = ["sale_id", "seq", "kind", "amount", "refunded", "card_last4", "reference"]
 Progress = Callable[[int, int], None]
 
 
@@ -259,14 +292,25 @@ def _write_sales(
     import_id: int | None,
     progress: Progress | None,
 ) -> int:
-    """Bulk-insert sales, then their lines and tenders, a batch at a time."""
+    """Bulk-insert sales, then their lines and tenders, a batch at a time (store/bulk.py)."""
     registers = _register_ids(session, journal, store_ids)
+    conn = session.connection()
+    dialect = conn.dialect
+    sale_insert = bulk.prepare_insert(dialect, _SALE, _SALE_COLUMNS)
+    line_insert = bulk.prepare_insert(dialect, _LINE, _LINE_COLUMNS)
+    tender_insert = bulk.prepare_insert(dialect, _TENDER, _TENDER_COLUMNS)
     total, written = len(journal.sales), 0
     for start in range(0, total, BATCH):
         batch = journal.sales[start : start + BATCH]
-        rows = [_sale_row(s, store_ids, registers, import_id) for s in batch]
-        conn = session.connection()
-        ids = conn.execute(_SALE_INSERT, rows).scalars().all()
+        ids = bulk.reserve_ids(conn, _SALE, len(batch))
+        bulk.insert_many(
+            conn,
+            sale_insert,
+            (
+                _sale_row(i, s, store_ids, registers, import_id)
+                for i, s in zip(ids, batch, strict=True)
+            ),
+        )
         lines, tenders = [], []
         for sale_id, sale in zip(ids, batch, strict=True):
             lines.extend(_line_row(sale_id, ln, products[ln.sku][1]) for ln in sale.lines)
@@ -282,19 +326,23 @@ def _write_sales(
                 }
                 for i, t in enumerate(sale.tenders)
             )
-        conn.execute(_LINE_INSERT, lines)
-        conn.execute(_TENDER_INSERT, tenders)
-        written += len(lines)
+        written += bulk.insert_many(conn, line_insert, lines)
+        bulk.insert_many(conn, tender_insert, tenders)
         if progress:
             progress(min(start + BATCH, total), total)
     return written
 
 
 def _sale_row(
-    sale: SaleRecord, store_ids: dict[int, int], registers: dict[Any, int], import_id: int | None
+    sale_id: int,
+    sale: SaleRecord,
+    store_ids: dict[int, int],
+    registers: dict[Any, int],
+    import_id: int | None,
 ) -> dict[str, Any]:
     store_id = store_ids[sale.store]
     return {
+        "id": sale_id,
         "receipt_code": sale.receipt,
         "store_id": store_id,
         "register_id": registers[(store_id, sale.register)],

@@ -21,6 +21,8 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         if value is None:
             return None
+        if isinstance(value, Decimal) and value.is_finite():  # the usual case, made quick
+            return to_minor(value)
         return to_minor(to_decimal(value))
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
