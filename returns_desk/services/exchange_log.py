@@ -1,6 +1,6 @@
 """The auditors' exchange log: one row per returned or exchanged line, streamed from the database.
 
-Rows come off a server-side cursor in batches (``yield_per``), so millions of lines never sit
+Rows come off the driver's cursor in batches (store/fastread.py), so millions of lines never sit
 in memory. Customer ids are masked unless the filters ask otherwise; PIN hashes are never
 selected at all.
 """
@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from returns_desk.domain.decision import Outcome
 from returns_desk.domain.money import from_minor
+from returns_desk.store import fastread
 from returns_desk.store.models import (
     Exchange,
     PolicyVersion,
@@ -210,10 +211,7 @@ def stream_rows(
     stmt = _statement(session, filters)
     if limit is not None:
         stmt = stmt.limit(limit)
-    options = {"yield_per": BATCH, "stream_results": True}
-    result = session.connection().execution_options(**options).execute(stmt)
-    for raw in result:
-        values = list(raw)
+    for values in fastread.stream(session.connection(), stmt, BATCH):
         values[_TENDERS] = _format_tenders(values[_TENDERS])
         if not filters.unmask:
             values[_CUSTOMER] = mask(values[_CUSTOMER])

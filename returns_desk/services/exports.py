@@ -86,8 +86,8 @@ def _write(
     engine: Engine, actor: Actor, filters: LogFilters, fmt: str, out: Path, progress: Progress
 ) -> tuple[int, tuple[int, str], datetime]:
     """Stream the rows into ``out`` (or the PDF summary); return rows, data head and time."""
-    summary = Summary()
     writer = WRITERS[fmt](out) if fmt in WRITERS else None
+    summary = Summary() if writer is None else None  # only the PDF shows totals
     rows = 0
     try:
         with snapshot(engine) as session:
@@ -95,16 +95,17 @@ def _write(
             progress(0, total)
             for row in stream_rows(session, filters):
                 rows += 1
-                summary.add(row)
                 if writer:
                     writer.write(row)
+                else:
+                    summary.add(row)  # type: ignore[union-attr]
                 if rows % PROGRESS_EVERY == 0:
                     progress(rows, total)
     finally:
         if writer:
             writer.close()
     generated_at = utcnow()
-    if writer is None:
+    if summary is not None:
         heading = Heading(filters.as_dict(), generated_at, actor.username, *data_head)
         write_pdf(summary, heading, out)
     progress(rows, rows)

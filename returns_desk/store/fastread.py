@@ -8,12 +8,13 @@ UTCDateTime decorators), so conversions stay defined in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import Select
 
 Processor = Callable[[Any], Any] | None
 
@@ -54,3 +55,40 @@ def run(cursor: Any, query: Query, key: Any) -> list[dict[str, Any]]:
     """Execute a prepared query for ``key`` and convert every row."""
     cursor.execute(query.sql, (key,))
     return [query.convert(row) for row in cursor.fetchall()]
+
+
+def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any]]:
+    """Rows of a long SELECT, ``batch`` at a time, each value through its column's type.
+
+    For exports of millions of rows: SQLAlchemy compiles the statement and converts every
+    value (bind and result processors), but rows skip its Result layer. PostgreSQL reads
+    through a server-side cursor, so memory stays flat on both backends.
+    """
+    dialect = conn.dialect
+    compiled = stmt.compile(dialect=dialect)
+    params: dict[str, Any] = {}
+    for name, value in compiled.construct_params().items():
+        proc = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        params[name] = proc(value) if proc else value
+    args: Any = (
+        tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
+    )
+    procs = [
+        (i, proc)
+        for i, column in enumerate(stmt.selected_columns)
+        if (proc := column.type.dialect_impl(dialect).result_processor(dialect, None))
+    ]
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    postgres = dialect.name == "postgresql"
+    cursor = raw.cursor(name="returns_desk_stream") if postgres else raw.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                values = list(row)
+                for i, proc in procs:
+                    values[i] = proc(values[i])
+                yield values
+    finally:
+        cursor.close()
