@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Table
@@ -28,10 +29,15 @@ class Query:
     processors: tuple[Processor, ...]
 
     def convert(self, row: Sequence[Any]) -> dict[str, Any]:
-        return {
-            name: (proc(value) if proc else value)
-            for name, proc, value in zip(self.names, self.processors, row, strict=True)
-        }
+        values = list(row)
+        for i, proc in self.converting:
+            values[i] = proc(values[i])
+        return dict(zip(self.names, values, strict=True))
+
+    @cached_property
+    def converting(self) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+        """Only the columns that need converting (most are plain integers and text)."""
+        return tuple((i, proc) for i, proc in enumerate(self.processors) if proc is not None)
 
 
 def prepare(dialect: Dialect, table: Table, key: str, order_by: str | None = None) -> Query:
