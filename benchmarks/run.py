@@ -48,8 +48,9 @@ def _sales(engine) -> int:  # type: ignore[no-untyped-def]
         return int(session.exec(select(func.count()).select_from(Sale)).one())
 
 
-def ensure_data(args: argparse.Namespace) -> tuple[object, float | None]:
-    """The benchmark database with ``--receipts`` receipts; returns it and the import rate."""
+def ensure_data(args: argparse.Namespace) -> tuple[object, tuple[float, float, float] | None]:
+    """The benchmark database with ``--receipts`` receipts; returns it and, when it had to
+    import them, receipts per second, seconds and the importer's peak memory."""
     from returns_desk.services.demo import seed_scale
 
     engine = _engine(args)
@@ -70,7 +71,15 @@ def ensure_data(args: argparse.Namespace) -> tuple[object, float | None]:
             args.receipts,
             progress=lambda n, t: status.update(f"importing receipts: {n:,}/{t:,}"),
         )
-    return engine, args.receipts / (time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return engine, (args.receipts / seconds, seconds, _own_peak_mib())
+
+
+def _own_peak_mib() -> float:
+    """This process's peak resident memory (the importer; workers generate the chunks)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _empty_postgres(engine) -> None:  # type: ignore[no-untyped-def]
@@ -259,13 +268,14 @@ def main() -> None:
     parser.add_argument("--db", default="/tmp/returns-desk-bench.db")
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
-    engine, import_rate = ensure_data(args)
+    engine, imported = ensure_data(args)
     backend = engine.url.get_backend_name()
-    if import_rate:
+    if imported:
+        rate, seconds, peak = imported
         rows.append(
             (
                 "journal import (generate, validate, write)",
-                f"{import_rate:,.0f} receipts/s",
+                f"{rate:,.0f} receipts/s ({seconds / 60:.1f} min), importer peak {peak:,.0f} MiB",
                 f"{args.receipts:,} receipts in minutes",
             )
         )
@@ -356,7 +366,11 @@ start = time.perf_counter()
 result = export_exchange_log(engine, auditor, LogFilters(date(2000, 1, 1), date(2100, 1, 1)),
                              "csv", out)
 seconds = time.perf_counter() - start
-print(result.rows, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM is this process's own peak: ru_maxrss would carry the parent's over fork and exec
+status = Path("/proc/self/status")
+peak = [line for line in status.read_text().splitlines() if line.startswith("VmHWM")]
+kb = int(peak[0].split()[1]) if peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(result.rows, seconds, kb)
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,8 @@ from returns_desk.services.journal_import import ImportResult, Progress, import_
 from returns_desk.services.security import hash_pin
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Role, Sale, User
+
+AHEAD = 3  # chunks generated ahead of the import
 
 # username, name, role, PIN: printed by `returns-desk demo`, never stored in clear.
 DEMO_PEOPLE = [
@@ -83,7 +86,7 @@ def seed_scale(
     process imports them, each chunk in its own transaction: memory stays bounded and the
     two cores both work. Returns the number of receipts imported.
     """
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     seed_demo(engine, today, receipts=min(receipts, 400), seed=seed)
     left = receipts - min(receipts, 400)
@@ -91,16 +94,27 @@ def seed_scale(
     done = receipts - left
     if progress:
         progress(done, receipts)
+    parts = iter(enumerate(sizes))
     with ProcessPoolExecutor(max_workers=2) as pool:
-        jobs = [
-            pool.submit(_scale_chunk, today, part, size, seed, chunk)
-            for part, size in enumerate(sizes)
-        ]
-        for part, job in enumerate(jobs):
-            journal = job.result()
+        # At most AHEAD chunks wait in memory: generating outpaces importing, and queued
+        # results (about 40 MiB each) would otherwise pile up to gigabytes.
+        pending: deque[Future[Journal]] = deque()
+
+        def submit_next() -> None:
+            if (nxt := next(parts, None)) is not None:
+                pending.append(pool.submit(_scale_chunk, today, nxt[0], nxt[1], seed, chunk))
+
+        for _ in range(AHEAD):
+            submit_next()
+        part = 0
+        while pending:
+            journal = pending.popleft().result()
+            submit_next()
             sha = f"scale-{today.isoformat()}-{seed}-{chunk}-{part}"
             import_parsed(engine, journal, sha, actor="demo")
             done += len(journal.sales)
+            part += 1
+            del journal
             if progress:
                 progress(done, receipts)
     return done

@@ -11,13 +11,14 @@ from tests.conftest import TODAY
 
 def test_scale_demo_imports_all_chunks_with_progress(engine):
     seen = []
-    done = seed_scale(engine, TODAY, 470, chunk=30, progress=lambda n, total: seen.append(n))
-    assert done == 470
-    assert seen[-1] == 470 and seen == sorted(seen)
+    # 8 chunks: more than the 3 generated ahead, so the queue refills as chunks import
+    done = seed_scale(engine, TODAY, 550, chunk=20, progress=lambda n, total: seen.append(n))
+    assert done == 550
+    assert seen[-1] == 550 and len(seen) == 9 and seen == sorted(seen)
     with read_only(engine) as session:
-        assert session.exec(select(func.count()).select_from(Sale)).one() == 470
+        assert session.exec(select(func.count()).select_from(Sale)).one() == 550
         codes = session.exec(select(func.count(func.distinct(Sale.receipt_code)))).one()
-        assert codes == 470
+        assert codes == 550
         paid = session.exec(select(func.sum(Sale.total))).one()
         tendered = session.exec(select(func.sum(Tender.amount))).one()
         assert paid == tendered
