@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from types import SimpleNamespace
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from functools import partial
+from operator import attrgetter, itemgetter
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -16,6 +20,9 @@ from returns_desk.store import fastread
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Register, Sale, SaleLine, Store
 from returns_desk.store.models import Tender as TenderRow
+
+Field = Callable[[str], Any]  # a row's value by column name
+Rows = list[dict[str, Any]]
 
 
 class ReceiptNotFound(LookupError):
@@ -30,17 +37,7 @@ def find_receipt(engine: Engine, text: str) -> Receipt:
     """
     code = parse_receipt_code(text)
     reader = _reader(engine)
-    conn = engine.raw_connection()
-    try:
-        cursor = conn.cursor()
-        if reader.sqlite:
-            cursor.execute("BEGIN")
-        heads = fastread.run(cursor, reader.sale, code.digits)
-        lines = fastread.run(cursor, reader.lines, heads[0]["id"]) if heads else []
-        tenders = fastread.run(cursor, reader.tenders, heads[0]["id"]) if heads else []
-        cursor.close()
-    finally:
-        conn.close()  # the pool rolls the read transaction back
+    heads, lines, tenders = reader.read(engine, code.digits)
     if not heads:
         raise ReceiptNotFound(
             f"receipt {code.pretty()} is not in the sales journal: check the store "
@@ -53,8 +50,8 @@ def find_receipt(engine: Engine, text: str) -> Receipt:
         store_no=store_no,
         register_no=register_no,
         sold_at=head["sold_at"],
-        lines=tuple(_sold_line(SimpleNamespace(**row)) for row in lines),
-        tenders=tuple(_tender(SimpleNamespace(**row)) for row in tenders),
+        lines=tuple(_sold_line(_line_items(row)) for row in lines),
+        tenders=tuple(_tender(row.__getitem__) for row in tenders),
         customer_id=head["customer_id"],
         loyalty_tier=head["loyalty_tier"],
         gift_receipt=bool(head["gift_receipt"]),
@@ -63,8 +60,8 @@ def find_receipt(engine: Engine, text: str) -> Receipt:
     )
 
 
-def _tender(row: Any) -> Tender:
-    return Tender(TenderKind(row.kind), row.amount, row.card_last4, row.reference)
+def _tender(get: Field) -> Tender:
+    return Tender(TenderKind(get("kind")), get("amount"), get("card_last4"), get("reference"))
 
 
 @dataclass
@@ -76,6 +73,46 @@ class _Reader:
     lines: fastread.Query
     tenders: fastread.Query
     registers: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _own: Any = None  # SQLite: a connection of the reader's own, outside the pool
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read(self, engine: Engine, code: str) -> tuple[Rows, Rows, Rows]:
+        """The sale, its lines and its tenders, read in one transaction."""
+        if not self.sqlite:
+            conn = engine.raw_connection()
+            try:
+                return self._queries(conn.cursor(), code)
+            finally:
+                conn.close()  # the pool rolls the read transaction back
+        # On SQLite the pool's checkout and reset cost as much as the three queries: keep
+        # one connection for lookups (they take a fraction of a millisecond, so a lock is
+        # no queue) and end each read transaction ourselves.
+        with self._lock:
+            if self._own is None:
+                fairy = engine.raw_connection()
+                fairy.detach()
+                self._own = fairy.dbapi_connection
+                weakref.finalize(self, self._own.close)
+            cursor = self._own.cursor()
+            try:
+                cursor.execute("BEGIN")
+                return self._queries(cursor, code)
+            finally:
+                self._own.rollback()
+
+    def _queries(self, cursor: Any, code: str) -> tuple[Rows, Rows, Rows]:
+        try:
+            heads = fastread.run(cursor, self.sale, code)
+            if not heads:
+                return [], [], []
+            sale_id = heads[0]["id"]
+            return (
+                heads,
+                fastread.run(cursor, self.lines, sale_id),
+                fastread.run(cursor, self.tenders, sale_id),
+            )
+        finally:
+            cursor.close()
 
     def register_numbers(self, engine: Engine, register_id: int) -> tuple[int, int]:
         if register_id not in self.registers:  # a register imported since: reload them
@@ -121,8 +158,8 @@ def load_receipt(session: Session, sale: Sale) -> Receipt:
         store_no=store.number if store else 0,
         register_no=register.number if register else 0,
         sold_at=sale.sold_at,
-        lines=tuple(_sold_line(line) for line in lines),
-        tenders=tuple(_tender(t) for t in tenders),
+        lines=tuple(_sold_line(_line_attrs(line)) for line in lines),
+        tenders=tuple(_tender(partial(getattr, t)) for t in tenders),
         customer_id=sale.customer_id,
         loyalty_tier=sale.loyalty_tier,
         gift_receipt=sale.gift_receipt,
@@ -131,24 +168,12 @@ def load_receipt(session: Session, sale: Sale) -> Receipt:
     )
 
 
-def _sold_line(row: Any) -> SoldLine:
-    """A sold line from a table row or an ORM object (same attribute names)."""
-    return SoldLine(
-        line_no=row.line_no,
-        sku=row.sku,
-        description=row.description,
-        department=row.department,
-        category=row.category,
-        qty=row.qty,
-        unit_price=row.unit_price,
-        line_discount=row.line_discount,
-        order_discount_share=row.order_discount_share,
-        tax_rate=row.tax_rate,
-        tax_charged=row.tax_charged,
-        serial=row.serial,
-        serialized=row.serialized,
-        final_sale=row.final_sale,
-        qty_returned=row.qty_returned,
-        delivered_on=row.delivered_on,
-        line_id=row.id,
-    )
+# SoldLine's fields in order, by the sale_line column that holds each (same names but id)
+_LINE_COLUMNS = tuple("id" if f.name == "line_id" else f.name for f in fields(SoldLine))
+_line_items, _line_attrs = itemgetter(*_LINE_COLUMNS), attrgetter(*_LINE_COLUMNS)
+
+
+def _sold_line(values: tuple[Any, ...]) -> SoldLine:
+    """A sold line from a sale_line row's values in ``_LINE_COLUMNS`` order, taken from a
+    fast-read row (``_line_items``) or an ORM object (``_line_attrs``)."""
+    return SoldLine(*values)
