@@ -75,6 +75,12 @@ def demo_records(today: date, receipts: int = 400, seed: int = 7) -> Iterator[di
         yield _sale(rng, today, prices, sequences)
 
 
+# Lines per receipt, drawn uniformly from these: the small demo store averages 2; a chain's
+# journal averages 3 (1M receipts, about 3M lines), most baskets small, a long tail.
+DEMO_BASKETS = (1, 1, 1, 2, 2, 3, 4)
+CHAIN_BASKETS = (1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 8)
+
+
 def scale_sales(
     today: date, part: int, count: int, seed: int = 7, block: int = 20_000
 ) -> list[dict[str, Any]]:
@@ -87,7 +93,7 @@ def scale_sales(
     prices = {sku: history for sku, history in _price_histories(today).items()}
     start = 1_000_000 + part * block  # clear of the small demo's sequences and other chunks
     sequences = {(s["number"], r): start for s in STORES for r in (1, 2, 3)}
-    return [_sale(rng, today, prices, sequences) for _ in range(count)]
+    return [_sale(rng, today, prices, sequences, CHAIN_BASKETS) for _ in range(count)]
 
 
 def _price_histories(today: date) -> dict[str, list[tuple[date, Decimal]]]:
@@ -141,6 +147,7 @@ def _sale(
     today: date,
     prices: dict[str, list[tuple[date, Decimal]]],
     sequences: dict[tuple[int, int], int],
+    baskets: tuple[int, ...] = DEMO_BASKETS,
 ) -> dict[str, Any]:
     store = rng.choice(STORES)
     register = rng.randint(1, 3)
@@ -151,7 +158,7 @@ def _sale(
     moment = datetime.combine(day, time(rng.randint(9, 20), rng.randint(0, 59)), zone)
     lines = [
         _line(rng, n + 1, day, prices, Decimal(store["tax"]))
-        for n in range(rng.choice([1, 1, 1, 2, 2, 3, 4]))
+        for n in range(rng.choice(baskets))
     ]
     coupon = Decimal(rng.choice(["0", "0", "0", "5.00", "10.00"]))
     subtotal = sum((Decimal(ln["unit_price"]) * ln["qty"] for ln in lines), Decimal(0))
