@@ -73,8 +73,10 @@ def _day(value: str, option: str) -> datetime:
 
 @audit_app.command("export")
 def export(
-    date_from: str = typer.Option(..., "--from", help="First day (YYYY-MM-DD, UTC)."),
-    date_to: str = typer.Option(..., "--to", help="Last day, included (YYYY-MM-DD, UTC)."),
+    date_from: str = typer.Option(
+        ..., "--from", help="First day (YYYY-MM-DD), each return's store's local day."
+    ),
+    date_to: str = typer.Option(..., "--to", help="Last day, included (YYYY-MM-DD), local."),
     out: Path = typer.Option(..., "--out", help="File to write; FILE.manifest.json goes beside."),
     fmt: str = typer.Option("csv", "--format", help="csv, jsonl, xlsx or pdf (summary)."),
     store: int | None = typer.Option(None, help="Only this store number."),

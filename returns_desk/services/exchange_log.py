@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, cast, func, literal
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.decision import Outcome
+from returns_desk.domain.local_day import day_span, store_zone
 from returns_desk.domain.money import from_minor
 from returns_desk.store import fastread
 from returns_desk.store.models import (
@@ -46,9 +47,17 @@ class FilterError(ValueError):
     """Filters that cannot select anything sensible; the message says which and why."""
 
 
+DAYS = "each return's store's local calendar days, both ends included"
+
+
 @dataclass(frozen=True)
 class LogFilters:
-    """What an auditor asked for. Dates are whole UTC days, both ends included."""
+    """What an auditor asked for.
+
+    Dates are the stores' own calendar days, both ends included: a return made at 23:30 on
+    Nov 2 in a Chicago store belongs to Nov 2, whatever UTC says. With one store selected
+    that store's time zone decides; with all stores, each return's own store's zone does.
+    """
 
     date_from: date
     date_to: date
@@ -71,6 +80,7 @@ class LogFilters:
         """For manifests and audit details: plain JSON values."""
         data = asdict(self)
         data["date_from"], data["date_to"] = str(self.date_from), str(self.date_to)
+        data["days"] = DAYS
         return data
 
 
@@ -143,11 +153,37 @@ def _format_tenders(parts: str | None) -> str:
     return "; ".join(f"{kind} {from_minor(int(cents))}" for _, cents, kind in split)
 
 
-def _where(stmt: Select[Any], filters: LogFilters) -> Select[Any]:
+def _in_days(session: Session, filters: LogFilters) -> ColumnElement[bool]:
+    """The date range as the stores' local days, in a form the ``created_at`` index serves.
+
+    Each time zone among the stores asked about gives its own UTC span for the same local
+    days. One plain range from the earliest start to the latest end lets the database use
+    the index; stores are then held to their own zone's span (by ``store.timezone``, a small
+    table already joined). With one store, or stores all in one zone, the range is exact.
+    """
+    query = select(Store.timezone).distinct()
+    if filters.store is not None:
+        query = query.where(Store.number == filters.store)
+    spans: dict[tuple[datetime, datetime], list[str]] = {}
+    for name in session.exec(query):
+        span = day_span(filters.date_from, filters.date_to, store_zone(name))
+        spans.setdefault(span, []).append(name)
+    if not spans:  # no such store: nothing will match; a UTC range keeps the query simple
+        spans[day_span(filters.date_from, filters.date_to, UTC)] = []
+    created = col(ReturnTxn.created_at)
+    wide = and_(created >= min(s for s, _ in spans), created < max(e for _, e in spans))
+    if len(spans) == 1:
+        return wide
+    exact = [  # plain equalities, not IN: the bare-driver stream takes no expanding lists
+        and_(or_(*(Store.timezone == name for name in names)), created >= start, created < end)
+        for (start, end), names in spans.items()
+    ]
+    return and_(wide, or_(*exact))
+
+
+def _where(session: Session, stmt: Select[Any], filters: LogFilters) -> Select[Any]:
     """Apply the filters to a statement that already joins return_txn, store, register, clerk."""
-    start = datetime.combine(filters.date_from, time(), UTC)
-    end = datetime.combine(filters.date_to + timedelta(days=1), time(), UTC)
-    stmt = stmt.where(col(ReturnTxn.created_at) >= start, col(ReturnTxn.created_at) < end)
+    stmt = stmt.where(_in_days(session, filters))
     if filters.store is not None:
         stmt = stmt.where(Store.number == filters.store)
     if filters.register is not None:
@@ -174,7 +210,7 @@ def _joined(stmt: Select[Any]) -> Select[Any]:
 def count_rows(session: Session, filters: LogFilters) -> int:
     """How many rows the export will have (for a progress bar)."""
     stmt = _joined(select(func.count(col(ReturnLine.id))).select_from(ReturnLine))
-    return int(session.exec(_where(stmt, filters)).one())  # type: ignore[call-overload]
+    return int(session.exec(_where(session, stmt, filters)).one())  # type: ignore[call-overload]
 
 
 def _statement(session: Session, filters: LogFilters) -> Select[Any]:
@@ -201,7 +237,7 @@ def _statement(session: Session, filters: LogFilters) -> Select[Any]:
         .outerjoin(tenders, tenders.c.return_id == ReturnTxn.id)
     )
     order = (col(ReturnTxn.created_at), col(ReturnTxn.id), col(ReturnLine.id))
-    return _where(stmt, filters).order_by(*order)
+    return _where(session, stmt, filters).order_by(*order)
 
 
 def stream_rows(

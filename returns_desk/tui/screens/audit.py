@@ -38,7 +38,10 @@ if TYPE_CHECKING:
     from returns_desk.services.exports import ExportResult
 
 FORMATS = ("csv", "jsonl", "xlsx", "pdf")
-PREVIEW_COLUMNS = ("Returned", "Return", "Store", "Reg", "Clerk", "Manager", "SKU", "Outcome")
+HINT = (
+    "Dates are each store's own calendar days. F5 shows the first rows; F6 exports with a manifest."
+)
+PREVIEW_COLUMNS = ("Returned UTC", "Return", "Store", "Reg", "Clerk", "Manager", "SKU", "Outcome")
 
 
 class FilterProblem(ValueError):
@@ -110,8 +113,7 @@ class AuditScreen(Screen[None]):
                 yield Input(self._default_out("csv"), placeholder="export to file", id="audit-out")
                 yield Button("Preview", id="audit-preview-button")
                 yield Button("Export", id="audit-export-button", variant="primary")
-            yield Static("F5 shows the first rows; F6 exports with a manifest.", id="audit-status",
-                         classes="hint")  # fmt: skip
+            yield Static(HINT, id="audit-status", classes="hint")
             yield ProgressBar(id="audit-progress", show_eta=True)
             yield DataTable(id="audit-rows", cursor_type="row", zebra_stripes=True)
         yield Footer()
