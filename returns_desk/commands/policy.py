@@ -36,6 +36,7 @@ OPTION_NAMES = {
     "tenders": "--tender",
     "customer_receiptless_count": "--receiptless-count",
     "serial_scanned": "--serial-scanned",
+    "cash_paid_today": "--cash-paid-today",
 }
 
 
@@ -145,6 +146,9 @@ def decide_command(
     receiptless_count: int = typer.Option(0, "--receiptless-count", help="Recent receiptless."),
     id_checked: bool = typer.Option(False, "--id-checked", help="Photo ID was checked."),
     tender: list[str] = typer.Option(None, "--tender", help="Payment KIND:AMOUNT (repeat)."),
+    cash_paid_today: str = typer.Option(
+        None, "--cash-paid-today", help="Cash already going back on this receipt today."
+    ),
     reason: str = typer.Option("", help="Why the customer is returning it."),
     policy_file: Path = typer.Option(None, "--policy", help="Policy file (default: shipped)."),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
@@ -164,6 +168,7 @@ def decide_command(
         "id_checked": id_checked, "reason": reason,
         "today": today or datetime.now().astimezone().date().isoformat(),
         "tenders": [_tender(t) for t in tender] if tender else None,
+        "cash_paid_today": cash_paid_today,
     }  # fmt: skip
     try:
         policy = load_policy(policy_file or default_policy_path())

@@ -25,7 +25,9 @@ from returns_desk.services.approvals import confirm_manager
 from returns_desk.services.policies import active_policy
 from returns_desk.services.receipts import load_receipt
 from returns_desk.services.returns_quote import (
+    cash_refunded_today,
     decide_items,
+    store_of,
     store_region,
     tender_refunds,
     with_returned,
@@ -68,6 +70,8 @@ def complete_return(
         claimed = claim_units(session, sale.id, items)
         tender_rows = lock_tenders(session, sale.id)
         receipt = with_returned(load_receipt(session, sale), claimed)
+        store = store_of(session, receipt)  # cash paid today is read after the locks above
+        cash_today = cash_refunded_today(session, sale.id, store, today)
         quotes = decide_items(
             active.policy,
             receipt,
@@ -75,16 +79,17 @@ def complete_return(
             tender_refunds(session, receipt),
             today,
             store_region(session, receipt),
+            cash_today,
         )
         quotes = approved(quotes, request, manager.username if manager else None)
         register = desk_register(session, sale.store_id, actor.register)
         txn = _write_return(session, actor, sale, register, quotes, request, manager)
         txn.policy_version_id = active.version_id
-        done = settle(
-            Settling(
-                session, actor, txn, sale, register, receipt, quotes, tender_rows, request, today
-            )
-        )
+        settling = Settling(
+            session, actor, txn, sale, register, receipt, quotes, tender_rows, request, today,
+            active.policy.refund.cash_limit, cash_today,
+        )  # fmt: skip
+        done = settle(settling)
         _audit(session, actor, txn, quotes, request, manager, done)
         return done
 

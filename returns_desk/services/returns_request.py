@@ -80,6 +80,7 @@ class Quote:
 
     lines: tuple[LineQuote, ...]
     policy_version_id: int
+    notes: tuple[str, ...] = ()  # how the money goes back, where a clerk must explain it
 
     @property
     def total(self) -> Decimal:
@@ -121,3 +122,4 @@ class CompletedReturn:
     difference: Decimal = ZERO
     manager: str | None = None
     lines: tuple[LineQuote, ...] = field(default=())
+    notes: tuple[str, ...] = ()  # why part of it came as a voucher, for the clerk to explain

@@ -10,10 +10,17 @@ from typing import TYPE_CHECKING
 
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.money import ZERO
-from returns_desk.domain.policy import split_refund
+from returns_desk.domain.policy.reasons import cash_as_voucher
+from returns_desk.domain.policy.refund import pay_back
+from returns_desk.domain.receipt import TenderKind
 from returns_desk.services.exchanges import COLLECT_KINDS, exchange_sale, priced
 from returns_desk.services.returns_request import CompletedReturn, ReturnError
-from returns_desk.services.settlement import refund_as_voucher, refund_to_tenders, tender_parts
+from returns_desk.services.settlement import (
+    refund_as_voucher,
+    refund_to_tenders,
+    tender_parts,
+    voucher_notes,
+)
 from returns_desk.store.models import Exchange, RefundTender
 
 if TYPE_CHECKING:
@@ -39,6 +46,8 @@ class Settling:
     tender_rows: Sequence[Tender]
     request: ReturnRequest
     today: date
+    cash_limit: Decimal | None = None  # the policy's, for the whole return
+    cash_paid_today: Decimal = ZERO  # by earlier returns on this receipt, this store day
 
 
 def settle(ctx: Settling) -> CompletedReturn:
@@ -49,14 +58,19 @@ def settle(ctx: Settling) -> CompletedReturn:
     refunds: list[RefundTender] = []
     voucher = None
     amount = txn.total_refund
+    notes: tuple[str, ...] = ()
     if ctx.request.settlement is Settlement.REFUND:
         parts = tender_parts(ctx.receipt, ctx.quotes)
         refunds = refund_to_tenders(ctx.session, txn, ctx.tender_rows, parts)
         amount = txn.total_refund - sum(parts, ZERO)  # over the cash limit, or uncapped by override
+        notes = voucher_notes(
+            ctx.receipt, ctx.quotes, ctx.cash_limit, ctx.cash_paid_today, voucher=amount
+        )
     if amount > 0:
         refund, voucher = refund_as_voucher(ctx.session, ctx.actor, txn, amount, ctx.today)
         refunds.append(refund)
-    return _done(ctx, refunds, voucher.code if voucher else None, amount)
+    done = _done(ctx, refunds, voucher.code if voucher else None, amount)
+    return replace(done, notes=notes)
 
 
 def _exchange(ctx: Settling) -> CompletedReturn:
@@ -85,17 +99,16 @@ def _exchange(ctx: Settling) -> CompletedReturn:
         _redeem(ctx, request.voucher_code or "", difference, new_sale.id)
     refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]
     session.add(refunds[0])
-    voucher_code, voucher_amount = None, ZERO
+    voucher_code, voucher_amount, notes = None, ZERO, ()
     if difference < 0:
-        refunds_back, voucher_code = _pay_back(ctx, -difference)
+        refunds_back, voucher_code, voucher_amount, notes = _pay_back(ctx, -difference)
         refunds += refunds_back
-        voucher_amount = -difference if voucher_code else ZERO
     session.add(
         Exchange(return_id=txn.id or 0, new_sale_id=new_sale.id or 0, difference=difference)
     )
     session.flush()
     done = _done(ctx, refunds, voucher_code, voucher_amount)
-    return replace(done, new_receipt_code=new_sale.receipt_code, difference=difference)
+    return replace(done, new_receipt_code=new_sale.receipt_code, difference=difference, notes=notes)
 
 
 def _redeem(ctx: Settling, code: str, amount: Decimal, sale_id: int | None) -> None:
@@ -109,17 +122,30 @@ def _redeem(ctx: Settling, code: str, amount: Decimal, sale_id: int | None) -> N
         raise ReturnError(f"the voucher cannot pay the difference: {exc}") from exc
 
 
-def _pay_back(ctx: Settling, amount: Decimal) -> tuple[list[RefundTender], str | None]:
+def _pay_back(
+    ctx: Settling, amount: Decimal
+) -> tuple[list[RefundTender], str | None, Decimal, tuple[str, ...]]:
     """An exchange's surplus: to the original payments if every line allows a refund,
-    else as a voucher. Returns the refund lines and the voucher code, if any."""
+    else as a voucher. Cash stays within what the policy's limit still allows today and
+    the rest comes as a voucher. Returns the refund lines, the voucher's code and amount,
+    and what the clerk should say about it."""
     if all(Settlement.REFUND in q.decision.settlements for q in ctx.quotes):
         refunded = [row.refunded for row in ctx.tender_rows]
-        split = split_refund(amount, ctx.receipt.tenders, refunded)
+        room = None
+        if ctx.cash_limit is not None:
+            room = max(ctx.cash_limit - ctx.cash_paid_today, ZERO)
+        split, over = pay_back(amount, ctx.receipt.tenders, refunded, room)
         by_tender = {id(t): part for t, part in split}
         parts = [by_tender.get(id(t), ZERO) for t in ctx.receipt.tenders]
-        return refund_to_tenders(ctx.session, ctx.txn, ctx.tender_rows, parts), None
+        refunds = refund_to_tenders(ctx.session, ctx.txn, ctx.tender_rows, parts)
+        if not over:
+            return refunds, None, ZERO, ()
+        refund, voucher = refund_as_voucher(ctx.session, ctx.actor, ctx.txn, over, ctx.today)
+        others = any(t.kind is not TenderKind.CASH for t in ctx.receipt.tenders)
+        words = cash_as_voucher(ctx.cash_limit or ZERO, ctx.cash_paid_today, over, others)
+        return [*refunds, refund], voucher.code, over, (words,)
     refund, voucher = refund_as_voucher(ctx.session, ctx.actor, ctx.txn, amount, ctx.today)
-    return [refund], voucher.code
+    return [refund], voucher.code, amount, ()
 
 
 def _done(

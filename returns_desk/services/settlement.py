@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from returns_desk.domain.money import ZERO
+from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.policy import reasons
+from returns_desk.domain.receipt import TenderKind
 from returns_desk.services.returns_request import ReturnError
 from returns_desk.services.vouchers_issue import issue_voucher
 from returns_desk.store.models import RefundTender, Tender
@@ -80,3 +82,29 @@ def refund_as_voucher(
     )
     session.add(refund)
     return refund, voucher
+
+
+def voucher_notes(
+    receipt: Receipt,
+    quotes: Sequence[LineQuote],
+    cash_limit: Decimal | None,
+    cash_paid_today: Decimal,
+    voucher: Decimal | None = None,
+) -> tuple[str, ...]:
+    """Why part of a refund comes as a voucher, in the words the clerk reads out.
+
+    ``cash_paid_today``: what earlier returns on the receipt paid in cash today; ``voucher``:
+    the whole voucher of a completed refund (default: only the part over the cash limit).
+    """
+    over_limit = sum((q.decision.voucher_amount for q in quotes), ZERO)
+    notes = []
+    if over_limit and cash_limit is not None:
+        others = any(t.kind is not TenderKind.CASH for t in receipt.tenders)
+        notes.append(reasons.cash_as_voucher(cash_limit, cash_paid_today, over_limit, others))
+    rest = (over_limit if voucher is None else voucher) - over_limit
+    if rest > 0:
+        notes.append(
+            f"{format_money(rest)} more than the original payments can take back "
+            "comes as a voucher."
+        )
+    return tuple(notes)

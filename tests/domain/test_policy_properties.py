@@ -10,9 +10,17 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from returns_desk.domain.decision import Outcome
+from returns_desk.domain.decision import Decision, Outcome
 from returns_desk.domain.money import ZERO, allocate, round_money
-from returns_desk.domain.policy import Condition, ReturnCase, decide, line_refund, load_policy
+from returns_desk.domain.policy import (
+    Condition,
+    ReturnCase,
+    decide,
+    decide_return,
+    line_refund,
+    load_policy,
+    parse_policy,
+)
 from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
@@ -145,3 +153,76 @@ def test_a_later_date_never_widens_the_window(
     rank = [Outcome.APPROVE, Outcome.NEEDS_OVERRIDE, Outcome.DENY]
     assert rank.index(late.outcome) >= rank.index(early.outcome)
     assert late.settlements <= early.settlements or early.outcome is Outcome.DENY
+
+
+KINDS = [TenderKind.CASH, TenderKind.CARD, TenderKind.GIFT_CARD]
+
+
+@st.composite
+def paid_by_mixed_tenders(draw: st.DrawFn) -> Receipt:
+    """A receipt paid by one to three tenders of any kind, cash anywhere among them."""
+    receipt = draw(receipts())
+    kinds = draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=3))
+    weights = draw(st.lists(st.integers(0, 10), min_size=len(kinds), max_size=len(kinds)))
+    parts = allocate(receipt.total, [w + 1 for w in weights])
+    tenders = tuple(Tender(k, p) for k, p in zip(kinds, parts, strict=True))
+    return replace(receipt, tenders=tenders)
+
+
+@st.composite
+def a_return(draw: st.DrawFn, receipt: Receipt) -> list[ReturnCase]:
+    """Some of the receipt's lines, some units of each, in any order."""
+    lines = draw(st.lists(st.sampled_from(receipt.lines), min_size=1, unique=True))
+    return [ReturnCase(receipt, ln, draw(st.integers(1, ln.returnable_qty))) for ln in lines]
+
+
+def _cash(decision: Decision) -> Decimal:
+    return sum((a for t, a in decision.tender_split if t.kind is TenderKind.CASH), ZERO)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    receipt=paid_by_mixed_tenders(),
+    limit=st.integers(0, 150_000).map(lambda c: Decimal(c) / 100),
+    over=st.sampled_from(["voucher", "needs_override"]),
+    earlier=st.booleans(),
+    data=st.data(),
+)
+def test_cash_paid_out_per_return_never_exceeds_the_limit(
+    receipt: Receipt, limit: Decimal, over: str, earlier: bool, data: st.DataObject
+) -> None:
+    """Two returns on one receipt the same day: the second starts where the first left off.
+
+    Cash never passes the limit without a manager, and every line's refund is exactly its
+    split over the payments plus its voucher.
+    """
+    body = f'[policy]\nname = "P"\nversion = "1"\n[refund]\ncash_limit = "{limit}"\n'
+    policy = parse_policy(body + f'over_cash_limit = "{over}"\n', "p.toml")
+    today = SOLD.date() + timedelta(days=3)
+    refunded, cash_today = [ZERO] * len(receipt.tenders), ZERO
+    if earlier:  # an earlier return today: its refunds and its cash carry over
+        first = data.draw(a_return(receipt))
+        for decision in decide_return(policy, first, today):
+            for tender, amount in decision.tender_split:
+                refunded[next(i for i, t in enumerate(receipt.tenders) if t is tender)] += amount
+            cash_today += _cash(decision)
+        taken = {case.line.line_no: case.qty for case in first}
+        lines = [replace(ln, qty_returned=taken.get(ln.line_no, 0)) for ln in receipt.lines]
+        receipt = replace(receipt, lines=tuple(lines))
+    left = tuple(line for line in receipt.lines if line.returnable_qty)
+    if not left:
+        return
+    cases = data.draw(a_return(replace(receipt, lines=left)))
+    decisions = decide_return(policy, cases, today, refunded, cash_today)
+    room = max(limit - cash_today, ZERO)
+    without_manager = ZERO
+    for decision in decisions:
+        assert decision.outcome is not Outcome.DENY
+        split = sum((amount for _, amount in decision.tender_split), ZERO)
+        assert split + decision.voucher_amount == decision.refund_amount
+        if decision.outcome is Outcome.APPROVE:
+            without_manager += _cash(decision)
+    assert without_manager <= room
+    if over == "voucher":
+        assert sum((_cash(d) for d in decisions), ZERO) <= room
+        assert all(d.outcome is Outcome.APPROVE for d in decisions)

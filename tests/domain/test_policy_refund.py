@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from returns_desk.domain.decision import Outcome, Settlement
-from returns_desk.domain.policy import RefundError, decide, line_refund, parse_policy, split_refund
+from returns_desk.domain.policy import (
+    RefundError,
+    ReturnCase,
+    decide,
+    decide_return,
+    line_refund,
+    parse_policy,
+    split_refund,
+)
 from returns_desk.domain.policy.examples import build_case
-from returns_desk.domain.receipt import SoldLine, Tender, TenderKind
+from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
 
 HEAD = '[policy]\nname = "Test"\nversion = "t-1"\n'
 D = Decimal
@@ -88,7 +98,9 @@ def test_cash_over_the_limit_is_paid_as_a_voucher() -> None:
     assert d.outcome is Outcome.APPROVE and d.refund_amount == D("100.00")
     assert [amt for _, amt in d.tender_split] == [D("60.00")]
     assert d.voucher_amount == D("40.00")
-    assert "Cash refunds over $60.00 are paid as a voucher: $40.00." in d.reasons
+    assert "Cash refunds are limited to $60.00 per return: $40.00 comes as a voucher instead." in (
+        d.reasons
+    )
 
 
 def test_cash_over_the_limit_can_need_a_manager_instead() -> None:
@@ -97,6 +109,83 @@ def test_cash_over_the_limit_can_need_a_manager_instead() -> None:
     assert d.outcome is Outcome.NEEDS_OVERRIDE and d.voucher_amount == 0
     card = decide_on(body, tenders=[{"kind": "card", "amount": "100.00"}])
     assert card.outcome is Outcome.APPROVE
+
+
+def test_cash_already_going_back_today_uses_up_the_limit() -> None:
+    d = decide_on(
+        CASH.format(rule="voucher"),
+        tenders=[{"kind": "cash", "amount": "100.00"}],
+        cash_paid_today="50.00",
+    )
+    assert d.outcome is Outcome.APPROVE
+    assert [amt for _, amt in d.tender_split] == [D("10.00")]
+    assert d.voucher_amount == D("90.00")
+    assert (
+        "Cash refunds are limited to $60.00 per return, counting $50.00 in cash already going "
+        "back on this receipt today: $90.00 comes as a voucher instead." in d.reasons
+    )
+
+
+def test_a_limit_used_up_already_sends_all_the_cash_to_a_voucher() -> None:
+    d = decide_on(
+        CASH.format(rule="voucher"),
+        tenders=[{"kind": "cash", "amount": "100.00"}],
+        cash_paid_today="75.00",
+    )
+    assert d.tender_split == () and d.voucher_amount == D("100.00")
+
+
+def test_the_card_takes_all_it_paid_before_cash_counts_against_the_limit() -> None:
+    tenders = [{"kind": "card", "amount": "70.00"}, {"kind": "cash", "amount": "30.00"}]
+    within = decide_on(CASH.format(rule="voucher"), tenders=tenders, cash_paid_today="30.00")
+    assert [(t.kind, amt) for t, amt in within.tender_split] == [
+        (TenderKind.CARD, D("70.00")),
+        (TenderKind.CASH, D("30.00")),
+    ]
+    assert within.voucher_amount == 0
+    over = decide_on(CASH.format(rule="voucher"), tenders=tenders, cash_paid_today="50.00")
+    assert [amt for _, amt in over.tender_split] == [D("70.00"), D("10.00")]
+    assert over.voucher_amount == D("20.00")
+    assert any("the other payments already get back all they took" in r for r in over.reasons)
+
+
+def test_cash_over_what_is_left_of_the_limit_can_need_a_manager() -> None:
+    body = CASH.format(rule="needs_override")
+    d = decide_on(body, tenders=[{"kind": "cash", "amount": "100.00"}], cash_paid_today="20.00")
+    assert d.outcome is Outcome.NEEDS_OVERRIDE and d.voucher_amount == 0
+    assert d.reasons[0] == (
+        "Cash refunds over $60.00 per return need a manager's approval, counting $20.00 in "
+        "cash already going back on this receipt today: this is $60.00 over."
+    )
+    assert sum(amt for _, amt in d.overridden("M. Manager").tender_split) == D("100.00")
+
+
+def _two_line_receipt(*tenders: Tender) -> Receipt:
+    lines = (sold(1, "50.00"), replace(sold(1, "50.00"), line_no=2))
+    return Receipt("0", 1, 1, datetime(2026, 3, 1, 12, tzinfo=UTC), lines, tenders)
+
+
+def test_the_cash_limit_holds_for_all_lines_of_a_return_together() -> None:
+    policy = parse_policy(HEAD + CASH.format(rule="voucher"), "test.toml")
+    receipt = _two_line_receipt(Tender(TenderKind.CASH, D("100.00")))
+    cases = [ReturnCase(receipt, line, 1) for line in receipt.lines]
+    first, second = decide_return(policy, cases, date(2026, 3, 2))
+    assert [amt for _, amt in first.tender_split] == [D("50.00")] and not first.voucher_amount
+    assert [amt for _, amt in second.tender_split] == [D("10.00")]
+    assert second.voucher_amount == D("40.00")
+    assert any("counting $50.00 in cash already going back" in r for r in second.reasons)
+    later = decide_return(policy, cases[1:], date(2026, 3, 2), [D("50.00")], D("50.00"))
+    assert later[0].voucher_amount == D("40.00")  # a second return the same day: same limit
+
+
+def test_a_line_that_takes_the_return_over_the_limit_needs_the_manager() -> None:
+    policy = parse_policy(HEAD + CASH.format(rule="needs_override"), "test.toml")
+    receipt = _two_line_receipt(Tender(TenderKind.CASH, D("100.00")))
+    cases = [ReturnCase(receipt, line, 1) for line in receipt.lines]
+    first, second = decide_return(policy, cases, date(2026, 3, 2))
+    assert first.outcome is Outcome.APPROVE
+    assert second.outcome is Outcome.NEEDS_OVERRIDE
+    assert "this is $40.00 over" in second.reasons[0]
 
 
 def test_quantity_is_at_most_sold_minus_returned() -> None:

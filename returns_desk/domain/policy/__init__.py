@@ -11,6 +11,7 @@ from returns_desk.domain.policy.loader import load_policy, parse_policy
 from returns_desk.domain.policy.model import Condition, Policy, Verdict
 from returns_desk.domain.policy.refund import RefundError, line_refund, split_refund
 from returns_desk.domain.policy.toml_reader import PolicyError
+from returns_desk.domain.policy.whole_return import decide_return
 
 __all__ = [
     "Condition",
@@ -25,6 +26,7 @@ __all__ = [
     "Settlement",
     "Verdict",
     "decide",
+    "decide_return",
     "line_refund",
     "load_policy",
     "parse_policy",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.receipt import Receipt, SoldLine
 
@@ -16,6 +17,10 @@ class ReturnCase:
     Without a receipt, ``line`` is built from product data (current price, department) and
     ``lowest_recent_price`` is the lowest price the item sold for in the policy's lookback.
     ``tender_refunded`` is what was already refunded to each receipt tender, in order.
+    ``cash_paid_today`` is the cash already going back on this receipt today before this
+    line: earlier returns of the store's day, and the lines before it in the same return.
+    The policy's cash limit counts it, so the limit holds for a whole return (and cannot be
+    dodged by splitting one return into several the same day).
     """
 
     receipt: Receipt | None
@@ -31,6 +36,7 @@ class ReturnCase:
     customer_receiptless_count: int = 0
     id_checked: bool = False
     tender_refunded: tuple[Decimal, ...] = ()
+    cash_paid_today: Decimal = ZERO
 
     @property
     def tier(self) -> str | None:

@@ -38,6 +38,7 @@ from returns_desk.domain.policy.refund import (
 )
 from returns_desk.domain.policy.tally import Tally
 from returns_desk.domain.policy.window import WindowPlan, evaluate, last_day
+from returns_desk.domain.receipt import TenderKind
 
 # Enum members as module constants: class attribute lookup on an enum is slow.
 _DENY = Verdict.DENY
@@ -46,6 +47,7 @@ _ACCEPT = Verdict.ACCEPT
 _REFUND = Settlement.REFUND
 _DEFECTIVE = Condition.DEFECTIVE
 _VOUCHER = CashOverLimit.VOUCHER
+_CASH = TenderKind.CASH
 _EVERY_WAY = len(Settlement)
 _NO_WAY: frozenset[Settlement] = frozenset()
 
@@ -247,6 +249,11 @@ def _check_tenders(
 ) -> Payout | None:
     """Can the original payments take the refund back, and is the cash part over the limit?
 
+    The limit is for the whole return: ``case.cash_paid_today`` (earlier lines of this
+    return, earlier returns on the receipt today) uses it up first. Cash goes back last, so
+    when it is reached the cards and gift cards are full already: what is over the limit
+    becomes a voucher, or needs a manager, as the policy says.
+
     Decides with what the tenders can still take; the split itself is left to the
     Decision (``tender_split``), made by :func:`~.refund.pay_back` when first read.
     """
@@ -264,13 +271,19 @@ def _check_tenders(
         return None
     limit = policy.refund.cash_limit
     cash = amount - other if amount > other else ZERO  # cash last: what the others cannot take
-    if limit is None or cash <= limit:
+    if limit is None or cash <= ZERO:
         return pay_back, (amount, tenders, done, None)
-    rule_id, desc = "refund.cash_limit", "Cash limit"
+    before = case.cash_paid_today
+    room = limit - before if before < limit else ZERO  # what the limit still allows
+    if cash <= room:
+        return pay_back, (amount, tenders, done, None)
+    rule_id, desc, over = "refund.cash_limit", "Cash limit", cash - room
     if policy.refund.over_cash_limit is _VOUCHER:
-        tally.note(rule_id, desc, True, reasons.cash_as_voucher, args=(limit, cash - limit))
-        return pay_back, (amount, tenders, done, limit)
-    tally.note(rule_id, desc, True, reasons.cash_needs_manager, _NEEDS_OVERRIDE, args=(limit,))
+        args = (limit, before, over, any(t.kind is not _CASH for t in tenders))
+        tally.note(rule_id, desc, True, reasons.cash_as_voucher, args=args)
+        return pay_back, (amount, tenders, done, room)
+    args = (limit, before, over)
+    tally.note(rule_id, desc, True, reasons.cash_needs_manager, _NEEDS_OVERRIDE, args=args)
     return pay_back, (amount, tenders, done, None)
 
 

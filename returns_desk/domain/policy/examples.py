@@ -109,6 +109,7 @@ def case_from_table(t: Table) -> tuple[ReturnCase, date]:
         customer_receiptless_count=t.integer("customer_receiptless_count", 0),
         id_checked=t.boolean("id_checked", False),
         tender_refunded=_money_list(t, "tender_refunded"),
+        cash_paid_today=t.money("cash_paid_today", ZERO),
     )
     return case, t.day("today")
 

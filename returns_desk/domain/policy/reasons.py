@@ -61,11 +61,26 @@ def tenders_short(room: Decimal) -> str:
     )
 
 
-def cash_as_voucher(limit: Decimal, voucher: Decimal) -> str:
+def _counting(before: Decimal) -> str:
+    """What of the limit is used already, if anything."""
+    if not before:
+        return ""
+    return f", counting {format_money(before)} in cash already going back on this receipt today"
+
+
+def cash_as_voucher(
+    limit: Decimal, before: Decimal, voucher: Decimal, other_payments: bool = False
+) -> str:
+    """Cash over the limit comes as store credit; the cards could take no more of it."""
+    full = " (the other payments already get back all they took)" if other_payments else ""
     return (
-        f"Cash refunds over {format_money(limit)} are paid as a voucher: {format_money(voucher)}."
+        f"Cash refunds are limited to {format_money(limit)} per return{_counting(before)}: "
+        f"{format_money(voucher)} comes as a voucher instead{full}."
     )
 
 
-def cash_needs_manager(limit: Decimal) -> str:
-    return f"Cash refunds over {format_money(limit)} need a manager's approval."
+def cash_needs_manager(limit: Decimal, before: Decimal, over: Decimal) -> str:
+    return (
+        f"Cash refunds over {format_money(limit)} per return need a manager's approval"
+        f"{_counting(before)}: this is {format_money(over)} over."
+    )

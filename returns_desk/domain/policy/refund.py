@@ -6,10 +6,19 @@ piece, the refunds add up to exactly what was paid for it.
 
 A refund goes back to the original payments cash last: cards, gift cards and store credit
 take it first, in receipt order, each up to what it paid less what it already got back,
-and cash takes only the rest, so the drawer pays out as little as it can. Cash above the
-policy's limit may then become a voucher. The engine decides with two sums per receipt
-(what non-cash and cash tenders can still take); the split itself is made only when a
-caller reads ``Decision.tender_split`` (see :func:`pay_back`).
+and cash takes only the rest, so the drawer pays out as little as it can.
+
+The policy's cash limit is the most cash one return pays out, all its lines together, and
+earlier returns against the same receipt on the same store day count toward it (so a
+return split in two cannot double it); ``ReturnCase.cash_paid_today`` carries what is used
+already. Because cash comes last, by the time a refund reaches cash every card and gift card
+on the receipt has taken back all it paid: the part over the limit has no original payment
+left and becomes a voucher (store credit), or waits for a manager, as the policy says. The
+split and the voucher always add up to exactly the refund.
+
+The engine decides with two sums per receipt (what non-cash and cash tenders can still
+take); the split itself is made only when a caller reads ``Decision.tender_split`` (see
+:func:`pay_back`).
 """
 
 from __future__ import annotations
@@ -158,7 +167,10 @@ def pay_back(
     already: Sequence[Decimal],
     voucher_over: Decimal | None,
 ) -> tuple[tuple[tuple[Tender, Decimal], ...], Decimal]:
-    """(split, voucher): :func:`split_refund`, then cash over ``voucher_over`` as a voucher."""
+    """(split, voucher): :func:`split_refund`, then cash over ``voucher_over`` as a voucher.
+
+    ``voucher_over`` is the cash this line may still pay out under the return's limit.
+    """
     split = split_refund(amount, receipt_tenders, already)
     if voucher_over is None:
         return tuple(split), ZERO

@@ -8,7 +8,8 @@ from returns_desk.services.returns_request import CompletedReturn, Quote
 
 
 def split_words(quote: Quote) -> str:
-    """Where a refund would go: 'refund to card 1234 $20.00, cash $5.00'."""
+    """Where a refund would go: 'refund to card 1234 $20.00, cash $5.00', and why part of it
+    comes as a voucher (the cash limit), if it does."""
     parts: dict[str, object] = {}
     for q in quote.lines:
         for tender, amount in q.decision.tender_split:
@@ -20,7 +21,9 @@ def split_words(quote: Quote) -> str:
     words = ", ".join(f"{k} {format_money(v)}" for k, v in parts.items())  # type: ignore[arg-type]
     if voucher:
         words += f"{', ' if words else ''}voucher {format_money(voucher)}"
-    return f"A refund goes to: {words}" if words else "A refund has no original payment to go to."
+    if not words:
+        return "A refund has no original payment to go to."
+    return "\n".join((f"A refund goes to: {words}", *quote.notes))
 
 
 def done_words(done: CompletedReturn) -> str:
@@ -36,6 +39,8 @@ def done_words(done: CompletedReturn) -> str:
         text += f" New sale {done.new_receipt_code}; {side} {format_money(abs(owed))}."
     if done.voucher_code:
         text += f" Voucher {VoucherCode(done.voucher_code).pretty()}."
+    for note in done.notes:
+        text += f" {note}"
     if done.manager:
         text += f" Approved by {done.manager}."
     return text
