@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from returns_desk.tui.messages import ReturnCompleted
@@ -18,6 +18,7 @@ from returns_desk.tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from textual.screen import Screen
 
     from returns_desk.services.security import Actor
 
@@ -38,11 +39,17 @@ class DeskApp(App[None]):
 
     TITLE = "Returns Desk"
     CSS_PATH = Path(__file__).with_name("desk.tcss")  # absolute: subclasses live elsewhere
+    # An 80-column footer has room for about six keys and the palette: secondary keys are
+    # show=False and reached by name from the palette, which the footer calls "More".
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit"),
-        Binding("f8", "complaints", "Complaints", id="complaints"),
-        Binding("f6", "new_complaint", "Complaint", id="new-complaint"),
-    ]
+        Binding("f6", "new_complaint", "Complaint", id="new-complaint", tooltip="Log a complaint"),
+        Binding("f8", "complaints", "Complaints", id="complaints", tooltip="The complaint list"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
+        Binding(
+            "ctrl+p", "command_palette", "More", show=False, priority=True,
+            tooltip="Every action by name: find, drop, clear, complaints, quit ...",
+        ),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -142,11 +149,25 @@ class DeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Complaints once someone is logged in; logging one is not for auditors."""
-        if action == "complaints":
+        if action == "complaints":  # hidden on the list itself, where F8 has nowhere to go
+            from returns_desk.tui.screens.complaints import ComplaintListScreen
+
+            if isinstance(self.screen, ComplaintListScreen):
+                return False
             return self.actor is not None
         if action == "new_complaint":
             return self.actor is not None and self.actor.role.value != "auditor"
         return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette ("More"): the desk's own keys first, by name, then Textual's."""
+        if self.check_action("new_complaint", ()):
+            yield SystemCommand("Log a complaint (F6)", "Pre-filled with the open receipt, if any",
+                                self.action_new_complaint)  # fmt: skip
+        if self.check_action("complaints", ()):
+            yield SystemCommand("Complaints (F8)", "The complaint list: filter, open, move on",
+                                self.action_complaints)  # fmt: skip
+        yield from super().get_system_commands(screen)
 
     def action_complaints(self) -> None:
         """The complaint list (F8) over the current screen; Esc comes back to it."""

@@ -6,14 +6,14 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-COUNTER_ACTIONS = [
-    ("Scan a receipt", "focus_scan", "Put the cursor in the receipt code field"),
-    ("Find a sale without its receipt", "search", "By customer id, or card last 4 and day"),
-    ("Complete the return", "complete", "Refund, store credit or exchange"),
-    ("Manager override", "override", "A manager approves with their own PIN"),
-    ("Drop the highlighted line", "unselect", "Take a line out of this return"),
-    ("Clear the counter", "clear", "Start over with the next customer"),
-    ("Lock the desk", "app.lock", "Back to the log-in screen"),
+COUNTER_ACTIONS = [  # named with their keys, so the palette also teaches the ones off the footer
+    ("Scan a receipt (F2)", "focus_scan", "Put the cursor in the receipt code field"),
+    ("Find a sale without its receipt (F3)", "search", "By customer id, or card last 4 and day"),
+    ("Complete the return (F9)", "complete", "Refund, store credit or exchange"),
+    ("Manager override (F7)", "override", "A manager approves with their own PIN"),
+    ("Drop the highlighted line (Del)", "unselect", "Take a line out of this return"),
+    ("Clear the counter (Esc)", "clear", "Start over with the next customer"),
+    ("Lock the desk (Ctrl+L)", "app.lock", "Back to the log-in screen"),
 ]
 
 

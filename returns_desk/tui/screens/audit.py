@@ -116,7 +116,7 @@ class AuditScreen(Screen[None]):
             yield Static(HINT, id="audit-status", classes="hint")
             yield ProgressBar(id="audit-progress", show_eta=True)
             yield DataTable(id="audit-rows", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#audit-rows", DataTable).add_columns(*PREVIEW_COLUMNS, "Refund")

@@ -52,7 +52,7 @@ class ComplaintDetailScreen(Screen[None]):
             yield Static("", id="detail-error", classes="error")
             yield Horizontal(id="detail-actions", classes="form-row")
             yield DataTable(id="detail-history", cursor_type="row", show_cursor=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#detail-history", DataTable).add_columns("When", "Step", "Who", "Note")

@@ -37,6 +37,7 @@ class ComplaintListScreen(Screen[None]):
         Binding("o", "toggle_overdue", "Overdue only", id="complaints-overdue"),
         Binding("r", "refresh", "Refresh", id="complaints-refresh"),
         Binding("escape", "back", "Back", id="complaints-back"),
+        Binding("f6", "new", "New complaint", show=False),  # here, F6 is n: listed at once
     ]
 
     def compose(self) -> ComposeResult:
@@ -56,7 +57,7 @@ class ComplaintListScreen(Screen[None]):
                 yield Checkbox("overdue", id="filter-overdue")
             yield Static("", id="complaints-summary", classes="hint")
             yield DataTable(id="complaint-rows", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#complaint-rows", DataTable)

@@ -45,13 +45,15 @@ class CounterScreen(Screen[None]):
     """Receipt lookup, line selection with the policy's decision beside each line, settling."""
 
     COMMANDS = Screen.COMMANDS | {CounterCommands}
+    # The footer shows what a clerk reaches for; the rest are in the palette (Ctrl+P, "More")
+    # and named where they apply (F3 on the empty counter, Del beside a denied line).
     BINDINGS = [
         Binding("f2", "focus_scan", "Scan", id="scan"),
-        Binding("f3", "search", "Find", id="search"),
-        Binding("delete", "unselect", "Drop", id="unselect"),
+        Binding("f3", "search", "Find", id="search", show=False),
+        Binding("delete", "unselect", "Drop", id="unselect", show=False),
         Binding("f7", "override", "Override", id="override"),
         Binding("f9", "complete", "Complete", id="complete"),
-        Binding("escape", "clear", "Clear", id="clear"),
+        Binding("escape", "clear", "Clear", id="clear", show=False),
         Binding("ctrl+l", "app.lock", "Lock", id="lock"),
     ]
 
@@ -72,7 +74,7 @@ class CounterScreen(Screen[None]):
             yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
             yield Static("", id="line-detail")
             yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
@@ -11,6 +12,8 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 class LoginScreen(Screen[None]):
     """User and PIN. Enter moves on; wrong PINs say how many tries are left."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="login-quit")]  # the one way out
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -24,7 +27,7 @@ class LoginScreen(Screen[None]):
             )
             yield Button("Log in", id="login", variant="primary")
             yield Static("", id="login-error", classes="error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
