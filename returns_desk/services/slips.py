@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
-from returns_desk.domain.slips import SlipData, SlipKind, compose
+from returns_desk.domain.slips import Slip, SlipData, SlipKind, compose
 from returns_desk.printing.layout import Layout, load_layout
 from returns_desk.printing.printers import print_with_lp, save_pdf
 from returns_desk.printing.render import render_pdf
@@ -27,11 +27,9 @@ from returns_desk.services.security import Actor
 from returns_desk.services.slips_data import (
     SlipSourceMissing,
     complaint_slip,
-    defect_tags,
-    return_slip,
+    return_slips,
     slip_source,
     voucher_slip,
-    vouchers_of_return,
 )
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import SlipPrint, Store
@@ -93,25 +91,27 @@ class PrintedSlip:
         return f"{what} {where}: {self.path}"
 
 
-def _layout(settings: SlipSettings, engine: Engine) -> Layout:
-    with read_only(engine) as session:
-        store = session.exec(select(Store).order_by(col(Store.id))).first()
+def _layout(settings: SlipSettings, session: Session) -> Layout:
+    store = session.exec(select(Store).order_by(col(Store.id))).first()
     return load_layout(settings.layout, store.number if store else None)
 
 
-def _emit(
-    engine: Engine, actor: Actor, data: SlipData, settings: SlipSettings, layout: Layout
-) -> PrintedSlip:
-    """Render, save, print and record one slip; a reprint gets the next copy number."""
-    paper = settings.paper or layout.paper
+def _composed(session: Session, data: SlipData) -> Slip:
+    """The slip with its copy number: 0 the first time, then 1, 2 ... for reprints."""
     slip = compose(data)
-    with read_only(engine) as session:
-        copies = session.exec(
-            select(func.count())
-            .select_from(SlipPrint)
-            .where(SlipPrint.kind == slip.kind.value, SlipPrint.reference == slip.reference)
-        ).one()
-    slip = compose(data, copy_no=copies)
+    copies = session.exec(
+        select(func.count())
+        .select_from(SlipPrint)
+        .where(SlipPrint.kind == slip.kind.value, SlipPrint.reference == slip.reference)
+    ).one()
+    return compose(data, copy_no=copies) if copies else slip
+
+
+def _emit(
+    engine: Engine, actor: Actor, slip: Slip, settings: SlipSettings, layout: Layout
+) -> PrintedSlip:
+    """Render, save, print and record one slip (composed with its copy number)."""
+    paper = settings.paper or layout.paper
     path, printed, error, job = None, False, "", ""
     try:
         path = save_pdf(settings.folder, slip.file_stem(), render_pdf(slip, layout, paper))
@@ -154,15 +154,16 @@ def slips_for_return(
     engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
 ) -> list[PrintedSlip]:
     """Everything a completed return needs: its return or exchange receipt, a voucher slip for
-    each voucher it issued, and a return-to-vendor tag for each defective line."""
+    each voucher it issued, and a return-to-vendor tag for each defective line.
+
+    All of it is read in one session (the clerk waits on this after every return), then each
+    slip is rendered, printed and recorded on its own.
+    """
     settings = settings or SlipSettings.from_env()
-    layout = _layout(settings, engine)
     with read_only(engine) as session:
-        receipt = return_slip(session, reference)
-        slips: list[SlipData] = [receipt]
-        slips += [voucher_slip(session, code) for code in vouchers_of_return(session, reference)]
-        slips += defect_tags(session, reference)
-    return [_emit(engine, actor, data, settings, layout) for data in slips]
+        layout = _layout(settings, session)
+        slips = [_composed(session, data) for data in return_slips(session, reference)]
+    return [_emit(engine, actor, slip, settings, layout) for slip in slips]
 
 
 def print_voucher(
@@ -171,8 +172,9 @@ def print_voucher(
     """The voucher slip (value, balance, expiry, barcode) for ``code``."""
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
-        data = voucher_slip(session, code)
-    return _emit(engine, actor, data, settings, _layout(settings, engine))
+        layout = _layout(settings, session)
+        slip = _composed(session, voucher_slip(session, code))
+    return _emit(engine, actor, slip, settings, layout)
 
 
 def print_complaint(
@@ -180,10 +182,11 @@ def print_complaint(
 ) -> PrintedSlip:
     """The complaint acknowledgement: reference, what happens next, and by when."""
     settings = settings or SlipSettings.from_env()
-    layout = _layout(settings, engine)
     with read_only(engine) as session:
+        layout = _layout(settings, session)
         data = complaint_slip(session, reference, layout.complaint_next_steps)
-    return _emit(engine, actor, data, settings, layout)
+        slip = _composed(session, data)
+    return _emit(engine, actor, slip, settings, layout)
 
 
 def reprint(
@@ -195,7 +198,8 @@ def reprint(
 ) -> PrintedSlip:
     """Print a slip again from its records, marked COPY with the next copy number."""
     settings = settings or SlipSettings.from_env()
-    layout = _layout(settings, engine)
     with read_only(engine) as session:
+        layout = _layout(settings, session)
         data = slip_source(session, SlipKind(kind), reference, layout.complaint_next_steps)
-    return _emit(engine, actor, data, settings, layout)
+        slip = _composed(session, data)
+    return _emit(engine, actor, slip, settings, layout)

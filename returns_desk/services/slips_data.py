@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -98,9 +99,39 @@ def _receipt_code(session: Session, sale_id: int | None) -> str | None:
 
 def return_slip(session: Session, reference: str) -> ReturnSlip | ExchangeSlip:
     """The return or exchange receipt of the return ``reference``."""
-    txn = _txn(session, reference)
-    head = _head(session, txn.store_id, txn.register_id, txn.clerk_id, txn.created_at)
-    lines = tuple(_slip_line(line, product) for line, product in _returned(session, txn))
+    return _return_slip(session, _Returned.read(session, reference))
+
+
+def return_slips(session: Session, reference: str) -> list[SlipData]:
+    """All a completed return prints: its receipt, each voucher it issued, each defect tag.
+
+    The return is read once for all of them: this runs while the clerk waits.
+    """
+    returned = _Returned.read(session, reference)
+    slips: list[SlipData] = [_return_slip(session, returned)]
+    slips += [voucher_slip(session, code) for code in _voucher_codes(session, returned.txn)]
+    slips += _defect_tags(session, returned)
+    return slips
+
+
+@dataclass(frozen=True)
+class _Returned:
+    """A return as its slips need it: the transaction, the slip head and the lines."""
+
+    txn: ReturnTxn
+    head: SlipHead
+    lines: list[tuple[ReturnLine, Product]]
+
+    @classmethod
+    def read(cls, session: Session, reference: str) -> _Returned:
+        txn = _txn(session, reference)
+        head = _head(session, txn.store_id, txn.register_id, txn.clerk_id, txn.created_at)
+        return cls(txn, head, _returned(session, txn))
+
+
+def _return_slip(session: Session, returned: _Returned) -> ReturnSlip | ExchangeSlip:
+    txn, head = returned.txn, returned.head
+    lines = tuple(_slip_line(line, product) for line, product in returned.lines)
     refunds = session.exec(
         select(RefundTender).where(RefundTender.return_id == txn.id).order_by(col(RefundTender.id))
     ).all()
@@ -199,15 +230,18 @@ def complaint_slip(session: Session, reference: str, next_steps: tuple[str, ...]
 
 def defect_tags(session: Session, reference: str) -> list[DefectTag]:
     """One return-to-vendor tag per defective line of the return ``reference``."""
-    txn = _txn(session, reference)
-    head = _head(session, txn.store_id, txn.register_id, txn.clerk_id, txn.created_at)
+    return _defect_tags(session, _Returned.read(session, reference))
+
+
+def _defect_tags(session: Session, returned: _Returned) -> list[DefectTag]:
+    txn = returned.txn
     tags = []
-    for n, (line, product) in enumerate(_returned(session, txn), start=1):
+    for n, (line, product) in enumerate(returned.lines, start=1):
         if line.condition != "defective":
             continue
         tags.append(
             DefectTag(
-                head,
+                returned.head,
                 f"RTV-{txn.reference}-{n}",
                 product.sku,
                 product.description,
@@ -221,9 +255,7 @@ def defect_tags(session: Session, reference: str) -> list[DefectTag]:
     return tags
 
 
-def vouchers_of_return(session: Session, reference: str) -> list[str]:
-    """The codes of the vouchers the return ``reference`` issued."""
-    txn = _txn(session, reference)
+def _voucher_codes(session: Session, txn: ReturnTxn) -> list[str]:
     rows = session.exec(
         select(Voucher.code).where(Voucher.return_id == txn.id).order_by(col(Voucher.id))
     )
