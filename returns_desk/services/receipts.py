@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import partial
 from operator import attrgetter, itemgetter
@@ -143,16 +143,20 @@ def _reader(engine: Engine) -> _Reader:
     return reader
 
 
-def load_receipt(session: Session, sale: Sale) -> Receipt:
-    """Build the domain receipt (lines with what is already returned, tenders) for a sale."""
+def load_receipt(
+    session: Session, sale: Sale, tenders: Sequence[TenderRow] | None = None
+) -> Receipt:
+    """Build the domain receipt (lines with what is already returned, tenders) for a sale;
+    ``tenders``: its tender rows in order, when the caller has already read (locked) them."""
     store = session.get(Store, sale.store_id)
     register = session.get(Register, sale.register_id)
     lines = session.exec(
         select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(col(SaleLine.line_no))
     ).all()
-    tenders = session.exec(
-        select(TenderRow).where(TenderRow.sale_id == sale.id).order_by(col(TenderRow.seq))
-    ).all()
+    if tenders is None:
+        tenders = session.exec(
+            select(TenderRow).where(TenderRow.sale_id == sale.id).order_by(col(TenderRow.seq))
+        ).all()
     return Receipt(
         code=sale.receipt_code,
         store_no=store.number if store else 0,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -27,9 +28,6 @@ from returns_desk.services.receipts import load_receipt
 from returns_desk.services.returns_quote import (
     cash_refunded_today,
     decide_items,
-    store_of,
-    store_region,
-    tender_refunds,
     with_returned,
 )
 from returns_desk.services.returns_request import (
@@ -44,7 +42,15 @@ from returns_desk.services.returns_settle import Settling, settle
 from returns_desk.services.security import require
 from returns_desk.services.settlement import lock_tenders
 from returns_desk.store.db import unit_of_work
-from returns_desk.store.models import Register, ReturnLine, ReturnTxn, Role, Sale, SaleLine
+from returns_desk.store.models import (
+    Register,
+    ReturnLine,
+    ReturnTxn,
+    Role,
+    Sale,
+    SaleLine,
+    Store,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -69,22 +75,24 @@ def complete_return(
             raise ReturnError(f"receipt {code.pretty()} is not in the sales journal")
         claimed = claim_units(session, sale.id, items)
         tender_rows = lock_tenders(session, sale.id)
-        receipt = with_returned(load_receipt(session, sale), claimed)
-        store = store_of(session, receipt)  # cash paid today is read after the locks above
-        cash_today = cash_refunded_today(session, sale.id, store, today)
+        store = session.get(Store, sale.store_id)  # kept: load_receipt reads it from the session
+        receipt = with_returned(load_receipt(session, sale, tender_rows), claimed.before)
+        cash_today = cash_refunded_today(session, sale.id, store, today)  # after the locks
         quotes = decide_items(
             active.policy,
             receipt,
             items,
-            tender_refunds(session, receipt),
+            [row.refunded or ZERO for row in tender_rows],
             today,
-            store_region(session, receipt),
+            (store.region or None) if store else None,
             cash_today,
         )
         quotes = approved(quotes, request, manager.username if manager else None)
         register = desk_register(session, sale.store_id, actor.register)
-        txn = _write_return(session, actor, sale, register, quotes, request, manager)
-        txn.policy_version_id = active.version_id
+        txn = _write_return(
+            session, actor, sale, register, quotes, request, manager, active.version_id,
+            claimed.products,
+        )  # fmt: skip
         settling = Settling(
             session, actor, txn, sale, register, receipt, quotes, tender_rows, request, today,
             active.policy.refund.cash_limit, cash_today,
@@ -109,39 +117,54 @@ def checked_items(items: Sequence[ReturnItem]) -> list[ReturnItem]:
     return list(items)
 
 
-def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> dict[int, int]:
+@dataclass(frozen=True)
+class Claimed:
+    """Units claimed for a return: by line number, what was returned before it, and the
+    line's product."""
+
+    before: dict[int, int]
+    products: dict[int, int]
+
+
+def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> Claimed:
     """Add each item's quantity to its line's ``qty_returned`` only if it still fits.
 
-    Returns, by line number, what was returned before this return.
+    One guarded ``UPDATE ... RETURNING`` per line: it claims, locks and reads back at once.
     """
-    ids = dict(
-        session.exec(select(SaleLine.line_no, SaleLine.id).where(SaleLine.sale_id == sale_id)).all()
-    )
-    before = {}
+    before, products = {}, {}
     for item in items:
-        line_id = ids.get(item.line_no)
-        if line_id is None:
-            raise ReturnError(f"this receipt has no line {item.line_no}")
-        result = session.execute(
+        claimed = session.execute(
             update(SaleLine)
             .where(
-                col(SaleLine.id) == line_id,
+                col(SaleLine.sale_id) == sale_id,
+                col(SaleLine.line_no) == item.line_no,
                 col(SaleLine.qty_returned) + item.qty <= col(SaleLine.qty),
             )
             .values(qty_returned=col(SaleLine.qty_returned) + item.qty)
+            .returning(col(SaleLine.qty_returned), col(SaleLine.product_id))
             .execution_options(synchronize_session=False)
+        ).first()
+        if claimed is None:
+            raise _unclaimable(session, sale_id, item)
+        before[item.line_no] = claimed[0] - item.qty
+        products[item.line_no] = claimed[1]
+    return Claimed(before, products)
+
+
+def _unclaimable(session: Session, sale_id: int, item: ReturnItem) -> ReturnError:
+    """Why the units could not be claimed: no such line, or too few left on it."""
+    row = session.exec(
+        select(SaleLine.qty, SaleLine.qty_returned).where(
+            SaleLine.sale_id == sale_id, SaleLine.line_no == item.line_no
         )
-        row = session.exec(
-            select(SaleLine.qty, SaleLine.qty_returned).where(SaleLine.id == line_id)
-        ).one()
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            left = row[0] - row[1]
-            raise AlreadyReturned(
-                f"line {item.line_no}: only {left} of {row[0]} can still be returned, "
-                f"not {item.qty}; it was already returned, maybe at another register"
-            )
-        before[item.line_no] = row[1] - item.qty
-    return before
+    ).first()
+    if row is None:
+        return ReturnError(f"this receipt has no line {item.line_no}")
+    left = row[0] - row[1]
+    return AlreadyReturned(
+        f"line {item.line_no}: only {left} of {row[0]} can still be returned, "
+        f"not {item.qty}; it was already returned, maybe at another register"
+    )
 
 
 def approved(
@@ -187,8 +210,11 @@ def _write_return(
     quotes: Sequence[LineQuote],
     request: ReturnRequest,
     manager: Actor | None,
+    policy_version_id: int,
+    products: dict[int, int],
 ) -> ReturnTxn:
     txn = ReturnTxn(
+        policy_version_id=policy_version_id,
         reference=f"pending-{actor.user_id}-{id(quotes)}",
         store_id=sale.store_id,
         register_id=register.id or 0,
@@ -204,11 +230,6 @@ def _write_return(
     session.add(txn)
     session.flush()
     txn.reference = f"RT-{txn.id:07d}"
-    products = dict(
-        session.exec(
-            select(SaleLine.line_no, SaleLine.product_id).where(SaleLine.sale_id == sale.id)
-        ).all()
-    )
     for quote in quotes:
         _write_line(session, txn, quote, products[quote.line.line_no])
     session.add(txn)
