@@ -48,14 +48,14 @@ def default_policy_path() -> Path:
 def active_policy(engine: Engine) -> ActivePolicy:
     """The active policy; on a database without one, the shipped default is activated."""
     with read_only(engine) as session:
-        row = _active_row(session)
-    if row is None:
+        active = _active(session)
+    if active is None:
         with suppress(IntegrityError):  # another register activated it at the same moment
             activate_policy(engine, default_policy_path(), None)
         with read_only(engine) as session:
-            row = _active_row(session)
-    assert row is not None and row.id is not None
-    return ActivePolicy(row.id, _parse(row))
+            active = _active(session)
+    assert active is not None
+    return active
 
 
 def activate_policy(engine: Engine, path: Path, actor: Actor | None) -> ActivePolicy:
@@ -112,14 +112,19 @@ def _version_row(session: Session, policy: Policy, sha: str, text: str, who: str
     return row
 
 
-def _active_row(session: Session) -> PolicyVersion | None:
-    return session.exec(select(PolicyVersion).where(PolicyVersion.active)).first()
-
-
-def _parse(row: PolicyVersion) -> Policy:
-    """Parse a stored policy once per content hash."""
-    policy = _parsed.get(row.sha256)
+def _active(session: Session) -> ActivePolicy | None:
+    """The active version's id and hash (every decision asks); its text only when that
+    hash has not been parsed yet."""
+    row = session.exec(
+        select(PolicyVersion.id, PolicyVersion.sha256).where(PolicyVersion.active)
+    ).first()
+    if row is None:
+        return None
+    version_id, sha = row
+    policy = _parsed.get(sha)
     if policy is None:
-        policy = parse_policy(row.content, f"{row.name} {row.version}")
-        _parsed[row.sha256] = policy
-    return policy
+        stored = session.get(PolicyVersion, version_id)
+        assert stored is not None
+        policy = parse_policy(stored.content, f"{stored.name} {stored.version}")
+        _parsed[sha] = policy
+    return ActivePolicy(version_id, policy)
