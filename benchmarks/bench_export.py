@@ -1,6 +1,11 @@
-"""Exchange-log export speed and memory: N returned lines to CSV, against ``sqlite3 -csv``.
+"""Exchange-log export speed and memory: N returned lines to CSV, against the database's own
+CSV dump (``sqlite3 -csv``, or ``psql`` running ``COPY ... TO STDOUT``).
 
     uv run python benchmarks/bench_export.py --rows 1000000
+    DATABASE_URL=postgresql+psycopg://... uv run python benchmarks/bench_export.py --rows 1000000
+
+With DATABASE_URL set, the rows built in SQLite are copied (COPY) into that PostgreSQL
+database, which is emptied first, and both exports read from there.
 
 Builds a throwaway SQLite database (migrated, then bulk-filled with raw inserts: one sale
 and one return of two lines per pair of rows), exports it with the desk's service, then
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import shutil
 import sqlite3
@@ -109,6 +115,47 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _url(path: Path) -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{path}"
+
+
+TABLES = ("store", "register", "user", "product", "policy_version", "sale", "sale_line",
+          "return_txn", "return_line", "refund_tender")  # fmt: skip
+
+
+def to_postgres(path: Path, url: str) -> None:
+    """Empty the PostgreSQL database at ``url`` and COPY the built rows into it."""
+    import psycopg
+
+    from returns_desk.store.db import make_engine
+    from returns_desk.store.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    src = sqlite3.connect(path)
+    with psycopg.connect(_libpq(url)) as pg:
+        pg.execute("SET TIME ZONE 'UTC'")
+        names = [r[0] for r in pg.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public'"
+            " AND tablename <> 'alembic_version'")]  # fmt: skip
+        pg.execute("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+        for table in TABLES:
+            cols = ", ".join(f'"{r[1]}"' for r in src.execute(f'PRAGMA table_info("{table}")'))
+            with pg.cursor().copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                for row in src.execute(f'SELECT {cols} FROM "{table}"'):
+                    copy.write_row(row)
+            pg.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
+                f' (SELECT max(id) FROM "{table}"))'
+            )
+        pg.execute("ANALYZE")
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
 def run_desk(path: Path, out: Path) -> dict[str, float]:
     """The desk's own export (auditor, CSV, default filters but the date range)."""
     from returns_desk.services.exchange_log import LogFilters
@@ -117,7 +164,7 @@ def run_desk(path: Path, out: Path) -> dict[str, float]:
     from returns_desk.store.db import make_engine
     from returns_desk.store.models import Role
 
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(_url(path))
     before = _peak_mib()
     began = time.perf_counter()
     result = export_exchange_log(
@@ -128,25 +175,43 @@ def run_desk(path: Path, out: Path) -> dict[str, float]:
 
 
 def baseline_sql(path: Path) -> str:
-    """The service's statement for the same filters, compiled to plain SQLite SQL."""
+    """The service's statement for the same filters, compiled to the database's plain SQL."""
     from returns_desk.services.exchange_log import LogFilters, _statement
     from returns_desk.store.db import make_engine, read_only
 
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(_url(path))
     with read_only(engine) as session:
         stmt = _statement(session, LogFilters(*FILTERS))
     return str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
 
 
-def run_baseline(path: Path, out: Path) -> dict[str, float | str]:
-    """``sqlite3 -csv`` (or Python's raw cursor into ``csv``) on the same SQL."""
+def _measured(cmd: list[str], out: Path) -> float | None:
+    """Run ``cmd`` into ``out``; its own peak memory in MiB through GNU time, when there.
+
+    (``getrusage`` of children would report this Python's size: the child's high-water
+    mark carries over from before its exec.)
+    """
+    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    with out.open("w") as handle:
+        if timer is None:
+            subprocess.run(cmd, stdout=handle, check=True)
+            return None
+        done = subprocess.run([timer, "-f", "%M", *cmd], stdout=handle, stderr=subprocess.PIPE,
+                              text=True, check=True)  # fmt: skip
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def run_baseline(path: Path, out: Path) -> dict[str, float | str | None]:
+    """``sqlite3 -csv`` (or Python's raw cursor into ``csv``) on the same SQL; on PostgreSQL,
+    ``psql`` running ``COPY (SQL) TO STDOUT`` as CSV."""
     sql = baseline_sql(path)
     began = time.perf_counter()
+    if os.environ.get("DATABASE_URL"):
+        copy = f"COPY ({' '.join(sql.split())}) TO STDOUT WITH (FORMAT csv, HEADER)"
+        peak = _measured(["psql", "-X", "-q", _libpq(_url(path)), "-c", copy], out)
+        return {"seconds": time.perf_counter() - began, "tool": "psql COPY", "peak_mib": peak}
     if shutil.which("sqlite3"):
-        with out.open("w") as handle:
-            subprocess.run(["sqlite3", "-csv", "-header", str(path), sql], stdout=handle,
-                           check=True)  # fmt: skip
-        tool, peak = "sqlite3 -csv", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        tool, peak = "sqlite3 -csv", _measured(["sqlite3", "-csv", "-header", str(path), sql], out)
     else:
         db = sqlite3.connect(path)
         with out.open("w", newline="") as handle:
@@ -170,6 +235,8 @@ def main() -> None:
         db = Path(folder) / "bench.db"
         began = time.perf_counter()
         build(db, args.rows)
+        if os.environ.get("DATABASE_URL"):
+            to_postgres(db, os.environ["DATABASE_URL"])
         print(f"built {args.rows:,} return lines in {time.perf_counter() - began:.1f} s")
         for step in ("baseline", "desk"):
             cmd = [sys.executable, __file__, "--step", step, "--db", str(db)]
