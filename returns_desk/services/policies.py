@@ -48,12 +48,12 @@ def default_policy_path() -> Path:
 def active_policy(engine: Engine) -> ActivePolicy:
     """The active policy; on a database without one, the shipped default is activated."""
     with read_only(engine) as session:
-        active = _active(session)
+        active = current_policy(session)
     if active is None:
         with suppress(IntegrityError):  # another register activated it at the same moment
             activate_policy(engine, default_policy_path(), None)
         with read_only(engine) as session:
-            active = _active(session)
+            active = current_policy(session)
     assert active is not None
     return active
 
@@ -112,9 +112,10 @@ def _version_row(session: Session, policy: Policy, sha: str, text: str, who: str
     return row
 
 
-def _active(session: Session) -> ActivePolicy | None:
-    """The active version's id and hash (every decision asks); its text only when that
-    hash has not been parsed yet."""
+def current_policy(session: Session) -> ActivePolicy | None:
+    """The active policy as ``session`` sees it, None before any is activated (then
+    :func:`active_policy` activates the default). Reads the version's id and hash (every
+    decision asks); its text only when that hash has not been parsed yet."""
     row = session.exec(
         select(PolicyVersion.id, PolicyVersion.sha256).where(PolicyVersion.active)
     ).first()

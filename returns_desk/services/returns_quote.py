@@ -14,7 +14,7 @@ from returns_desk.domain.local_day import day_span, store_zone
 from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy import ReturnCase, decide_return
 from returns_desk.domain.policy.model import Condition
-from returns_desk.services.policies import active_policy
+from returns_desk.services.policies import ActivePolicy, active_policy, current_policy
 from returns_desk.services.receipts import find_receipt
 from returns_desk.services.returns_request import LineQuote, Quote, ReturnError, ReturnItem
 from returns_desk.services.settlement import voucher_notes
@@ -31,8 +31,7 @@ if TYPE_CHECKING:
 def quote(engine: Engine, receipt_code: str, items: Sequence[ReturnItem], today: date) -> Quote:
     """The decisions for ``items`` on that receipt today, without changing anything."""
     receipt = find_receipt(engine, receipt_code)
-    active = active_policy(engine)
-    refunded, region, cash_today = _receipt_facts(engine, receipt, today)
+    active, refunded, region, cash_today = _receipt_facts(engine, receipt, today)
     lines = decide_items(active.policy, receipt, items, refunded, today, region, cash_today)
     limit = active.policy.refund.cash_limit
     return Quote(tuple(lines), active.version_id, voucher_notes(receipt, lines, limit, cash_today))
@@ -40,8 +39,7 @@ def quote(engine: Engine, receipt_code: str, items: Sequence[ReturnItem], today:
 
 def preview(engine: Engine, receipt: Receipt, today: date) -> dict[int, LineQuote]:
     """Each still-returnable line decided as if all of it came back as sold, by line number."""
-    active = active_policy(engine)
-    refunded, region, cash_today = _receipt_facts(engine, receipt, today)
+    active, refunded, region, cash_today = _receipt_facts(engine, receipt, today)
     result = {}
     for line in receipt.lines:
         if line.returnable_qty < 1:
@@ -56,15 +54,16 @@ def preview(engine: Engine, receipt: Receipt, today: date) -> dict[int, LineQuot
 
 def _receipt_facts(
     engine: Engine, receipt: Receipt, today: date
-) -> tuple[list[Decimal], str | None, Decimal]:
-    """What the tenders got back, the store's region, and the cash paid back today."""
+) -> tuple[ActivePolicy, list[Decimal], str | None, Decimal]:
+    """The policy in force, what the tenders got back, the store's region, and the cash
+    paid back today: read together, as the clerk waits on them after every scan."""
     with read_only(engine) as session:
+        active = current_policy(session)
         store = store_of(session, receipt)
-        return (
-            tender_refunds(session, receipt),
-            (store.region or None) if store else None,
-            cash_refunded_today(session, receipt.sale_id, store, today),
-        )
+        refunded = tender_refunds(session, receipt)
+        cash_today = cash_refunded_today(session, receipt.sale_id, store, today)
+    region = (store.region or None) if store else None
+    return active or active_policy(engine), refunded, region, cash_today
 
 
 def decide_items(
