@@ -61,7 +61,10 @@ def complete_return(
     require(actor, Role.CLERK, Role.MANAGER)
     items = checked_items(request.items)
     code = parse_receipt_code(request.receipt_code)
-    manager = confirm_manager(engine, actor, request.override) if request.override else None
+    manager = None
+    if request.override:
+        lines = [item.line_no for item in items]
+        manager = confirm_manager(engine, actor, request.override, code.digits, lines)
     active = active_policy(engine)
     with unit_of_work(engine) as session:
         sale = session.exec(select(Sale).where(Sale.receipt_code == code.digits)).first()
