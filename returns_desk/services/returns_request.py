@@ -37,10 +37,14 @@ class ReturnItem:
 
 @dataclass(frozen=True)
 class ExchangeItem:
-    """A replacement item scanned for an exchange (SKU or UPC)."""
+    """A replacement item scanned for an exchange (SKU or UPC).
+
+    A serialized product goes out one unit per item, with the serial of that unit.
+    """
 
     code: str
     qty: int = 1
+    serial: str | None = None
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,7 @@ def _exchange(ctx: Settling) -> CompletedReturn:
         raise ReturnError("scan at least one replacement item for an exchange")
     if request.collect_with not in COLLECT_KINDS:
         raise ReturnError(f"collect the difference by {' or '.join(COLLECT_KINDS)}")
-    tax_rate = ctx.receipt.lines[0].tax_rate if ctx.receipt.lines else ZERO
-    items = priced(session, request.exchange_items, tax_rate, ctx.today)
+    items = priced(session, request.exchange_items, ctx.register.store_id, ctx.today)
     new_total = sum((i.total for i in items), ZERO)
     difference = new_total - txn.total_refund
     applied = min(txn.total_refund, new_total)

@@ -294,8 +294,8 @@ class CounterScreen(Screen[None]):
         if settlement is not Settlement.EXCHANGE:
             self._finish(settlement, None)
             return
-        tax = self.receipt.lines[0].tax_rate
-        dialog = ExchangeDialog(self.quote.total, tax, self.app.today())  # type: ignore[attr-defined]
+        store_no = self.receipt.store_no
+        dialog = ExchangeDialog(self.quote.total, store_no, self.app.today())  # type: ignore[attr-defined]
         self.app.push_screen(dialog, lambda choice: self._finish(settlement, choice))
 
     def _finish(self, settlement: Settlement, choice: ExchangeChoice | None) -> None:
