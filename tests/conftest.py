@@ -26,9 +26,13 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(autouse=True)
 def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Slips a test prints land in its own folder, never the user's, and no real printer."""
+    """Slips a test prints land in its own folder, never the user's, and no real printer;
+    ID fingerprints use a fixed test key."""
     monkeypatch.setenv("RETURNS_DESK_SLIPS", str(tmp_path / "slips"))
     monkeypatch.delenv("RETURNS_DESK_PRINTER", raising=False)
+    # ID fingerprints use a test key, never a key file in the user's data folder.
+    monkeypatch.setenv("RETURNS_DESK_ID_KEY", "test-id-key")
+    monkeypatch.delenv("RETURNS_DESK_STORE", raising=False)
 
 
 @pytest.fixture(scope="session")

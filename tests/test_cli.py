@@ -52,7 +52,7 @@ def test_mistyped_receipt_code_is_caught_before_lookup(engine):
 
 def test_audit_verify_reports_an_intact_chain(engine):
     runner.invoke(app, ["demo", "--receipts", "5", "--today", "2026-11-23"])
-    result = runner.invoke(app, ["audit", "verify"])
+    result = runner.invoke(app, ["audit", "verify", "--user", "avi"], input="7777\n")
     assert result.exit_code == 0 and "audit chain intact" in result.output
 
 

@@ -55,16 +55,58 @@ def test_show_prints_the_history(demo_engine, demo_actors):
     assert missing.exit_code == 1 and "no complaint CMP-2026-000999" in missing.output
 
 
-def test_export_jsonl_by_suffix(demo_engine, demo_actors, tmp_path):
+def test_export_jsonl_by_suffix_with_a_manifest(demo_engine, demo_actors, tmp_path):
     late, fresh = _two_complaints(demo_engine, demo_actors)
     out = tmp_path / "all.jsonl"
-    result = runner.invoke(app, ["complaints", "export", str(out)])
+    args = ["complaints", "export", str(out), "--user", "avi"]
+    result = runner.invoke(app, args, input="7777\n", env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "exported 2 complaints" in result.output
+    assert "exported 2 complaints" in result.output and "(jsonl, masked;" in result.output
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["reference"], r["overdue"]) for r in records] == [(late, True), (fresh, False)]
-    bad = runner.invoke(app, ["complaints", "export", str(out), "--format", "xlsx"])
+    assert records[1]["customer_name"] == "***"  # "Bo", masked
+    manifest = tmp_path / "all.jsonl.manifest.json"
+    assert f"manifest {manifest}" in result.output
+    assert json.loads(manifest.read_text())["rows"] == 2
+    verify = ["audit", "verify", "--manifest", str(manifest), "--user", "avi"]
+    checked = runner.invoke(app, verify, input="7777\n")
+    assert checked.exit_code == 0 and "audit chain intact" in checked.output
+    bad = runner.invoke(app, [*args, "--format", "xlsx"], input="7777\n")
     assert bad.exit_code == 1 and "choose csv or jsonl" in bad.output
+
+
+def test_export_filters_and_unmask(demo_engine, demo_actors, tmp_path):
+    late, fresh = _two_complaints(demo_engine, demo_actors)
+    out = tmp_path / "acked.csv"
+    args = ["complaints", "export", str(out), "--status", "acknowledged", "--unmask"]
+    result = runner.invoke(app, [*args, "--user", "avi"], input="7777\n")
+    assert result.exit_code == 0, result.output
+    assert "exported 1 complaints" in result.output and "unmasked" in result.output
+    assert fresh in out.read_text() and ",Bo," in out.read_text() and late not in out.read_text()
+    lost = runner.invoke(app, [*args[:3], "--status", "lost", "--user", "avi"], input="7777\n")
+    assert lost.exit_code == 1 and "--status 'lost': choose one of" in lost.output
+
+
+def test_export_refuses_clerks_and_unmasking_managers(demo_engine, demo_actors, tmp_path):
+    _two_complaints(demo_engine, demo_actors)
+    out = tmp_path / "x.csv"
+    clerk = runner.invoke(app, ["complaints", "export", str(out), "--user", "cleo"], input="1111\n")
+    assert clerk.exit_code == 1
+    assert "Cleo Clerk is a clerk; this needs a manager or auditor" in clerk.output
+    args = ["complaints", "export", str(out), "--user", "maria"]
+    unmask = runner.invoke(app, [*args, "--unmask"], input="9999\n")
+    assert unmask.exit_code == 1
+    assert "showing customer contacts in an export needs an auditor" in unmask.output
+    wrong = runner.invoke(app, args, input="1234\n")
+    assert wrong.exit_code == 1 and "wrong PIN" in wrong.output
+    assert not out.exists() and not list(tmp_path.glob("x.csv*"))
+    masked = runner.invoke(app, args, input="9999\n")
+    assert masked.exit_code == 0 and "exported 2 complaints" in masked.output
+    nowhere = runner.invoke(
+        app, ["complaints", "export", str(tmp_path / "no" / "x.csv"), "--user", "maria"],
+        input="9999\n",
+    )  # fmt: skip
+    assert nowhere.exit_code == 1 and "no such folder" in nowhere.output
 
 
 def test_complaints_commands_have_help():

@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from returns_desk.commands.common import console, engine, err_console, fail
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from returns_desk.services.security import Actor
 
 audit_app = typer.Typer(
     help="Audit trail: verify the hash chain, list events, export the exchange log.",
@@ -16,15 +22,41 @@ audit_app = typer.Typer(
 )
 
 
+def _reader(user: str, pin: str) -> tuple[Engine, Actor]:
+    """The engine and the logged-in person, or a clean failure (wrong PIN, locked, ...)."""
+    from returns_desk.services.security import AuthError, log_in
+
+    eng = engine()
+    try:
+        return eng, log_in(eng, user, pin, register="cli")
+    except AuthError as exc:
+        fail(str(exc))
+
+
+def _user_option(what: str) -> Any:
+    return typer.Option(..., help=f"The {what} (logs in; audited).")
+
+
+def _pin_option(whose: str) -> Any:
+    return typer.Option(
+        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help=f"The {whose} PIN."
+    )
+
+
 @audit_app.command("verify")
 def verify(
     manifest: Path | None = typer.Option(
         None, help="An export manifest: also check the chain still holds the head it recorded."
     ),
+    user: str = _user_option("auditor or manager checking"),
+    pin: str = _pin_option("auditor's or manager's"),
 ) -> None:
-    """Recompute the SHA-256 chain; name the first broken sequence (exit 1) if any."""
-    from returns_desk.services import audit
-    from returns_desk.store.db import read_only
+    """Recompute the SHA-256 chain; name the first broken sequence (exit 1) if any.
+
+    Auditors and managers only (asks for the PIN); a clerk is refused, and audited.
+    """
+    from returns_desk.services.audit_trail import verify_chain
+    from returns_desk.services.security import RoleError
 
     anchor = None
     if manifest is not None:
@@ -33,25 +65,36 @@ def verify(
             anchor = (int(head["seq"]), str(head["hash"]))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             fail(f"{manifest}: not an export manifest ({exc})")
-    with read_only(engine()) as session:
-        report = audit.verify(session, anchor)
+    eng, actor = _reader(user, pin)
+    try:
+        report = verify_chain(eng, actor, anchor)
+    except RoleError as exc:
+        fail(str(exc))
     if not report.intact:
         fail(f"audit chain broken at sequence {report.first_broken}: {report.problem}")
     console.print(f"audit chain intact: {report.events} events, head {report.head[:16]}…")
 
 
 @audit_app.command("log")
-def log(limit: int = typer.Option(20, min=1, help="How many of the latest events.")) -> None:
-    """The latest audit events, newest last."""
+def log(
+    limit: int = typer.Option(20, min=1, help="How many of the latest events."),
+    user: str = _user_option("auditor or manager reading"),
+    pin: str = _pin_option("auditor's or manager's"),
+) -> None:
+    """The latest audit events, newest last (your own log-in is the last one).
+
+    Auditors and managers only (asks for the PIN); a clerk is refused, and audited.
+    """
     from rich.table import Table
-    from sqlmodel import col, select
 
-    from returns_desk.store.db import read_only
-    from returns_desk.store.models import AuditEvent
+    from returns_desk.services.audit_trail import latest_events
+    from returns_desk.services.security import RoleError
 
-    with read_only(engine()) as session:
-        query = select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(limit)
-        events = list(reversed(session.exec(query).all()))
+    eng, actor = _reader(user, pin)
+    try:
+        events = latest_events(eng, actor, limit)
+    except RoleError as exc:
+        fail(str(exc))
     table = Table()
     for name in ("seq", "at (UTC)", "actor", "register", "action"):
         table.add_column(name, no_wrap=True)

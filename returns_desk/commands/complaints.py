@@ -1,5 +1,5 @@
 """``returns-desk complaints``: list, show and export complaints (read-only; moves happen at
-the desk, where the person is logged in)."""
+the desk, where the person is logged in). Exporting logs the person in like ``audit export``."""
 
 from __future__ import annotations
 
@@ -97,18 +97,52 @@ def show(reference: str = typer.Argument(..., help="Like CMP-2026-000123.")) -> 
 
 @complaints_app.command("export")
 def export(
-    file: Path = typer.Argument(..., help="Where to write; .csv or .jsonl."),
+    file: Path = typer.Argument(
+        ..., help="Where to write; .csv or .jsonl. FILE.manifest.json goes beside it."
+    ),
     format: str = typer.Option(None, "--format", help="csv or jsonl (default: from FILE)."),
-    actor: str = typer.Option("cli", help="Who is exporting, for the audit trail."),
+    status: str = typer.Option(None, help="Only this status, e.g. received, investigating."),
+    category: str = typer.Option(None, help="Only this category, e.g. refund."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only open complaints past due."),
+    unmask: bool = typer.Option(
+        False, help="Show customer names and contacts in full (auditors only; audited)."
+    ),
+    user: str = typer.Option(..., help="The manager or auditor exporting (logs in; audited)."),
+    pin: str = typer.Option(
+        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help="Their PIN."
+    ),
 ) -> None:
-    """Write every complaint to FILE, streamed, and record the export in the audit trail."""
-    from returns_desk.services.complaint_export import FORMATS
-    from returns_desk.services.complaint_export import export as write
+    """Write complaints to FILE, streamed, with a manifest (managers, auditors only).
+
+    Names and contacts are masked unless --unmask; exports and refusals are audited.
+    """
+    from returns_desk.domain.complaint import Status
+    from returns_desk.services.complaint_export import FORMATS, ComplaintFilters
+    from returns_desk.services.complaint_export import export_complaints as write
+    from returns_desk.services.security import AuthError, RoleError, log_in
 
     fmt = (format or ("jsonl" if file.suffix.lower() == ".jsonl" else "csv")).lower()
     if fmt not in FORMATS:
         fail(f"--format {format!r}: choose csv or jsonl")
+    try:
+        wanted = Status(status.strip().lower()) if status else None
+    except ValueError:
+        fail(f"--status {status!r}: choose one of {', '.join(s.value for s in Status)}")
     if not file.parent.is_dir():
         fail(f"{file.parent}: no such folder")
-    count = write(engine(), file, fmt, actor)
-    console.print(f"exported {count} complaints to {file} ({fmt})", highlight=False)
+    filters = ComplaintFilters(wanted, category, overdue, unmask)
+    eng = engine()
+    try:
+        actor = log_in(eng, user, pin, register="cli")
+        result = write(eng, actor, file, fmt, filters)
+    except (AuthError, RoleError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror or exc}")
+    head = result.manifest["audit_chain_head"]
+    console.print(
+        f"exported {result.rows} complaints to {result.path} ({fmt}, "
+        f"{result.manifest['customer_details']}; sha256 {result.manifest['sha256'][:16]}…)"
+        f"\nmanifest {result.manifest_path}; audit chain head {head['seq']} {head['hash'][:16]}…",
+        highlight=False,
+    )

@@ -133,6 +133,7 @@ class ReturnSlip:
     receipt_code: str | None = None  # the original sale; None for receiptless returns
     restocking_fees: Decimal = ZERO
     approved_by: str | None = None  # the manager who overrode, if any
+    id_checked: str | None = None  # no receipt: the photo ID, masked ("driver's licence ***89")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +231,8 @@ def _return(d: ReturnSlip) -> tuple[SlipKind, str, list[Part], bool]:
     if d.approved_by:
         parts.append(Text((f"Approved by manager {d.approved_by}.",)))
     origin = f"Original receipt {d.receipt_code}" if d.receipt_code else "Returned without receipt"
+    if d.id_checked and not d.receipt_code:
+        origin += f"; ID {d.id_checked}"
     parts += [Rule(), Text((origin,)), Barcode(d.reference, f"Return {d.reference}")]
     return SlipKind.RETURN, d.reference, parts, True
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from returns_desk.services import audit
 from returns_desk.services.security import Actor, AuthError, RoleError, log_in
+from returns_desk.store.db import unit_of_work
 from returns_desk.store.models import Role
 
 if TYPE_CHECKING:
@@ -17,11 +20,20 @@ class OverrideError(PermissionError):
     """An override that cannot stand; the message is for the clerk and the manager."""
 
 
-def confirm_manager(engine: Engine, clerk: Actor, override: Override) -> Actor:
+def confirm_manager(
+    engine: Engine,
+    clerk: Actor,
+    override: Override,
+    receipt_code: str = "",
+    lines: Sequence[int] = (),
+) -> Actor:
     """Check the manager's PIN (wrong PINs count toward their lockout, audited) and role.
 
     The PIN check commits on its own, like any log-in attempt; the approval itself is
-    recorded with the return it approves.
+    recorded with the return it approves. An approver who is not a manager is refused, and
+    that refusal (``override.refused``: the clerk who asked, the approver, the receipt and
+    its lines, why) is committed in its own unit of work before ``RoleError`` is raised, so
+    it stands although the return never happens.
     """
     if not override.reason.strip():
         raise OverrideError("an override needs a reason")
@@ -32,7 +44,23 @@ def confirm_manager(engine: Engine, clerk: Actor, override: Override) -> Actor:
     except AuthError as exc:
         raise OverrideError(f"override refused: {exc}") from None
     if manager.role is not Role.MANAGER:
-        raise RoleError(
-            f"{manager.display_name} is a {manager.role.value}; overrides need a manager"
-        )
+        why = f"{manager.display_name} is a {manager.role.value}; overrides need a manager"
+        with unit_of_work(engine) as session:
+            audit.append(
+                session,
+                actor=clerk.username,
+                action="override.refused",
+                entity="receipt",
+                entity_id=receipt_code,
+                register=clerk.register,
+                details={
+                    "clerk": clerk.username,
+                    "approver": manager.username,
+                    "approver_role": manager.role.value,
+                    "lines": list(lines),
+                    "override_reason": override.reason.strip(),
+                    "refused": why,
+                },
+            )
+        raise RoleError(why)
     return manager

@@ -1,7 +1,22 @@
 """Complaints out to a file, CSV or JSON Lines, streamed so a year of them never sits in memory.
 
-One record per complaint, oldest first, with its receipt and the dispute fields; the export
-itself is written to the audit trail (who took which complaints out, and how many).
+One record per complaint, oldest first, with its receipt and the dispute fields. Like the
+exchange-log export (``exports``), the file is written under a temporary name and appears
+under its own only when complete and audited, with ``FILE.manifest.json`` beside it: the
+filters, the row count, the file's SHA-256 and the audit chain head after the export's own
+event (which records the same checksum).
+
+Who may export: managers and auditors. Managers run the complaint process (they
+investigate, resolve, escalate to a dispute body and close) and are the ones who must report
+on it and hand a case file on; auditors review that process. Clerks only log and
+acknowledge complaints at the counter: a file of every complaint is a disclosure beyond that
+job, so they are refused, and the refusal is written to the audit trail (``export.refused``).
+
+Customer names and contacts are masked (``***42``) unless ``unmask`` is asked for, and only
+an auditor may unmask: personal details leave the store only for an audit, and an unmasked
+export is recorded as its own action (``complaint.export.unmasked``). A manager asking to
+unmask is refused and that is audited too. The description is the customer's story in the
+clerk's words and is exported as written.
 """
 
 from __future__ import annotations
@@ -9,16 +24,21 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from returns_desk.domain.complaint import Status, is_overdue
+from returns_desk.domain.complaint import OPEN, Status, is_overdue
 from returns_desk.services import audit
-from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import Complaint, Sale, User
+from returns_desk.services.exchange_log import mask
+from returns_desk.services.manifests import ExportResult, partial_name, publish, sha256_of
+from returns_desk.services.security import Actor, require_or_record
+from returns_desk.store.db import snapshot
+from returns_desk.store.models import Complaint, Role, Sale, User
 from returns_desk.store.tables._base import utcnow
 
 FIELDS = (
@@ -26,53 +46,122 @@ FIELDS = (
     "due_at", "customer_name", "contact", "description", "receipt_code", "return_id",
     "clerk", "dispute_body", "dispute_outcome",
 )  # fmt: skip
+CONTACT_FIELDS = ("customer_name", "contact")
 FORMATS = ("csv", "jsonl")
+EXPORTERS = (Role.MANAGER, Role.AUDITOR)
+UNMASKERS = (Role.AUDITOR,)
 BATCH = 500
 
 
-def iter_records(engine: Engine) -> Iterator[dict[str, Any]]:
-    """Every complaint as a flat record, oldest first, fetched in batches."""
-    now = utcnow()
+@dataclass(frozen=True)
+class ComplaintFilters:
+    """Which complaints to export (all by default) and whether contacts stay masked."""
+
+    status: Status | None = None
+    category: str | None = None
+    overdue: bool = False  # only open complaints past their due time
+    unmask: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """For manifests and audit details: plain JSON values."""
+        data = asdict(self)
+        data["status"] = self.status.value if self.status else None
+        return data
+
+
+def iter_records(
+    session: Session, filters: ComplaintFilters | None = None, now: datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    """The chosen complaints as flat records, oldest first, fetched in batches; masked
+    unless ``filters.unmask``."""
+    filters = filters or ComplaintFilters()
+    now = now or utcnow()
     query = (
         select(Complaint, User.username, Sale.receipt_code)
         .join(User, col(User.id) == Complaint.clerk_id)
         .outerjoin(Sale, col(Sale.id) == Complaint.sale_id)
-        .order_by(col(Complaint.id))
-        .execution_options(yield_per=BATCH)
     )
-    with read_only(engine) as session:
-        for row, clerk, receipt in session.exec(query):
-            yield {
-                **{f: getattr(row, f) for f in FIELDS if hasattr(Complaint, f)},
-                "created_at": row.created_at.isoformat(),
-                "due_at": row.due_at.isoformat(),
-                "overdue": is_overdue(Status(row.status), row.due_at, now),
-                "receipt_code": receipt,
-                "clerk": clerk,
-            }
+    if filters.status is not None:
+        query = query.where(Complaint.status == filters.status.value)
+    if filters.category:
+        query = query.where(Complaint.category == filters.category)
+    if filters.overdue:
+        open_values = [s.value for s in OPEN]
+        query = query.where(col(Complaint.status).in_(open_values), Complaint.due_at < now)
+    query = query.order_by(col(Complaint.id)).execution_options(yield_per=BATCH)
+    for row, clerk, receipt in session.exec(query):
+        record = {
+            **{f: getattr(row, f) for f in FIELDS if hasattr(Complaint, f)},
+            "created_at": row.created_at.isoformat(),
+            "due_at": row.due_at.isoformat(),
+            "overdue": is_overdue(Status(row.status), row.due_at, now),
+            "receipt_code": receipt,
+            "clerk": clerk,
+        }
+        if not filters.unmask:
+            for field in CONTACT_FIELDS:
+                record[field] = mask(record[field])
+        yield record
 
 
-def export(engine: Engine, path: Path, fmt: str = "csv", actor: str = "cli") -> int:
-    """Write every complaint to ``path`` as ``fmt`` (csv or jsonl); returns how many."""
+def _check(engine: Engine, actor: Actor, fmt: str, filters: ComplaintFilters) -> None:
+    """Managers and auditors export, only auditors unmask; any refusal is audited first."""
+    what = {"what": f"export {fmt}", "filters": filters.as_dict()}
+    require_or_record(
+        engine, actor, *EXPORTERS, action="export.refused", entity="complaint", details=what
+    )
+    if filters.unmask:
+        require_or_record(
+            engine, actor, *UNMASKERS, action="export.refused", entity="complaint",
+            details={**what, "what": f"export {fmt} unmasked"},
+            why="showing customer contacts in an export needs an auditor",
+        )  # fmt: skip
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: choose {' or '.join(FORMATS)}")
+
+
+def _write(engine: Engine, filters: ComplaintFilters, fmt: str, out: Path) -> tuple[int, int]:
+    """Stream the records into ``out``; return how many and the chain head they saw."""
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, FIELDS) if fmt == "csv" else None
+    with snapshot(engine) as session, out.open("w", encoding="utf-8", newline="") as handle:
+        data_seq = audit.head(session)[0]
+        writer = csv.DictWriter(handle, FIELDS) if fmt == "csv" else None
         if writer:
             writer.writeheader()
-        for record in iter_records(engine):
+        for record in iter_records(session, filters):
             if writer:
                 writer.writerow(record)
             else:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
-    with unit_of_work(engine) as session:
-        audit.append(
-            session,
-            actor=actor,
-            action="complaint.export",
-            entity="complaint",
-            details={"file": path.name, "format": fmt, "complaints": count},
-        )
-    return count
+    return count, data_seq
+
+
+def export_complaints(
+    engine: Engine,
+    actor: Actor,
+    out: Path,
+    fmt: str = "csv",
+    filters: ComplaintFilters | None = None,
+) -> ExportResult:
+    """Write the chosen complaints to ``out`` as ``fmt`` with a manifest beside it; audited.
+
+    Refused (``RoleError``, itself audited) for clerks, and for anyone but an auditor when
+    ``filters.unmask``. Nothing appears under ``out``'s name unless the export completes.
+    """
+    filters = filters or ComplaintFilters()
+    _check(engine, actor, fmt, filters)
+    out = Path(out)
+    partial = partial_name(out)
+    try:
+        rows, data_seq = _write(engine, filters, fmt, partial)
+        generated_at = utcnow()
+        checksum = sha256_of(partial)
+        details = {"format": fmt, "file": out.name, "rows": rows, "sha256": checksum}
+        details |= {"filters": filters.as_dict(), "data_as_of_seq": data_seq}
+        return publish(
+            engine, actor, partial, out, "complaint.export", "complaint", details,
+            filters.unmask, generated_at,
+        )  # fmt: skip
+    finally:
+        partial.unlink(missing_ok=True)

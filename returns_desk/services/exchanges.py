@@ -2,6 +2,11 @@
 
 One exchange is one return and one new sale, linked by an ``exchange`` row and settled
 once: the return's credit pays for the new sale; the customer pays or gets back the rest.
+
+Each new item is taxed at its own rate at the store (``services.catalog.tax_rate``: the
+latest line that sold that SKU there), not at the rate of whatever came back. A serialized
+item goes out one unit per line with the serial of that unit scanned and recorded on the
+new sale line; an exchange without it is refused.
 """
 
 from __future__ import annotations
@@ -13,21 +18,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, select
 
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.money import ZERO, round_money
+from returns_desk.services.catalog import desk_store, find_product, shelf_price, tax_rate
 from returns_desk.services.returns_request import ExchangeItem, ReturnError
 from returns_desk.store.db import read_only
-from returns_desk.store.models import (
-    Product,
-    ProductPrice,
-    Register,
-    Sale,
-    SaleLine,
-    Store,
-    Tender,
-)
+from returns_desk.store.models import Register, Sale, SaleLine, Store, Tender
 from returns_desk.store.tables._base import utcnow
 
 if TYPE_CHECKING:
@@ -38,7 +36,7 @@ COLLECT_KINDS = ("card", "cash", "voucher")  # how a customer pays what an excha
 
 @dataclass(frozen=True)
 class PricedItem:
-    """A replacement item at today's shelf price, with tax."""
+    """A replacement item at today's shelf price, with tax at its own rate."""
 
     product_id: int
     sku: str
@@ -50,6 +48,7 @@ class PricedItem:
     tax_rate: Decimal
     serialized: bool
     final_sale: bool
+    serial: str | None = None
 
     @property
     def tax(self) -> Decimal:
@@ -61,68 +60,90 @@ class PricedItem:
 
 
 def price_items(
-    engine: Engine, items: Sequence[ExchangeItem], tax_rate: Decimal, today: date
+    engine: Engine, items: Sequence[ExchangeItem], today: date, store_no: int | None = None
 ) -> list[PricedItem]:
-    """Look up scanned replacement items (SKU or UPC) at today's price."""
+    """Look up scanned replacement items (SKU or UPC) at today's price, taxed as at store
+    ``store_no`` (None: the desk's store, see ``services.catalog.desk_store``)."""
     with read_only(engine) as session:
-        return priced(session, items, tax_rate, today)
+        store = desk_store(session, store_no)
+        return priced(session, items, store.id or 0, today)
 
 
 def priced(
-    session: Session, items: Sequence[ExchangeItem], tax_rate: Decimal, today: date
+    session: Session, items: Sequence[ExchangeItem], store_id: int, today: date
 ) -> list[PricedItem]:
-    """As :func:`price_items`, inside a session; unknown codes are named."""
+    """As :func:`price_items`, inside a session; unknown codes are named.
+
+    A serialized item must come one unit at a time; its serial may still be missing here
+    (the counter asks for it once it knows), :func:`check_serials` insists on it.
+    """
     result = []
     for item in items:
         code = item.code.strip()
         if item.qty < 1:
             raise ReturnError(f"replacement {code}: the quantity must be at least 1")
-        product = session.exec(
-            select(Product).where(or_(Product.sku == code.upper(), Product.upc == code))
-        ).first()
-        if product is None or product.id is None:
-            raise ReturnError(f"no product with SKU or UPC {code!r}")
-        price = session.exec(
-            select(ProductPrice.price)
-            .where(ProductPrice.product_id == product.id, ProductPrice.effective_from <= today)
-            .order_by(col(ProductPrice.effective_from).desc())
-        ).first()
-        if price is None:
-            raise ReturnError(f"{product.sku} has no shelf price on {today}")
+        product = find_product(session, code)
+        if product.serialized and item.qty != 1:
+            raise ReturnError(
+                f"{product.sku} is serialized: scan each unit on its own, with its serial"
+            )
+        serial = (item.serial or "").strip().upper() or None
         result.append(
             PricedItem(
-                product.id,
+                product.id or 0,
                 product.sku,
                 product.description,
                 product.department,
                 product.category,
                 item.qty,
-                price,
-                tax_rate,
+                shelf_price(session, product, today),
+                tax_rate(session, product, store_id),
                 product.serialized,
                 product.final_sale,
+                serial if product.serialized else None,
             )
         )
     return result
 
 
+def check_serials(items: Sequence[PricedItem]) -> None:
+    """Every serialized item has its unit's serial, and no serial goes out twice."""
+    seen: set[str] = set()
+    for item in items:
+        if not item.serialized:
+            continue
+        if not item.serial:
+            raise ReturnError(
+                f"{item.sku} ({item.description}) is serialized: scan the serial number "
+                "of the unit the customer takes"
+            )
+        if item.serial in seen:
+            raise ReturnError(f"serial {item.serial} is scanned twice")
+        seen.add(item.serial)
+
+
 def exchange_sale(
     session: Session,
-    original: Sale,
+    original: Sale | None,
     register: Register,
     items: Sequence[PricedItem],
     tenders: Sequence[tuple[str, Decimal, str | None]],
 ) -> Sale:
-    """Write the new sale for the replacement items and how it was paid."""
+    """Write the new sale for the replacement items and how it was paid.
+
+    ``original`` is the sale that came back (None without a receipt): the new sale keeps
+    its customer and tier. Serialized items are refused without their serial.
+    """
+    check_serials(items)
     store_no, register_no = _numbers(session, register)
     sequence = _next_sequence(session, register) + 1
     sale = Sale(
         receipt_code=make_receipt_code(store_no, register_no, sequence).digits,
-        store_id=original.store_id,
+        store_id=register.store_id,
         register_id=register.id or 0,
         sold_at=utcnow(),
-        customer_id=original.customer_id,
-        loyalty_tier=original.loyalty_tier,
+        customer_id=original.customer_id if original else None,
+        loyalty_tier=original.loyalty_tier if original else None,
         total=sum((i.total for i in items), ZERO),
     )
     session.add(sale)
@@ -141,6 +162,7 @@ def exchange_sale(
                 unit_price=item.unit_price,
                 tax_rate=item.tax_rate,
                 tax_charged=item.tax,
+                serial=item.serial,
                 serialized=item.serialized,
                 final_sale=item.final_sale,
             )

@@ -7,15 +7,9 @@ file, the manifest and the trail vouch for one another. Auditors only; a refusal
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -23,8 +17,9 @@ from returns_desk.services import audit
 from returns_desk.services.exchange_log import LogFilters, LogRow, count_rows, stream_rows
 from returns_desk.services.export_summary import Heading, Summary, write_pdf
 from returns_desk.services.export_writers import WRITERS
-from returns_desk.services.security import Actor, RoleError, require
-from returns_desk.store.db import read_only, snapshot, unit_of_work
+from returns_desk.services.manifests import ExportResult, partial_name, publish, sha256_of
+from returns_desk.services.security import Actor, require, require_or_record
+from returns_desk.store.db import read_only, snapshot
 from returns_desk.store.models import Role
 from returns_desk.store.tables._base import utcnow
 
@@ -34,34 +29,12 @@ PROGRESS_EVERY = 1000
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    """What was written: the file, its manifest, and the manifest's content."""
-
-    path: Path
-    manifest_path: Path
-    manifest: dict[str, Any]
-
-    @property
-    def rows(self) -> int:
-        return int(self.manifest["rows"])
-
-
 def _require_auditor(engine: Engine, actor: Actor, what: str) -> None:
     """Let auditors through; record anyone else's attempt before refusing it."""
-    try:
-        require(actor, Role.AUDITOR)
-    except RoleError:
-        with unit_of_work(engine) as session:
-            audit.append(
-                session,
-                actor=actor.username,
-                action="export.refused",
-                entity="exchange_log",
-                register=actor.register,
-                details={"what": what, "role": actor.role.value},
-            )
-        raise
+    require_or_record(
+        engine, actor, Role.AUDITOR, action="export.refused", entity="exchange_log",
+        details={"what": what},
+    )  # fmt: skip
 
 
 def preview(engine: Engine, actor: Actor, filters: LogFilters) -> list[LogRow]:
@@ -71,15 +44,6 @@ def preview(engine: Engine, actor: Actor, filters: LogFilters) -> list[LogRow]:
     masked = LogFilters(**{**filters.__dict__, "unmask": False})
     with read_only(engine) as session:
         return list(stream_rows(session, masked, limit=PREVIEW_ROWS))
-
-
-def sha256_of(path: Path) -> str:
-    """The file's SHA-256, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write(
@@ -130,7 +94,7 @@ def export_exchange_log(
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     out = Path(out)
-    partial = out.with_name(out.name + ".partial")
+    partial = partial_name(out)
     try:
         rows, data_head, generated_at = _write(
             engine, actor, filters, fmt, partial, progress or (lambda done, total: None)
@@ -138,27 +102,9 @@ def export_exchange_log(
         checksum = sha256_of(partial)
         details = {"format": fmt, "file": out.name, "rows": rows, "sha256": checksum}
         details |= {"filters": filters.as_dict(), "data_as_of_seq": data_head[0]}
-        with unit_of_work(engine) as session:
-            event = audit.append(
-                session,
-                actor=actor.username,
-                action="export.exchange_log" + (".unmasked" if filters.unmask else ""),
-                entity="exchange_log",
-                entity_id=out.name,
-                register=actor.register,
-                details=details,
-            )
-        os.replace(partial, out)
+        return publish(
+            engine, actor, partial, out, "export.exchange_log", "exchange_log", details,
+            filters.unmask, generated_at,
+        )  # fmt: skip
     finally:
         partial.unlink(missing_ok=True)
-    manifest = {
-        **details,
-        "customer_details": "unmasked" if filters.unmask else "masked",
-        "audit_chain_head": {"seq": event.seq, "hash": event.hash},
-        "generated_at": generated_at.isoformat(timespec="seconds"),
-        "generated_by": actor.username,
-        "generator": f"returns-desk {version('returns-desk')}",
-    }
-    manifest_path = out.with_name(out.name + ".manifest.json")
-    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return ExportResult(out, manifest_path, manifest)

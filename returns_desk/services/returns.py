@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -67,7 +67,10 @@ def complete_return(
     require(actor, Role.CLERK, Role.MANAGER)
     items = checked_items(request.items)
     code = parse_receipt_code(request.receipt_code)
-    manager = confirm_manager(engine, actor, request.override) if request.override else None
+    manager = None
+    if request.override:
+        lines = [item.line_no for item in items]
+        manager = confirm_manager(engine, actor, request.override, code.digits, lines)
     active = active_policy(engine)
     with unit_of_work(engine) as session:
         sale = session.exec(select(Sale).where(Sale.receipt_code == code.digits)).first()
@@ -87,7 +90,7 @@ def complete_return(
             (store.region or None) if store else None,
             cash_today,
         )
-        quotes = approved(quotes, request, manager.username if manager else None)
+        quotes = approved(quotes, request.settlement, manager.username if manager else None)
         register = desk_register(session, sale.store_id, actor.register)
         txn = _write_return(
             session, actor, sale, register, quotes, request, manager, active.version_id,
@@ -168,22 +171,23 @@ def _unclaimable(session: Session, sale_id: int, item: ReturnItem) -> ReturnErro
 
 
 def approved(
-    quotes: Sequence[LineQuote], request: ReturnRequest, manager: str | None
+    quotes: Sequence[LineQuote], settlement: Settlement, manager: str | None, noun: str = "line"
 ) -> list[LineQuote]:
     """Refuse denied lines, apply the manager's approval, check the settlement is allowed."""
     result = []
     for quote in quotes:
-        decision, where = quote.decision, f"line {quote.line.line_no} ({quote.line.description})"
+        decision = quote.decision
+        where = f"{noun} {quote.line.line_no} ({quote.line.description})"
         if decision.outcome is Outcome.DENY:
             raise ReturnError(f"{where} is denied: {'; '.join(decision.reasons)}")
         if decision.outcome is Outcome.NEEDS_OVERRIDE:
             if manager is None:
                 raise ReturnError(f"{where} needs a manager: {decision.reasons[0]}")
             decision = decision.overridden(manager)
-        if request.settlement not in decision.settlements:
+        if settlement not in decision.settlements:
             ways = settlement_words(decision.settlements)
             raise ReturnError(f"{where} can be settled only as {ways}")
-        result.append(LineQuote(quote.item, quote.line, decision))
+        result.append(replace(quote, decision=decision))
     if manager and not any(q.decision.override_by for q in result):
         raise ReturnError("nothing in this return needs a manager's approval")
     return result
@@ -231,13 +235,15 @@ def _write_return(
     session.flush()
     txn.reference = f"RT-{txn.id:07d}"
     for quote in quotes:
-        _write_line(session, txn, quote, products[quote.line.line_no])
+        write_line(session, txn, quote, products[quote.line.line_no])
     session.add(txn)
     session.flush()
     return txn
 
 
-def _write_line(session: Session, txn: ReturnTxn, quote: LineQuote, product_id: int) -> None:
+def write_line(session: Session, txn: ReturnTxn, quote: LineQuote, product_id: int) -> None:
+    """One returned line with the decision that allowed it (the rules that matched, and all
+    of it as JSON)."""
     decision, item = quote.decision, quote.item
     session.add(
         ReturnLine(
@@ -289,12 +295,17 @@ def _audit(
         register=actor.register,
     )
     if manager is not None:
-        audit.append(
-            session,
-            actor=manager.username,
-            action="return.override",
-            entity="return_txn",
-            entity_id=txn.id,
-            details={"clerk": actor.username, "reason": txn.override_reason},
-            register=actor.register,
-        )
+        audit_override(session, actor, manager, txn)
+
+
+def audit_override(session: Session, actor: Actor, manager: Actor, txn: ReturnTxn) -> None:
+    """The manager's approval, as its own event in the return's transaction."""
+    audit.append(
+        session,
+        actor=manager.username,
+        action="return.override",
+        entity="return_txn",
+        entity_id=txn.id,
+        details={"clerk": actor.username, "reason": txn.override_reason},
+        register=actor.register,
+    )

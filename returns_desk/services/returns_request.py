@@ -11,6 +11,7 @@ from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy.model import Condition
 
 if TYPE_CHECKING:
+    from returns_desk.domain.customer_id import CustomerId
     from returns_desk.domain.decision import Decision
     from returns_desk.domain.receipt import SoldLine
 
@@ -37,10 +38,14 @@ class ReturnItem:
 
 @dataclass(frozen=True)
 class ExchangeItem:
-    """A replacement item scanned for an exchange (SKU or UPC)."""
+    """A replacement item scanned for an exchange (SKU or UPC).
+
+    A serialized product goes out one unit per item, with the serial of that unit.
+    """
 
     code: str
     qty: int = 1
+    serial: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,12 +71,41 @@ class ReturnRequest:
 
 
 @dataclass(frozen=True)
+class ReceiptlessItem:
+    """An item brought back with no receipt and no sale found: scanned by SKU or UPC."""
+
+    code: str
+    qty: int = 1
+    condition: Condition = Condition.UNOPENED
+    reason_code: str = ""
+    reason_text: str = ""
+    serial: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptlessRequest:
+    """A return without a receipt: the items, the customer's photo ID (None: none shown),
+    how it is settled, and ``store_no``, the store the desk is in (None: the desk's own,
+    see ``services.catalog.desk_store``)."""
+
+    items: tuple[ReceiptlessItem, ...]
+    customer: CustomerId | None
+    settlement: Settlement
+    override: Override | None = None
+    exchange_items: tuple[ExchangeItem, ...] = ()
+    collect_with: str = "card"
+    voucher_code: str | None = None
+    store_no: int | None = None
+
+
+@dataclass(frozen=True)
 class LineQuote:
     """The policy's decision for one returned line, with the line it is about."""
 
     item: ReturnItem
     line: SoldLine
     decision: Decision
+    lowest_price: Decimal | None = None  # without a receipt: the lowest recent shelf price
 
 
 @dataclass(frozen=True)

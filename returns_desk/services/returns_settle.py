@@ -1,4 +1,9 @@
-"""Settle a written return: refund, store credit or exchange, inside its transaction."""
+"""Settle a written return: refund, store credit or exchange, inside its transaction.
+
+A return without a receipt has no sale and no original payments: a refund is paid in cash
+(up to ``Settling.cash_limit``, the rest as a voucher) and what an exchange leaves over is
+store credit.
+"""
 
 from __future__ import annotations
 
@@ -27,26 +32,31 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from returns_desk.domain.receipt import Receipt
-    from returns_desk.services.returns_request import LineQuote, ReturnRequest
+    from returns_desk.services.returns_request import (
+        LineQuote,
+        ReceiptlessRequest,
+        ReturnRequest,
+    )
     from returns_desk.services.security import Actor
     from returns_desk.store.models import Register, ReturnTxn, Sale, Tender
 
 
 @dataclass(frozen=True)
 class Settling:
-    """One return being settled: its transaction, what it takes back, and from what sale."""
+    """One return being settled: its transaction, what it takes back, and from what sale
+    (``sale`` and ``receipt`` None: a return without a receipt)."""
 
     session: Session
     actor: Actor
     txn: ReturnTxn
-    sale: Sale
+    sale: Sale | None
     register: Register
-    receipt: Receipt
+    receipt: Receipt | None
     quotes: Sequence[LineQuote]
     tender_rows: Sequence[Tender]
-    request: ReturnRequest
+    request: ReturnRequest | ReceiptlessRequest
     today: date
-    cash_limit: Decimal | None = None  # the policy's, for the whole return
+    cash_limit: Decimal | None = None  # the policy's, for the whole return (no receipt: all cash)
     cash_paid_today: Decimal = ZERO  # by earlier returns on this receipt, this store day
 
 
@@ -59,7 +69,11 @@ def settle(ctx: Settling) -> CompletedReturn:
     voucher = None
     amount = txn.total_refund
     notes: tuple[str, ...] = ()
-    if ctx.request.settlement is Settlement.REFUND:
+    if ctx.request.settlement is Settlement.REFUND and ctx.receipt is None:
+        cash = amount if ctx.cash_limit is None else min(amount, ctx.cash_limit)
+        refunds = [_cash_refund(ctx, cash)] if cash > 0 else []
+        amount -= cash
+    elif ctx.request.settlement is Settlement.REFUND:
         parts = tender_parts(ctx.receipt, ctx.quotes)
         refunds = refund_to_tenders(ctx.session, txn, ctx.tender_rows, parts)
         amount = txn.total_refund - sum(parts, ZERO)  # over the cash limit, or uncapped by override
@@ -80,8 +94,7 @@ def _exchange(ctx: Settling) -> CompletedReturn:
         raise ReturnError("scan at least one replacement item for an exchange")
     if request.collect_with not in COLLECT_KINDS:
         raise ReturnError(f"collect the difference by {' or '.join(COLLECT_KINDS)}")
-    tax_rate = ctx.receipt.lines[0].tax_rate if ctx.receipt.lines else ZERO
-    items = priced(session, request.exchange_items, tax_rate, ctx.today)
+    items = priced(session, request.exchange_items, ctx.register.store_id, ctx.today)
     new_total = sum((i.total for i in items), ZERO)
     difference = new_total - txn.total_refund
     applied = min(txn.total_refund, new_total)
@@ -122,14 +135,22 @@ def _redeem(ctx: Settling, code: str, amount: Decimal, sale_id: int | None) -> N
         raise ReturnError(f"the voucher cannot pay the difference: {exc}") from exc
 
 
+def _cash_refund(ctx: Settling, amount: Decimal) -> RefundTender:
+    """Cash out of the drawer: a refund with no original payment to go back to."""
+    refund = RefundTender(return_id=ctx.txn.id or 0, kind="cash", amount=amount)
+    ctx.session.add(refund)
+    return refund
+
+
 def _pay_back(
     ctx: Settling, amount: Decimal
 ) -> tuple[list[RefundTender], str | None, Decimal, tuple[str, ...]]:
     """An exchange's surplus: to the original payments if every line allows a refund,
-    else as a voucher. Cash stays within what the policy's limit still allows today and
-    the rest comes as a voucher. Returns the refund lines, the voucher's code and amount,
-    and what the clerk should say about it."""
-    if all(Settlement.REFUND in q.decision.settlements for q in ctx.quotes):
+    else (and always without a receipt) as a voucher. Cash stays within what the policy's
+    limit still allows today and the rest comes as a voucher. Returns the refund lines, the
+    voucher's code and amount, and what the clerk should say about it."""
+    refundable = all(Settlement.REFUND in q.decision.settlements for q in ctx.quotes)
+    if refundable and ctx.receipt is not None:
         refunded = [row.refunded for row in ctx.tender_rows]
         room = None
         if ctx.cash_limit is not None:

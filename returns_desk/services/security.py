@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -131,3 +132,34 @@ def require(actor: Actor, *roles: Role) -> None:
     if actor.role not in roles:
         needed = " or ".join(r.value for r in roles)
         raise RoleError(f"{actor.display_name} is a {actor.role.value}; this needs a {needed}")
+
+
+def require_or_record(
+    engine: Engine,
+    actor: Actor,
+    *roles: Role,
+    action: str,
+    entity: str,
+    details: dict[str, Any] | None = None,
+    why: str | None = None,
+) -> None:
+    """``require``, but a refusal is first written to the audit trail, then raised.
+
+    The refusal event commits in its own unit of work, so it stands even though the action
+    it refused never happens. ``why`` replaces the end of the message ("this needs ...").
+    """
+    try:
+        require(actor, *roles)
+    except RoleError as exc:
+        with unit_of_work(engine) as session:
+            audit.append(
+                session,
+                actor=actor.username,
+                action=action,
+                entity=entity,
+                register=actor.register,
+                details={**(details or {}), "role": actor.role.value},
+            )
+        if why is not None:
+            raise RoleError(f"{actor.display_name} is a {actor.role.value}; {why}") from exc
+        raise

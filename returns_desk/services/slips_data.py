@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
+from returns_desk.domain.customer_id import IdKind
 from returns_desk.domain.slips import (
     ComplaintSlip,
     DefectTag,
@@ -152,8 +153,20 @@ def _return_slip(session: Session, returned: _Returned) -> ReturnSlip | Exchange
             _receipt_code(session, txn.sale_id),
             txn.restocking_fees,
             manager.display_name if manager else None,
+            _id_words(txn),
         )
     return _exchange_slip(session, txn, exchange, head, lines, tenders)
+
+
+def _id_words(txn: ReturnTxn) -> str | None:
+    """The photo ID of a return without a receipt as the slip prints it (masked)."""
+    if not txn.id_type or not txn.id_masked:
+        return None
+    try:
+        kind = IdKind(txn.id_type).words
+    except ValueError:
+        kind = txn.id_type.replace("_", " ")
+    return f"{kind} {txn.id_masked}"
 
 
 def _exchange_slip(session, txn, exchange, head, lines, refund_tenders) -> ExchangeSlip:

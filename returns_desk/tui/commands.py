@@ -9,6 +9,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 COUNTER_ACTIONS = [  # named with their keys, so the palette also teaches the ones off the footer
     ("Scan a receipt (F2)", "focus_scan", "Put the cursor in the receipt code field"),
     ("Find a sale without its receipt (F3)", "search", "By customer id, or card last 4 and day"),
+    ("Return without a receipt (F4)", "no_receipt", "No sale found: photo ID, then the items"),
+    ("Add an item without a receipt (F4)", "add_item", "Scan one more item by SKU or UPC"),
+    ("The customer's photo ID (F5)", "customer_id", "Type or change the ID for this return"),
     ("Complete the return (F9)", "complete", "Refund, store credit or exchange"),
     ("Manager override (F7)", "override", "A manager approves with their own PIN"),
     ("Drop the highlighted line (Del)", "unselect", "Take a line out of this return"),

@@ -1,4 +1,4 @@
-"""``returns-desk audit export/log/verify`` as an auditor runs them."""
+"""``returns-desk audit export/log/verify`` as auditors (and, to read, managers) run them."""
 
 import json
 
@@ -19,10 +19,12 @@ def test_auditor_exports_csv_with_a_manifest_the_chain_still_holds(ledger_engine
     assert len(out.read_text().splitlines()) == 3
     manifest = tmp_path / "log.csv.manifest.json"
     assert json.loads(manifest.read_text())["filters"]["overrides_only"] is True
-    checked = runner.invoke(app, ["audit", "verify", "--manifest", str(manifest)])
+    verify = ["audit", "verify", "--manifest", str(manifest), "--user", "avi"]
+    checked = runner.invoke(app, verify, input="7777\n")
     assert checked.exit_code == 0 and "audit chain intact" in checked.output
-    log = runner.invoke(app, ["audit", "log", "--limit", "2"])
-    assert "login" in log.output and "export.exchange_log" in log.output
+    log = runner.invoke(app, ["audit", "log", "--limit", "3", "--user", "avi"], input="7777\n")
+    assert log.exit_code == 0, log.output
+    assert "export.exchange_log" in log.output and log.output.count("login") == 2
 
 
 def test_clerk_is_refused_and_wrong_pin_counted(ledger_engine, tmp_path):
@@ -42,3 +44,35 @@ def test_bad_dates_and_formats_are_named(ledger_engine, tmp_path):
     assert bad_day.exit_code == 1 and "--from '2026-13-01'" in bad_day.output
     bad_fmt = runner.invoke(app, [*base, *NOVEMBER, "--format", "doc"], input="7777\n")
     assert bad_fmt.exit_code == 1 and "choose one of csv, jsonl, xlsx, pdf" in bad_fmt.output
+
+
+def test_managers_read_the_trail_and_the_pin_may_come_from_the_environment(ledger_engine):
+    env = {"RETURNS_DESK_PIN": "9999", "COLUMNS": "200"}
+    log = runner.invoke(app, ["audit", "log", "--limit", "1", "--user", "maria"], env=env)
+    assert log.exit_code == 0, log.output
+    assert "maria" in log.output and "login" in log.output
+    checked = runner.invoke(app, ["audit", "verify", "--user", "maria"], env=env)
+    assert checked.exit_code == 0 and "audit chain intact" in checked.output
+
+
+def test_clerks_cannot_read_the_trail_and_the_refusal_is_in_it(ledger_engine):
+    for command in ("log", "verify"):
+        refused = runner.invoke(app, ["audit", command, "--user", "cleo"], input="1111\n")
+        assert refused.exit_code == 1
+        assert "Cleo is a clerk; this needs a manager or auditor" in refused.output
+    wrong = runner.invoke(app, ["audit", "log", "--user", "avi"], input="0000\n")
+    assert wrong.exit_code == 1 and "wrong PIN; 4 tries left" in wrong.output
+    missing = runner.invoke(app, ["audit", "log"])
+    assert missing.exit_code == 2 and "--user" in missing.output
+    env = {"COLUMNS": "200"}
+    log = runner.invoke(app, ["audit", "log", "--user", "avi"], input="7777\n", env=env)
+    assert log.output.count("audit.read.refused") == 2 and "login.wrong_pin" in log.output
+
+
+def test_audit_commands_say_who_may_run_them():
+    for command in ("log", "verify", "export"):
+        result = runner.invoke(app, ["audit", command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0 and "--user" in result.output and "--pin" in result.output
+    for command in ("log", "verify"):
+        result = runner.invoke(app, ["audit", command, "--help"], env={"COLUMNS": "200"})
+        assert "Auditors and managers only" in result.output

@@ -185,3 +185,23 @@ def test_an_exchange_prints_returned_and_new_lines_and_the_new_receipt(
     assert "EXCHANGE RECEIPT" in back.text and "Replacement in blue" in back.text
     assert "You paid" in back.text and "$5.00" in back.text and "Cash" in back.text
     assert back.barcodes == ["1019900000011"] and tag.kind.value == "defect-tag"
+
+
+def test_a_return_without_a_receipt_prints_the_masked_id_only(
+    demo_engine, demo_actors, tmp_path, read_pdf
+):
+    from returns_desk.domain.customer_id import parse_customer_id
+    from returns_desk.domain.decision import Settlement
+    from returns_desk.services.receiptless import complete_receiptless
+    from returns_desk.services.returns_request import ReceiptlessItem, ReceiptlessRequest
+
+    item = ReceiptlessItem("HM-BLND", reason_code="changed_mind")
+    customer = parse_customer_id("drivers_license", "D123-4567-89")
+    request = ReceiptlessRequest((item,), customer, Settlement.STORE_CREDIT)
+    done = complete_receiptless(demo_engine, demo_actors["cleo"], request, date(2026, 11, 23))
+    slips = slips_for_return(demo_engine, demo_actors["cleo"], done.reference, settings(tmp_path))
+    receipt = read_pdf(slips[0].path.read_bytes())
+    flat = " ".join(receipt.text.split())
+    assert "Returned without receipt; ID driver's licence ***89" in flat
+    assert "D12345678" not in flat and "4567" not in flat
+    assert receipt.barcodes == [done.reference]

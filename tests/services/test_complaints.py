@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +10,6 @@ from sqlmodel import select
 from returns_desk.domain.complaint import Status, TransitionError
 from returns_desk.domain.complaint_sla import Severity
 from returns_desk.services import audit
-from returns_desk.services.complaint_export import export
 from returns_desk.services.complaint_views import complaint_detail, list_complaints
 from returns_desk.services.complaints import (
     ComplaintError,
@@ -165,19 +162,3 @@ def test_list_filters_by_status_category_and_overdue(demo_engine, demo_actors):
     assert refs(category="refund") == [old]
     rows = {r.reference: r for r in list_complaints(demo_engine, now=MONDAY)}
     assert rows[old].overdue and not rows[fresh].overdue and not rows[late_but_done].overdue
-
-
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_export_writes_every_complaint_and_is_audited(demo_engine, demo_actors, tmp_path, fmt):
-    for _ in range(3):
-        _log(demo_engine, demo_actors["cleo"], customer_name='Zoë, "Z"')
-    path = tmp_path / f"complaints.{fmt}"
-    assert export(demo_engine, path, fmt, actor="avi") == 3
-    text = path.read_text(encoding="utf-8")
-    if fmt == "csv":
-        records = list(csv.DictReader(text.splitlines()))
-    else:
-        records = [json.loads(line) for line in text.splitlines()]
-    assert [r["reference"] for r in records] == [f"CMP-2026-00000{i}" for i in (1, 2, 3)]
-    assert records[0]["customer_name"] == 'Zoë, "Z"' and records[0]["clerk"] == "cleo"
-    assert "complaint.export" in _actions(demo_engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -234,6 +235,39 @@ def test_late_return_needs_a_manager_and_records_the_override(demo_engine, pick_
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "return.override")).one()
     assert txn.manager_id is not None and txn.override_reason == "regular customer"
     assert event.actor == "maria" and '"clerk":"cleo"' in event.details
+
+
+@pytest.mark.parametrize("approver", [("sam", "2222", "clerk"), ("avi", "7777", "auditor")])
+def test_an_override_by_someone_not_a_manager_is_refused_and_audited_on_its_own(
+    demo_engine, pick_receipt, approver
+):
+    receipt = pick_receipt(_late)
+    who, pin, role = approver
+    actor = clerk(demo_engine)
+    request = ReturnRequest(
+        receipt.code, (item(1),), Settlement.REFUND, Override(who, pin, "  regular customer ")
+    )
+    with pytest.raises(RoleError, match=f"is a {role}; overrides need a manager"):
+        complete_return(demo_engine, actor, request, TODAY)
+    with read_only(demo_engine) as session:
+        refused = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "override.refused")
+        ).one()
+        before = session.exec(select(AuditEvent).where(AuditEvent.seq == refused.seq - 1)).one()
+        returns = session.exec(select(ReturnTxn)).all()
+        report = audit.verify(session)
+    assert (refused.actor, refused.register_label) == ("cleo", "R1")
+    assert (refused.entity, refused.entity_id) == ("receipt", receipt.code)
+    assert json.loads(refused.details) == {
+        "clerk": "cleo",
+        "approver": who,
+        "approver_role": role,
+        "lines": [1],
+        "override_reason": "regular customer",
+        "refused": f"{who.title()} {role.title()} is a {role}; overrides need a manager",
+    }
+    assert (before.action, before.actor) == ("login", who)  # the approver's PIN check
+    assert returns == [] and report.intact  # nothing of the return, the refusal stands
 
 
 def test_final_sale_is_denied_and_nothing_changes(demo_engine, pick_receipt):

@@ -143,19 +143,24 @@ async def test_partial_return_takes_back_only_the_units_chosen(demo_engine, pick
     assert refunded(demo_engine, receipt.sale_id) == 0  # store credit: tenders untouched
 
 
+async def start_exchange(pilot, code):
+    """Log in, scan ``code``, take its first line, and open the exchange dialog (F9, x)."""
+    await log_in_and_scan(pilot, code)
+    await take_line(pilot, 1)
+    await pilot.press("f9")
+    await pilot.pause()
+    await pilot.press("x")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ExchangeDialog)
+
+
 async def test_exchange_for_a_dearer_item_shows_and_collects_the_difference(
     demo_engine, pick_receipt
 ):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]) and r.lines[0].paid < 200)
     app = RecordingDesk(demo_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in_and_scan(pilot, receipt.code)
-        await take_line(pilot, 1)
-        await pilot.press("f9")
-        await pilot.pause()
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, ExchangeDialog)
+        await start_exchange(pilot, receipt.code)
         await pilot.press(*"FN-SOFA", "enter")
         await settle(pilot)
         assert "Customer pays $" in text(app, "#difference")

@@ -91,6 +91,7 @@ async def test_counter_footer_has_every_key_a_clerk_needs(demo_engine, pick_rece
         ("complaint", "Log a complaint (F6)"),
         ("complaints", "Complaints (F8)"),
         ("find", "Find a sale without its receipt (F3)"),
+        ("without", "Return without a receipt (F4)"),
         ("clear", "Clear the counter (Esc)"),
         ("quit", "Quit"),
     ],
@@ -99,6 +100,22 @@ async def test_keys_off_the_footer_are_in_more(demo_engine, query, name):
     async with at_the_counter(demo_engine) as (app, pilot):
         assert name in await palette(pilot, query)
         assert isinstance(app.screen, CommandPalette)
+
+
+async def test_without_a_receipt_the_footer_keeps_its_keys_and_more_names_f4_f5(demo_engine):
+    from tests.tui.test_receiptless import give_id, take_item
+
+    async with at_the_counter(demo_engine) as (app, pilot):
+        await pilot.press("f4")
+        await pilot.pause()
+        await give_id(pilot)
+        await take_item(pilot, "HM-BLND")
+        assert app.screen.no_receipt and app.screen.loose
+        assert shows(app, COUNTER_KEYS) == [], footer(app)
+        names = await palette(pilot, "(F")
+        assert "Add an item without a receipt (F4)" in names
+        assert "The customer's photo ID (F5)" in names
+        assert "Return without a receipt (F4)" not in names  # already doing one
 
 
 async def test_keys_off_the_footer_still_work(demo_engine):

@@ -13,7 +13,12 @@ from returns_desk.store.tables._base import money_field, time_field
 
 class ReturnTxn(SQLModel, table=True):
     """One completed return at the counter (refund, store credit or the return half of an
-    exchange). ``sale_id`` is empty for receiptless returns."""
+    exchange). ``sale_id`` is empty for receiptless returns.
+
+    A receiptless return records the customer's photo ID as its type, a keyed fingerprint
+    (``id_hash``, to count the customer's receiptless returns) and a masked form
+    (``***89``); the ID number itself is never stored (see ``domain.customer_id``).
+    """
 
     __tablename__ = "return_txn"
 
@@ -26,6 +31,9 @@ class ReturnTxn(SQLModel, table=True):
     override_reason: str | None = None
     sale_id: int | None = Field(default=None, foreign_key="sale.id", index=True)
     customer_id: str | None = Field(default=None, index=True)
+    id_type: str | None = None
+    id_hash: str | None = Field(default=None, max_length=64, index=True)
+    id_masked: str | None = None
     settlement: str  # refund | store_credit | exchange
     total_refund: Decimal = money_field()
     restocking_fees: Decimal = money_field()

@@ -1,8 +1,12 @@
-"""Scan the replacement items; the desk shows the difference to collect or give back."""
+"""Scan the replacement items; the desk shows the difference to collect or give back.
+
+Each item is priced with its own tax rate at the store. A serialized item is taken one unit
+at a time: after its code, the scan field asks for that unit's serial number.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -27,23 +31,30 @@ class ExchangeChoice:
     voucher_code: str | None = None
 
 
+ITEM_PROMPT = "scan a replacement item (SKU or UPC)"
+
+
 class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
-    """Each scan is priced by the services in a worker; Ctrl+S completes the exchange."""
+    """Each scan is priced by the services in a worker; Ctrl+S completes the exchange.
+
+    ``store_no`` is the store whose tax applies (None: the desk's own store).
+    """
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="exchange-cancel"),
         Binding("ctrl+s", "done", "Complete exchange", id="exchange-done"),
     ]
 
-    def __init__(self, credit: Decimal, tax_rate: Decimal, today: date) -> None:
+    def __init__(self, credit: Decimal, store_no: int | None, today: date) -> None:
         super().__init__()
-        self.credit, self.tax_rate, self.today = credit, tax_rate, today
+        self.credit, self.store_no, self.today = credit, store_no, today
         self.items: list[PricedItem] = []
+        self.pending: PricedItem | None = None  # a serialized item waiting for its serial
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="exchange-dialog"):
             yield Static(f"Exchange: credit {format_money(self.credit)}", classes="title")
-            yield Input(placeholder="scan a replacement item (SKU or UPC)", id="item-scan")
+            yield Input(placeholder=ITEM_PROMPT, id="item-scan")
             yield DataTable(id="new-items", cursor_type="row")
             yield Static("No replacement items yet.", id="difference")
             yield Static("", id="exchange-error", classes="error")
@@ -59,14 +70,33 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#new-items", DataTable).add_columns("SKU", "Item", "Qty", "Price")
+        table = self.query_one("#new-items", DataTable)
+        table.add_columns("SKU", "Item", "Qty", "Price", "Serial")
         self.query_one("#item-scan", Input).focus()
 
     @on(Input.Submitted, "#item-scan")
     def _scanned(self, event: Input.Submitted) -> None:
         event.input.value = ""
-        if event.value.strip():
-            self._price(event.value.strip())
+        value = event.value.strip()
+        if self.pending is not None:
+            self._serial(value)
+        elif value:
+            self._price(value)
+
+    def _serial(self, serial: str) -> None:
+        """The serial of the serialized item just scanned; the item is added with it."""
+        pending = self.pending
+        assert pending is not None
+        if not serial:
+            self._error(f"{pending.sku} is serialized: scan the serial number on the unit")
+            return
+        serial = serial.upper()
+        if any(i.serial == serial for i in self.items):
+            self._error(f"serial {serial} is scanned already")
+            return
+        self.pending = None
+        self.query_one("#item-scan", Input).placeholder = ITEM_PROMPT
+        self._add(replace(pending, serial=serial))
 
     @work(thread=True, exclusive=True)
     def _price(self, code: str) -> None:
@@ -75,11 +105,22 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
 
         engine = self.app.engine  # type: ignore[attr-defined]
         try:
-            (item,) = price_items(engine, [ExchangeItem(code)], self.tax_rate, self.today)
+            (item,) = price_items(engine, [ExchangeItem(code)], self.today, self.store_no)
         except ReturnError as exc:
             self.app.call_from_thread(self._error, str(exc))
             return
-        self.app.call_from_thread(self._add, item)
+        self.app.call_from_thread(self._priced, item)
+
+    def _priced(self, item: PricedItem) -> None:
+        if not item.serialized:
+            self._add(item)
+            return
+        self.pending = item
+        self.query_one("#item-scan", Input).placeholder = f"serial number of the {item.sku}"
+        self._error(
+            f"{item.sku} ({item.description}) is serialized: scan the serial number of the "
+            "unit the customer takes"
+        )
 
     def _error(self, message: str) -> None:
         self.query_one("#exchange-error", Static).update(message)
@@ -88,7 +129,7 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
         self._error("")
         self.items.append(item)
         self.query_one("#new-items", DataTable).add_row(
-            item.sku, item.description, str(item.qty), format_money(item.total)
+            item.sku, item.description, str(item.qty), format_money(item.total), item.serial or ""
         )
         total = sum((i.total for i in self.items), ZERO)
         owed = total - self.credit
@@ -102,10 +143,13 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
 
     @on(Button.Pressed, "#done")
     def action_done(self) -> None:
+        if self.pending is not None:
+            self._error(f"scan the serial number of the {self.pending.sku} first")
+            return
         if not self.items:
             self._error("scan at least one replacement item")
             return
-        items = tuple(ExchangeItem(i.sku, i.qty) for i in self.items)
+        items = tuple(ExchangeItem(i.sku, i.qty, i.serial) for i in self.items)
         collect = str(self.query_one("#collect", Select).value)
         code = self.query_one("#voucher", Input).value.strip() or None
         if collect == "voucher" and code is None:

@@ -1,4 +1,8 @@
-"""No receipt: find the sale by customer or loyalty id, or card last 4 and the day."""
+"""No receipt: find the sale by customer or loyalty id, or card last 4 and the day.
+
+No sale found? F4 closes the search with :data:`NO_RECEIPT`, and the counter takes the
+items back without a receipt.
+"""
 
 from __future__ import annotations
 
@@ -15,15 +19,24 @@ from returns_desk.domain.codes import parse_receipt_code
 from returns_desk.domain.money import format_money
 from returns_desk.services.receipt_search import SaleHit
 
+NO_RECEIPT = "no-receipt"  # what the dialog answers when the clerk gives up on finding a sale
+NOT_FOUND = "No sale matches. F4 takes the items back without a receipt."
+
 
 class SearchDialog(ModalScreen[str | None]):
     """Enter searches; pick a sale with the arrows and Enter to open it at the counter."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="search-cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="search-cancel"),
+        Binding("f4", "no_receipt", "No receipt", id="search-no-receipt"),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="search-dialog"):
-            yield Static("Find a sale without its receipt", classes="title")
+            yield Static(
+                "Find a sale without its receipt   (none found? F4: return without)",
+                classes="title",
+            )
             yield Input(placeholder="customer or loyalty id (C1042)", id="customer")
             yield Input(placeholder="or card last 4", id="last4", restrict=r"[0-9]*", max_length=4)
             yield Input(placeholder="and the day, YYYY-MM-DD", id="day")
@@ -55,7 +68,7 @@ class SearchDialog(ModalScreen[str | None]):
         except SearchError as exc:
             self.app.call_from_thread(self._show, [], str(exc))
             return
-        self.app.call_from_thread(self._show, hits, "" if hits else "No sale matches.")
+        self.app.call_from_thread(self._show, hits, "" if hits else NOT_FOUND)
 
     def _show(self, hits: list[SaleHit], message: str) -> None:
         self.query_one("#search-error", Static).update(message)
@@ -71,6 +84,10 @@ class SearchDialog(ModalScreen[str | None]):
             )
         if hits:
             table.focus()
+
+    def action_no_receipt(self) -> None:
+        """F4: no sale to be found; the counter takes the items back without a receipt."""
+        self.dismiss(NO_RECEIPT)
 
     @on(DataTable.RowSelected, "#hits")
     def _picked(self, event: DataTable.RowSelected) -> None:
