@@ -157,8 +157,7 @@ def _sale(
     day = today - timedelta(days=rng.randint(0, 200))
     moment = datetime.combine(day, time(rng.randint(9, 20), rng.randint(0, 59)), zone)
     lines = [
-        _line(rng, n + 1, day, prices, Decimal(store["tax"]))
-        for n in range(rng.choice(baskets))
+        _line(rng, n + 1, day, prices, Decimal(store["tax"])) for n in range(rng.choice(baskets))
     ]
     coupon = Decimal(rng.choice(["0", "0", "0", "5.00", "10.00"]))
     subtotal = sum((Decimal(ln["unit_price"]) * ln["qty"] for ln in lines), Decimal(0))

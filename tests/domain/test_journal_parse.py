@@ -12,16 +12,36 @@ from returns_desk.domain.journal_parse import parse_csv, parse_jsonl
 RECEIPTS = Path(__file__).parents[2] / "receipts"
 
 SALE = {
-    "type": "sale", "receipt": "1010390000018", "store": 101, "register": 3,
-    "sold_at": "2026-11-20T15:42:00-06:00", "order_discount": "10.00",
+    "type": "sale",
+    "receipt": "1010390000018",
+    "store": 101,
+    "register": 3,
+    "sold_at": "2026-11-20T15:42:00-06:00",
+    "order_discount": "10.00",
     "lines": [
-        {"line_no": 1, "sku": "AP-JKT", "qty": 1, "unit_price": "89.00", "tax_rate": "0.0825",
-         "tax": "6.69", "order_discount_share": "7.88"},
-        {"line_no": 2, "sku": "HM-TWL", "qty": 2, "unit_price": "34.99", "tax_rate": "0.0825",
-         "tax": "5.60", "order_discount_share": "2.12"},
+        {
+            "line_no": 1,
+            "sku": "AP-JKT",
+            "qty": 1,
+            "unit_price": "89.00",
+            "tax_rate": "0.0825",
+            "tax": "6.69",
+            "order_discount_share": "7.88",
+        },
+        {
+            "line_no": 2,
+            "sku": "HM-TWL",
+            "qty": 2,
+            "unit_price": "34.99",
+            "tax_rate": "0.0825",
+            "tax": "5.60",
+            "order_discount_share": "2.12",
+        },
     ],
-    "tenders": [{"type": "card", "last4": "4242", "amount": "146.27"},
-                {"type": "cash", "amount": "15.00"}],
+    "tenders": [
+        {"type": "card", "last4": "4242", "amount": "146.27"},
+        {"type": "cash", "amount": "15.00"},
+    ],
 }
 
 

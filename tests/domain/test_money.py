@@ -16,7 +16,7 @@ from returns_desk.domain.money import (
     to_minor,
 )
 
-cents = st.integers(min_value=-10**9, max_value=10**9).map(from_minor)
+cents = st.integers(min_value=-(10**9), max_value=10**9).map(from_minor)
 
 
 def test_round_money_is_half_up_to_the_cent():
@@ -59,7 +59,9 @@ def test_allocate_parts_are_within_a_cent_of_their_fair_share(total, weights):
 
 def test_allocate_a_coupon_over_three_equal_lines_gives_the_odd_cent_to_the_first():
     assert allocate(Decimal("10.00"), [1, 1, 1]) == [
-        Decimal("3.34"), Decimal("3.33"), Decimal("3.33")
+        Decimal("3.34"),
+        Decimal("3.33"),
+        Decimal("3.33"),
     ]
 
 

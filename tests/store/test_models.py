@@ -32,14 +32,27 @@ def _sale(engine):
         s.add_all([reg, product])
         s.flush()
         sold = datetime(2026, 11, 2, 14, 5, tzinfo=timezone(timedelta(hours=-6)))
-        sale = Sale(receipt_code="1010200001236", store_id=store.id, register_id=reg.id,
-                    sold_at=sold, total=Decimal("140.72"))
+        sale = Sale(
+            receipt_code="1010200001236",
+            store_id=store.id,
+            register_id=reg.id,
+            sold_at=sold,
+            total=Decimal("140.72"),
+        )
         s.add(sale)
         s.flush()
-        line = SaleLine(sale_id=sale.id, line_no=1, product_id=product.id, sku="EL-HDP",
-                        description="Headphones", department="electronics", qty=2,
-                        unit_price=Decimal("64.99"), tax_rate=Decimal("0.0825"),
-                        tax_charged=Decimal("10.74"))
+        line = SaleLine(
+            sale_id=sale.id,
+            line_no=1,
+            product_id=product.id,
+            sku="EL-HDP",
+            description="Headphones",
+            department="electronics",
+            qty=2,
+            unit_price=Decimal("64.99"),
+            tax_rate=Decimal("0.0825"),
+            tax_charged=Decimal("10.74"),
+        )
         s.add(line)
         s.flush()
         return sale.id, line.id, product.id
@@ -48,8 +61,11 @@ def _sale(engine):
 def test_money_rates_and_times_round_trip_exactly(engine):
     sale_id, line_id, product_id = _sale(engine)
     with unit_of_work(engine) as s:
-        s.add(ProductPrice(product_id=product_id, price=Decimal("0.10"),
-                           effective_from=date(2026, 1, 1)))
+        s.add(
+            ProductPrice(
+                product_id=product_id, price=Decimal("0.10"), effective_from=date(2026, 1, 1)
+            )
+        )
     with read_only(engine) as s:
         sale = s.get(Sale, sale_id)
         line = s.get(SaleLine, line_id)
@@ -79,8 +95,14 @@ def test_naive_times_are_refused(engine):
         s.flush()
         s.add(Register(store_id=1, number=1))
         s.flush()
-        s.add(Sale(receipt_code="0000000000000", store_id=1, register_id=1,
-                   sold_at=datetime(2026, 1, 1)))  # noqa: DTZ001
+        s.add(
+            Sale(
+                receipt_code="0000000000000",
+                store_id=1,
+                register_id=1,
+                sold_at=datetime(2026, 1, 1),
+            )
+        )  # noqa: DTZ001
 
 
 def test_the_database_refuses_returning_more_than_was_sold(engine):
@@ -104,9 +126,23 @@ def test_tender_refunds_and_voucher_balances_stay_in_range(engine):
         clerk = User(username="cleo", display_name="Cleo", pin_hash="x")
         s.add(clerk)
         s.flush()
-        s.add(Voucher(code="V0", amount=Decimal("5.00"), balance=Decimal("5.00"),
-                      expires_on=date(2027, 1, 1), issued_by=clerk.id))
+        s.add(
+            Voucher(
+                code="V0",
+                amount=Decimal("5.00"),
+                balance=Decimal("5.00"),
+                expires_on=date(2027, 1, 1),
+                issued_by=clerk.id,
+            )
+        )
     with pytest.raises(IntegrityError, match="voucher_balance|CHECK"), unit_of_work(engine) as s:
-        s.add(Voucher(code="V1", amount=Decimal("5.00"), balance=Decimal("-0.01"),
-                      expires_on=date(2027, 1, 1), issued_by=clerk.id))
+        s.add(
+            Voucher(
+                code="V1",
+                amount=Decimal("5.00"),
+                balance=Decimal("-0.01"),
+                expires_on=date(2027, 1, 1),
+                issued_by=clerk.id,
+            )
+        )
         s.flush()
