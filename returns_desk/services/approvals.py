@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from returns_desk.services import audit
-from returns_desk.services.security import Actor, AuthError, RoleError, log_in
+from returns_desk.services.security import Actor, AuthError, RoleError, log_in, with_article
 from returns_desk.store.db import unit_of_work
 from returns_desk.store.models import Role
 
@@ -44,7 +44,8 @@ def confirm_manager(
     except AuthError as exc:
         raise OverrideError(f"override refused: {exc}") from None
     if manager.role is not Role.MANAGER:
-        why = f"{manager.display_name} is a {manager.role.value}; overrides need a manager"
+        role = with_article(manager.role.value)
+        why = f"{manager.display_name} is {role}; overrides need a manager"
         with unit_of_work(engine) as session:
             audit.append(
                 session,

@@ -127,11 +127,19 @@ def _refusal(
     return AuthError(f"wrong PIN; {left} tries left before lockout")
 
 
+def with_article(word: str) -> str:
+    """'a clerk', 'an auditor': refusals are read by people."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def require(actor: Actor, *roles: Role) -> None:
     """Refuse unless the actor has one of ``roles``: the services' own gate."""
     if actor.role not in roles:
         needed = " or ".join(r.value for r in roles)
-        raise RoleError(f"{actor.display_name} is a {actor.role.value}; this needs a {needed}")
+        raise RoleError(
+            f"{actor.display_name} is {with_article(actor.role.value)}; "
+            f"this needs {with_article(needed)}"
+        )
 
 
 def require_or_record(
@@ -161,5 +169,6 @@ def require_or_record(
                 details={**(details or {}), "role": actor.role.value},
             )
         if why is not None:
-            raise RoleError(f"{actor.display_name} is a {actor.role.value}; {why}") from exc
+            role = with_article(actor.role.value)
+            raise RoleError(f"{actor.display_name} is {role}; {why}") from exc
         raise

@@ -30,7 +30,7 @@ def test_auditor_exports_csv_with_a_manifest_the_chain_still_holds(ledger_engine
 def test_clerk_is_refused_and_wrong_pin_counted(ledger_engine, tmp_path):
     args = ["audit", "export", *NOVEMBER, "--out", str(tmp_path / "x.csv")]
     refused = runner.invoke(app, [*args, "--user", "cleo"], input="1111\n")
-    assert refused.exit_code == 1 and "needs a auditor" in refused.output
+    assert refused.exit_code == 1 and "needs an auditor" in refused.output
     wrong = runner.invoke(app, [*args, "--user", "avi"], input="0000\n")
     assert wrong.exit_code == 1 and "wrong PIN" in wrong.output
     assert not (tmp_path / "x.csv").exists()

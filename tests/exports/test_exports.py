@@ -110,7 +110,7 @@ def test_only_auditors_export_and_a_refusal_is_recorded(
 ):
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(RoleError, match="this needs a auditor"):
+    with pytest.raises(RoleError, match="this needs an auditor"):
         export_exchange_log(ledger_engine, as_user(who), november, "csv", out / "x.csv")
     with pytest.raises(RoleError):
         preview(ledger_engine, as_user(who), november)

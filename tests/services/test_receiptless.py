@@ -184,7 +184,7 @@ def test_a_upc_scans_as_well_as_a_sku_and_serials_are_required(demo_engine, demo
 
 
 def test_clerks_and_managers_only(demo_engine, demo_actors):
-    with pytest.raises(RoleError, match="Avi Auditor is a auditor"):
+    with pytest.raises(RoleError, match="Avi Auditor is an auditor"):
         complete_receiptless(demo_engine, demo_actors["avi"], request(), TODAY)
     assert complete_receiptless(demo_engine, demo_actors["maria"], request(), TODAY).total_refund
 
