@@ -100,9 +100,9 @@ def test_naive_times_are_refused(engine):
                 receipt_code="0000000000000",
                 store_id=1,
                 register_id=1,
-                sold_at=datetime(2026, 1, 1),
+                sold_at=datetime(2026, 1, 1),  # noqa: DTZ001
             )
-        )  # noqa: DTZ001
+        )
 
 
 def test_the_database_refuses_returning_more_than_was_sold(engine):
