@@ -158,11 +158,11 @@ def _libpq(url: str) -> str:
 
 def run_desk(path: Path, out: Path) -> dict[str, float]:
     """The desk's own export (auditor, CSV, default filters but the date range)."""
-    from returns_desk.services.exchange_log import LogFilters
-    from returns_desk.services.exports import export_exchange_log
-    from returns_desk.services.security import Actor
+    from returns_desk.domain.roles import Role
+    from returns_desk.services.audit.exchange_log import LogFilters
+    from returns_desk.services.audit.exports import export_exchange_log
+    from returns_desk.services.staff.security import Actor
     from returns_desk.store.db import make_engine
-    from returns_desk.store.models import Role
 
     engine = make_engine(_url(path))
     before = _peak_mib()
@@ -176,7 +176,7 @@ def run_desk(path: Path, out: Path) -> dict[str, float]:
 
 def baseline_sql(path: Path) -> str:
     """The service's statement for the same filters, compiled to the database's plain SQL."""
-    from returns_desk.services.exchange_log import LogFilters, _statement
+    from returns_desk.services.audit.exchange_log import LogFilters, _statement
     from returns_desk.store.db import make_engine, read_only
 
     engine = make_engine(_url(path))

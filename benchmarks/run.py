@@ -51,7 +51,7 @@ def _sales(engine) -> int:  # type: ignore[no-untyped-def]
 def ensure_data(args: argparse.Namespace) -> tuple[object, tuple[float, float, float] | None]:
     """The benchmark database with ``--receipts`` receipts; returns it and, when it had to
     import them, receipts per second, seconds and the importer's peak memory."""
-    from returns_desk.services.demo import seed_scale
+    from returns_desk.services.journal.demo import seed_scale
 
     engine = _engine(args)
     if _sales(engine) >= args.receipts:
@@ -166,7 +166,7 @@ def raw_lookup(engine):  # type: ignore[no-untyped-def]
 
 
 def bench_lookup(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
-    from returns_desk.services.receipts import find_receipt
+    from returns_desk.services.returns.receipts import find_receipt
 
     codes = _codes(engine, 2000)
     raw = raw_lookup(engine)
@@ -311,13 +311,13 @@ def bench_whole_return(engine, rows: list[tuple[str, str, str]]) -> None:  # typ
     import tempfile
 
     from returns_desk.domain.decision import Settlement
-    from returns_desk.services.receipts import find_receipt
-    from returns_desk.services.returns import complete_return
-    from returns_desk.services.returns_quote import preview
-    from returns_desk.services.returns_request import ReturnItem, ReturnRequest
-    from returns_desk.services.security import Actor
-    from returns_desk.services.slips import SlipSettings, slips_for_return
-    from returns_desk.store.models import Role
+    from returns_desk.domain.roles import Role
+    from returns_desk.services.returns.complete import complete_return
+    from returns_desk.services.returns.quote import preview
+    from returns_desk.services.returns.receipts import find_receipt
+    from returns_desk.services.returns.request import ReturnItem, ReturnRequest
+    from returns_desk.services.slips.issue import SlipSettings, slips_for_return
+    from returns_desk.services.staff.security import Actor
 
     clerk = _demo_actor(engine, "cleo", Actor, Role.CLERK)
     settings = SlipSettings(folder=Path(tempfile.mkdtemp(prefix="bench-slips-")))
@@ -369,11 +369,11 @@ EXPORT_SCRIPT = """
 import resource, sys, tempfile, time
 from datetime import date
 from pathlib import Path
-from returns_desk.services.exchange_log import LogFilters
-from returns_desk.services.exports import export_exchange_log
-from returns_desk.services.security import Actor
+from returns_desk.services.audit.exchange_log import LogFilters
+from returns_desk.services.audit.exports import export_exchange_log
+from returns_desk.services.staff.security import Actor
 from returns_desk.store.db import make_engine
-from returns_desk.store.models import Role
+from returns_desk.domain.roles import Role
 engine = make_engine(sys.argv[1])
 auditor = Actor(int(sys.argv[2]), "avi", "Avi Auditor", Role.AUDITOR, "bench")
 out = Path(tempfile.mkdtemp()) / "log.csv"
@@ -391,8 +391,8 @@ print(result.rows, seconds, kb)
 
 def bench_export(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
     """Exchange-log CSV export in a process of its own, so its peak memory is its own."""
-    from returns_desk.services.security import Actor
-    from returns_desk.store.models import Role
+    from returns_desk.domain.roles import Role
+    from returns_desk.services.staff.security import Actor
 
     auditor = _demo_actor(engine, "avi", Actor, Role.AUDITOR)
     url = engine.url.render_as_string(hide_password=False)

@@ -95,7 +95,7 @@ def engine(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engin
 @pytest.fixture
 def demo_engine(engine: Engine) -> Engine:
     """The test database with a small demo store (60 receipts dated up to TODAY)."""
-    from returns_desk.services.demo import seed_demo
+    from returns_desk.services.journal.demo import seed_demo
 
     seed_demo(engine, TODAY, receipts=60)
     return engine
@@ -106,7 +106,7 @@ def pick_receipt(demo_engine: Engine):
     """``pick_receipt(predicate)``: the first demo receipt (a domain Receipt) that fits."""
     from sqlmodel import select
 
-    from returns_desk.services.receipts import load_receipt
+    from returns_desk.services.returns.receipts import load_receipt
     from returns_desk.store.db import read_only
     from returns_desk.store.models import Sale
 
@@ -128,9 +128,10 @@ def demo_actors(demo_engine: Engine):
     """The demo people as services see them once logged in (skips argon2), by username."""
     from sqlmodel import select
 
-    from returns_desk.services.security import Actor
+    from returns_desk.domain.roles import Role
+    from returns_desk.services.staff.security import Actor
     from returns_desk.store.db import read_only
-    from returns_desk.store.models import Role, User
+    from returns_desk.store.models import User
 
     with read_only(demo_engine) as session:
         users = session.exec(select(User)).all()

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from returns_desk.cli import app
 from returns_desk.domain.complaint import Status
-from returns_desk.services.complaints import NewComplaint, log_complaint, transition
+from returns_desk.services.complaints.lifecycle import NewComplaint, log_complaint, transition
 
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ from returns_desk.commands.common import console, engine, err_console, fail
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
 
 audit_app = typer.Typer(
     help="Audit trail: verify the hash chain, list events, export the exchange log.",
@@ -24,7 +24,7 @@ audit_app = typer.Typer(
 
 def _reader(user: str, pin: str) -> tuple[Engine, Actor]:
     """The engine and the logged-in person, or a clean failure (wrong PIN, locked, ...)."""
-    from returns_desk.services.security import AuthError, log_in
+    from returns_desk.services.staff.security import AuthError, log_in
 
     eng = engine()
     try:
@@ -55,8 +55,8 @@ def verify(
 
     Auditors and managers only (asks for the PIN); a clerk is refused, and audited.
     """
-    from returns_desk.services.audit_trail import verify_chain
-    from returns_desk.services.security import RoleError
+    from returns_desk.services.audit.trail import verify_chain
+    from returns_desk.services.staff.security import RoleError
 
     anchor = None
     if manifest is not None:
@@ -87,8 +87,8 @@ def log(
     """
     from rich.table import Table
 
-    from returns_desk.services.audit_trail import latest_events
-    from returns_desk.services.security import RoleError
+    from returns_desk.services.audit.trail import latest_events
+    from returns_desk.services.staff.security import RoleError
 
     eng, actor = _reader(user, pin)
     try:
@@ -136,9 +136,9 @@ def export(
     """Export the exchange log, one row per returned line, with a manifest (auditors only)."""
     from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from returns_desk.services.exchange_log import FilterError, LogFilters
-    from returns_desk.services.exports import FORMATS, export_exchange_log
-    from returns_desk.services.security import AuthError, RoleError, log_in
+    from returns_desk.services.audit.exchange_log import FilterError, LogFilters
+    from returns_desk.services.audit.exports import FORMATS, export_exchange_log
+    from returns_desk.services.staff.security import AuthError, RoleError, log_in
 
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")

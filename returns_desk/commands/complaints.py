@@ -16,7 +16,7 @@ complaints_app = typer.Typer(
 
 def _stamp(moment) -> str:  # type: ignore[no-untyped-def]
     """A time in the store's zone, as the desk shows it."""
-    from returns_desk.services.complaints import sla_config
+    from returns_desk.services.complaints.lifecycle import sla_config
 
     return f"{moment.astimezone(sla_config().zone):%Y-%m-%d %H:%M}"
 
@@ -31,7 +31,7 @@ def list_(
     from rich.table import Table
 
     from returns_desk.domain.complaint import Status
-    from returns_desk.services.complaint_views import list_complaints
+    from returns_desk.services.complaints.views import list_complaints
 
     try:
         wanted = Status(status.strip().lower()) if status else None
@@ -63,8 +63,8 @@ def list_(
 @complaints_app.command("show")
 def show(reference: str = typer.Argument(..., help="Like CMP-2026-000123.")) -> None:
     """One complaint with its history (who moved it, when, and why)."""
-    from returns_desk.services.complaint_views import complaint_detail
-    from returns_desk.services.complaints import ComplaintNotFound
+    from returns_desk.services.complaints.lifecycle import ComplaintNotFound
+    from returns_desk.services.complaints.views import complaint_detail
 
     try:
         d = complaint_detail(engine(), reference)
@@ -117,9 +117,9 @@ def export(
     Names and contacts are masked unless --unmask; exports and refusals are audited.
     """
     from returns_desk.domain.complaint import Status
-    from returns_desk.services.complaint_export import FORMATS, ComplaintFilters
-    from returns_desk.services.complaint_export import export_complaints as write
-    from returns_desk.services.security import AuthError, RoleError, log_in
+    from returns_desk.services.complaints.export import FORMATS, ComplaintFilters
+    from returns_desk.services.complaints.export import export_complaints as write
+    from returns_desk.services.staff.security import AuthError, RoleError, log_in
 
     fmt = (format or ("jsonl" if file.suffix.lower() == ".jsonl" else "csv")).lower()
     if fmt not in FORMATS:

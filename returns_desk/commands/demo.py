@@ -24,8 +24,8 @@ def demo(
     """Seed the demo store (sales over the last 200 days) and print the demo users' PINs."""
     from rich.table import Table
 
-    from returns_desk.services.demo import seed_demo
-    from returns_desk.services.demo_data import demo_journal_lines
+    from returns_desk.services.journal.demo import seed_demo
+    from returns_desk.services.journal.demo_data import demo_journal_lines
 
     day = date.fromisoformat(today) if today else date.today()  # noqa: DTZ011 (store's local day)
     if write_journal:
@@ -58,7 +58,7 @@ def _seed_scale(day: date, receipts: int, seed: int) -> None:
 
     from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from returns_desk.services.demo import seed_scale
+    from returns_desk.services.journal.demo import seed_scale
 
     started = time.perf_counter()
     columns = (*Progress.get_default_columns()[:-1], MofNCompleteColumn(), TimeRemainingColumn())

@@ -24,7 +24,7 @@ def import_(
     from rich.progress import Progress
 
     from returns_desk.domain.journal import JournalInvalid
-    from returns_desk.services.journal_import import import_journal
+    from returns_desk.services.journal.importer import import_journal
 
     if not file.is_file():
         fail(f"{file}: no such file")

@@ -18,7 +18,7 @@ def show(
 
     from returns_desk.domain.codes import ReceiptCodeError, parse_receipt_code
     from returns_desk.domain.money import format_money
-    from returns_desk.services.receipts import ReceiptNotFound, find_receipt
+    from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt
 
     try:
         receipt = find_receipt(engine(), code)

@@ -24,8 +24,8 @@ def reprint_slip(
     """Print a slip again from the database, marked COPY; saved and sent to the printer."""
     from returns_desk.domain.slips import SlipKind
     from returns_desk.domain.voucher_code import VoucherCodeError
-    from returns_desk.services.security import AuthError, log_in
-    from returns_desk.services.slips import SlipSourceMissing, reprint
+    from returns_desk.services.slips.issue import SlipSourceMissing, reprint
+    from returns_desk.services.staff.security import AuthError, log_in
 
     if kind not in {k.value for k in SlipKind}:
         fail(f"no slip kind {kind!r}; use {KINDS}")
@@ -53,7 +53,7 @@ def sample(
     from returns_desk.printing.layout import LayoutError, load_layout
     from returns_desk.printing.printers import print_with_lp, save_pdf
     from returns_desk.printing.render import SlipRenderError, render_pdf
-    from returns_desk.services.slips import SlipSettings
+    from returns_desk.services.slips.issue import SlipSettings
 
     settings = SlipSettings.from_env()
     folder = out or settings.folder / "samples"

@@ -16,7 +16,7 @@ def check_voucher(
     """Show a voucher's balance, expiry and uses; exit 1 if it cannot be spent today."""
     from returns_desk.domain.money import format_money
     from returns_desk.domain.voucher_code import VoucherCodeError
-    from returns_desk.services.vouchers import VoucherRefused, check
+    from returns_desk.services.vouchers.ledger import VoucherRefused, check
 
     try:
         state = check(engine(), code)

@@ -6,10 +6,8 @@ SQLite in the user's data folder by default; ``DATABASE_URL`` (for example
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -19,14 +17,12 @@ from sqlmodel import Session, create_engine
 
 def default_database_url() -> str:
     """``DATABASE_URL`` if set, else a SQLite file in the platform's user data folder."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if url:
-        return url
-    from platformdirs import user_data_dir
+    from returns_desk.settings import load_settings
 
-    folder = Path(user_data_dir("returns-desk", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'desk.db'}"
+    settings = load_settings()
+    if settings.database_url:
+        return settings.database_url
+    return f"sqlite:///{settings.data_folder / 'desk.db'}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

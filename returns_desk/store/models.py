@@ -2,7 +2,7 @@
 
 from returns_desk.store.tables.audit import AuditEvent, PolicyVersion
 from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
-from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Role, Store, User
+from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Store, User
 from returns_desk.store.tables.printing import SlipPrint
 from returns_desk.store.tables.returns import (
     Exchange,
@@ -28,7 +28,6 @@ __all__ = [
     "Register",
     "ReturnLine",
     "ReturnTxn",
-    "Role",
     "Sale",
     "SaleLine",
     "SlipPrint",

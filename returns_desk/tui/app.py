@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from textual.screen import Screen
 
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
 
 IDLE_LOCK_SECONDS = 300.0
 
@@ -130,7 +130,7 @@ class DeskApp(App[None]):
     @work(thread=True, group="slips")
     def _print_slips(self, reference: str) -> None:
         """PDF and printer work off the UI thread; a printer error is shown, never fatal."""
-        from returns_desk.services.slips import slips_for_return
+        from returns_desk.services.slips.issue import slips_for_return
 
         if self.actor is None:
             return

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 def prepare_database(url: str | None = None) -> Engine:
     """The desk's engine, migrated, with the demo store seeded on an empty database."""
-    from returns_desk.services.demo import has_sales, seed_demo
+    from returns_desk.services.journal.demo import has_sales, seed_demo
     from returns_desk.store.db import make_engine
     from returns_desk.store.migrate import upgrade
 
@@ -24,6 +24,12 @@ def prepare_database(url: str | None = None) -> Engine:
 
 def run_desk() -> None:
     """What plain ``returns-desk`` does."""
+    import os
+
     from returns_desk.tui.app import DeskApp
 
-    DeskApp(prepare_database).run()
+    # Only the register's name is needed before the log-in paints; the rest of the settings
+    # are read with the database, behind it (pydantic is not imported on the critical path).
+    DeskApp(
+        prepare_database, register=os.environ.get("RETURNS_DESK_REGISTER", "R1").strip() or "R1"
+    ).run()

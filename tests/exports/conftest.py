@@ -12,8 +12,9 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy.engine import Engine
 
-from returns_desk.services.exchange_log import LogFilters
-from returns_desk.services.security import Actor, hash_pin
+from returns_desk.domain.roles import Role
+from returns_desk.services.audit.exchange_log import LogFilters
+from returns_desk.services.staff.security import Actor, hash_pin
 from returns_desk.store.db import unit_of_work
 from returns_desk.store.models import (
     Exchange,
@@ -23,7 +24,6 @@ from returns_desk.store.models import (
     Register,
     ReturnLine,
     ReturnTxn,
-    Role,
     Sale,
     SaleLine,
     Store,

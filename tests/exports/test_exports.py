@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 
 from returns_desk.services import audit
-from returns_desk.services.exchange_log import FilterError
-from returns_desk.services.exports import export_exchange_log, preview, sha256_of
-from returns_desk.services.security import RoleError
+from returns_desk.services.audit.exchange_log import FilterError
+from returns_desk.services.audit.exports import export_exchange_log, preview, sha256_of
+from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import read_only
 from returns_desk.store.models import AuditEvent, User
 
@@ -125,7 +125,7 @@ def test_xlsx_continues_on_a_new_sheet_past_the_row_limit(
 ):
     from openpyxl import load_workbook
 
-    from returns_desk.services.export_writers import XlsxWriter
+    from returns_desk.services.audit.export_writers import XlsxWriter
 
     monkeypatch.setattr(XlsxWriter, "ROWS_PER_SHEET", 2)
     out = tmp_path / "log.xlsx"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from returns_desk.services.exports import export_exchange_log
+from returns_desk.services.audit.exports import export_exchange_log
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from returns_desk.services.exchange_log import DAYS, LogFilters, count_rows
-from returns_desk.services.exports import export_exchange_log, preview
+from returns_desk.services.audit.exchange_log import DAYS, LogFilters, count_rows
+from returns_desk.services.audit.exports import export_exchange_log, preview
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Product, Register, ReturnLine, ReturnTxn, Store, User
 

@@ -12,16 +12,16 @@ import pytest
 from sqlmodel import select
 
 from returns_desk.domain.money import ZERO
+from returns_desk.domain.roles import Role
 from returns_desk.domain.voucher_code import new_voucher_code
-from returns_desk.services.security import Actor
-from returns_desk.services.slips import SlipSettings, print_voucher, reprint, slips_for_return
+from returns_desk.services.slips.issue import SlipSettings, print_voucher, reprint, slips_for_return
+from returns_desk.services.staff.security import Actor
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import (
     Exchange,
     RefundTender,
     ReturnLine,
     ReturnTxn,
-    Role,
     Sale,
     SaleLine,
     SlipPrint,
@@ -192,8 +192,8 @@ def test_a_return_without_a_receipt_prints_the_masked_id_only(
 ):
     from returns_desk.domain.customer_id import parse_customer_id
     from returns_desk.domain.decision import Settlement
-    from returns_desk.services.receiptless import complete_receiptless
-    from returns_desk.services.returns_request import ReceiptlessItem, ReceiptlessRequest
+    from returns_desk.services.returns.receiptless import complete_receiptless
+    from returns_desk.services.returns.request import ReceiptlessItem, ReceiptlessRequest
 
     item = ReceiptlessItem("HM-BLND", reason_code="changed_mind")
     customer = parse_customer_id("drivers_license", "D123-4567-89")

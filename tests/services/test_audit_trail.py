@@ -8,8 +8,8 @@ import json
 import pytest
 from sqlmodel import col, select
 
-from returns_desk.services.audit_trail import latest_events, verify_chain
-from returns_desk.services.security import RoleError
+from returns_desk.services.audit.trail import latest_events, verify_chain
+from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import read_only
 from returns_desk.store.models import AuditEvent
 

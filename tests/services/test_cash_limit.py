@@ -15,10 +15,10 @@ from sqlmodel import col, select
 
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.decision import Settlement
-from returns_desk.services.returns import complete_return
-from returns_desk.services.returns_quote import quote
-from returns_desk.services.returns_request import ExchangeItem, ReturnItem, ReturnRequest
-from returns_desk.services.security import log_in
+from returns_desk.services.returns.complete import complete_return
+from returns_desk.services.returns.quote import quote
+from returns_desk.services.returns.request import ExchangeItem, ReturnItem, ReturnRequest
+from returns_desk.services.staff.security import log_in
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import (
     Product,

@@ -13,11 +13,11 @@ from sqlmodel import col, select
 
 from returns_desk.domain.complaint import Status
 from returns_desk.services import audit
-from returns_desk.services import complaint_export as module
-from returns_desk.services.complaint_export import ComplaintFilters, export_complaints
-from returns_desk.services.complaints import NewComplaint, log_complaint, transition
-from returns_desk.services.manifests import sha256_of
-from returns_desk.services.security import RoleError
+from returns_desk.services.audit.manifests import sha256_of
+from returns_desk.services.complaints import export as module
+from returns_desk.services.complaints.export import ComplaintFilters, export_complaints
+from returns_desk.services.complaints.lifecycle import NewComplaint, log_complaint, transition
+from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import read_only
 from returns_desk.store.models import AuditEvent
 

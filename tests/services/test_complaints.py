@@ -10,8 +10,7 @@ from sqlmodel import select
 from returns_desk.domain.complaint import Status, TransitionError
 from returns_desk.domain.complaint_sla import Severity
 from returns_desk.services import audit
-from returns_desk.services.complaint_views import complaint_detail, list_complaints
-from returns_desk.services.complaints import (
+from returns_desk.services.complaints.lifecycle import (
     ComplaintError,
     ComplaintNotFound,
     NewComplaint,
@@ -20,7 +19,8 @@ from returns_desk.services.complaints import (
     log_complaint,
     transition,
 )
-from returns_desk.services.security import RoleError
+from returns_desk.services.complaints.views import complaint_detail, list_complaints
+from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import read_only
 from returns_desk.store.models import AuditEvent, Sale
 

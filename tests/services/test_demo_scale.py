@@ -3,7 +3,7 @@
 from sqlmodel import func, select
 
 from returns_desk.services import audit
-from returns_desk.services.demo import seed_scale
+from returns_desk.services.journal.demo import seed_scale
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Sale, Tender
 from tests.conftest import TODAY

@@ -11,9 +11,9 @@ from sqlmodel import select
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.money import round_money
-from returns_desk.services.exchanges import price_items
-from returns_desk.services.returns import complete_return
-from returns_desk.services.returns_request import ExchangeItem, ReturnError, ReturnRequest
+from returns_desk.services.exchanges.new_sale import price_items
+from returns_desk.services.returns.complete import complete_return
+from returns_desk.services.returns.request import ExchangeItem, ReturnError, ReturnRequest
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Product, ProductPrice, Register, Sale, SaleLine, Store
 from returns_desk.store.tables._base import utcnow

@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 
 from returns_desk.domain.decision import Settlement
-from returns_desk.services.returns import complete_return
-from returns_desk.services.returns_request import ExchangeItem, ReturnError, ReturnRequest
-from returns_desk.services.vouchers import check
-from returns_desk.services.vouchers_issue import issue_voucher
+from returns_desk.services.returns.complete import complete_return
+from returns_desk.services.returns.request import ExchangeItem, ReturnError, ReturnRequest
+from returns_desk.services.vouchers.issue import issue_voucher
+from returns_desk.services.vouchers.ledger import check
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Sale, SaleLine, Tender
 from tests.services.test_returns import TODAY, clerk, fresh, item, plain

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from returns_desk.services.feedback import FeedbackError, feedback_for, record_feedback
-from returns_desk.services.security import RoleError
+from returns_desk.services.complaints.feedback import FeedbackError, feedback_for, record_feedback
+from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import AuditEvent, Feedback
 

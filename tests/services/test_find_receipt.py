@@ -7,10 +7,10 @@ from sqlmodel import select
 
 from returns_desk.domain.codes import ReceiptCodeError, make_receipt_code
 from returns_desk.domain.decision import Settlement
-from returns_desk.services.receipts import ReceiptNotFound, find_receipt, load_receipt
-from returns_desk.services.returns import complete_return
-from returns_desk.services.returns_quote import preview
-from returns_desk.services.returns_request import ReturnItem, ReturnRequest
+from returns_desk.services.returns.complete import complete_return
+from returns_desk.services.returns.quote import preview
+from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt, load_receipt
+from returns_desk.services.returns.request import ReturnItem, ReturnRequest
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Sale, SaleLine
 from tests.conftest import TODAY

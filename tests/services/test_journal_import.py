@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import func, select
 
 from returns_desk.domain.journal import JournalInvalid
-from returns_desk.services.journal_import import import_journal
-from returns_desk.services.receipts import find_receipt
+from returns_desk.services.journal.importer import import_journal
+from returns_desk.services.returns.receipts import find_receipt
 from returns_desk.store.db import read_only
 from returns_desk.store.models import AuditEvent, Product, ProductPrice, Sale, SaleLine, Tender
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from returns_desk.resources import data_dir
-from returns_desk.services.policies import activate_policy, active_policy
-from returns_desk.services.security import RoleError, log_in
+from returns_desk.services.policies.active import activate_policy, active_policy
+from returns_desk.services.staff.security import RoleError, log_in
 from returns_desk.store.db import read_only
 from returns_desk.store.models import AuditEvent, PolicyVersion
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from returns_desk.services.receipt_search import SearchError, find_sales
+from returns_desk.services.returns.search import SearchError, find_sales
 
 
 def test_customer_id_finds_all_their_sales_newest_first(demo_engine, pick_receipt):

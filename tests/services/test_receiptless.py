@@ -15,16 +15,16 @@ from returns_desk.domain.decision import Outcome, Settlement
 from returns_desk.domain.money import round_money
 from returns_desk.resources import data_dir
 from returns_desk.services import audit
-from returns_desk.services import receiptless as receiptless_service
-from returns_desk.services.policies import activate_policy
-from returns_desk.services.receiptless import complete_receiptless, quote_receiptless
-from returns_desk.services.returns_request import (
+from returns_desk.services.policies.active import activate_policy
+from returns_desk.services.returns import receiptless as receiptless_service
+from returns_desk.services.returns.receiptless import complete_receiptless, quote_receiptless
+from returns_desk.services.returns.request import (
     ExchangeItem,
     ReceiptlessItem,
     ReceiptlessRequest,
     ReturnError,
 )
-from returns_desk.services.security import RoleError
+from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import (
     AuditEvent,

@@ -12,12 +12,12 @@ from sqlmodel import select
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.voucher_code import parse_voucher_code
 from returns_desk.services import audit
-from returns_desk.services import returns as returns_service
-from returns_desk.services.approvals import OverrideError
-from returns_desk.services.policies import active_policy
-from returns_desk.services.returns import complete_return
-from returns_desk.services.returns_quote import quote
-from returns_desk.services.returns_request import (
+from returns_desk.services.policies.active import active_policy
+from returns_desk.services.returns import complete as returns_service
+from returns_desk.services.returns.approvals import OverrideError
+from returns_desk.services.returns.complete import complete_return
+from returns_desk.services.returns.quote import quote
+from returns_desk.services.returns.request import (
     AlreadyReturned,
     ExchangeItem,
     Override,
@@ -25,7 +25,7 @@ from returns_desk.services.returns_request import (
     ReturnItem,
     ReturnRequest,
 )
-from returns_desk.services.security import RoleError, log_in
+from returns_desk.services.staff.security import RoleError, log_in
 from returns_desk.store.db import read_only
 from returns_desk.store.models import (
     AuditEvent,

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from returns_desk.domain.decision import Settlement
-from returns_desk.services.policies import active_policy
-from returns_desk.services.returns import complete_return
-from returns_desk.services.returns_request import AlreadyReturned, ReturnItem, ReturnRequest
-from returns_desk.services.security import log_in
+from returns_desk.services.policies.active import active_policy
+from returns_desk.services.returns.complete import complete_return
+from returns_desk.services.returns.request import AlreadyReturned, ReturnItem, ReturnRequest
+from returns_desk.services.staff.security import log_in
 from returns_desk.store.db import make_engine, read_only
 from returns_desk.store.models import ReturnTxn, SaleLine
 

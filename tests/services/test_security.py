@@ -3,9 +3,10 @@
 import pytest
 from sqlmodel import select
 
-from returns_desk.services.security import Actor, AuthError, RoleError, log_in, require
+from returns_desk.domain.roles import Role
+from returns_desk.services.staff.security import Actor, AuthError, RoleError, log_in, require
 from returns_desk.store.db import read_only
-from returns_desk.store.models import AuditEvent, Role, User
+from returns_desk.store.models import AuditEvent, User
 
 
 def test_demo_pins_are_stored_only_as_argon2_hashes(demo_engine):

@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from returns_desk.domain.roles import Role
 from returns_desk.domain.voucher_code import VoucherCodeError, new_voucher_code
 from returns_desk.services.audit import verify
-from returns_desk.services.security import Actor, RoleError
-from returns_desk.services.vouchers import VoucherRefused, check, redeem, redeem_voucher
+from returns_desk.services.staff.security import Actor, RoleError
+from returns_desk.services.vouchers.ledger import VoucherRefused, check, redeem, redeem_voucher
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import AuditEvent, Role, User, Voucher, VoucherUse
+from returns_desk.store.models import AuditEvent, User, Voucher, VoucherUse
 
 TODAY = date(2026, 11, 23)
 

@@ -11,8 +11,8 @@ from sqlmodel import SQLModel
 
 from returns_desk.domain.customer_id import parse_customer_id
 from returns_desk.domain.decision import Settlement
-from returns_desk.services.receiptless import complete_receiptless
-from returns_desk.services.returns_request import ReceiptlessItem, ReceiptlessRequest
+from returns_desk.services.returns.receiptless import complete_receiptless
+from returns_desk.services.returns.request import ReceiptlessItem, ReceiptlessRequest
 from returns_desk.store.migrate import _config, current_revision, upgrade
 from tests.services.test_returns import TODAY
 

@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import Button, DataTable, Static
 
 from returns_desk.domain.complaint import Status
-from returns_desk.services.complaint_views import complaint_detail, list_complaints
-from returns_desk.services.complaints import NewComplaint, log_complaint, transition
-from returns_desk.services.feedback import feedback_for
+from returns_desk.services.complaints.feedback import feedback_for
+from returns_desk.services.complaints.lifecycle import NewComplaint, log_complaint, transition
+from returns_desk.services.complaints.views import complaint_detail, list_complaints
 from returns_desk.tui.app import DeskApp
 from returns_desk.tui.dialogs.complaint_form import ComplaintForm
 from returns_desk.tui.dialogs.feedback import FeedbackDialog

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from returns_desk.domain.roles import Role
 from returns_desk.store.tables._base import money_field, time_field
-
-
-class Role(StrEnum):
-    """What a person may do at the desk; enforced in services."""
-
-    CLERK = "clerk"
-    MANAGER = "manager"
-    AUDITOR = "auditor"
 
 
 class Store(SQLModel, table=True):

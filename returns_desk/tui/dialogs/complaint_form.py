@@ -21,7 +21,7 @@ def print_acknowledgement(engine: object, actor: object, reference: str) -> str:
 
     Slips never raise for printer trouble; the answer says where the slip went.
     """
-    from returns_desk.services.slips import print_complaint
+    from returns_desk.services.slips.issue import print_complaint
 
     return print_complaint(engine, actor, reference).message  # type: ignore[arg-type]
 
@@ -40,7 +40,7 @@ class ComplaintForm(ModalScreen[str | None]):
         self.return_id = return_id
 
     def compose(self) -> ComposeResult:
-        from returns_desk.services.complaints import sla_config
+        from returns_desk.services.complaints.lifecycle import sla_config
 
         config = sla_config()
         with VerticalScroll(id="complaint-form"):
@@ -79,7 +79,7 @@ class ComplaintForm(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        from returns_desk.services.complaints import NewComplaint
+        from returns_desk.services.complaints.lifecycle import NewComplaint
 
         category = self.query_one("#category", Select).value
         if category is Select.NULL:
@@ -100,7 +100,7 @@ class ComplaintForm(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True)
     def _log(self, new: object) -> None:
-        from returns_desk.services.complaints import ComplaintError, log_complaint
+        from returns_desk.services.complaints.lifecycle import ComplaintError, log_complaint
 
         app = self.app
         try:

@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from returns_desk.domain.money import ZERO, format_money
-from returns_desk.services.exchanges import COLLECT_KINDS, PricedItem
-from returns_desk.services.returns_request import ExchangeItem
+from returns_desk.services.exchanges.new_sale import COLLECT_KINDS, PricedItem
+from returns_desk.services.returns.request import ExchangeItem
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,8 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
 
     @work(thread=True, exclusive=True)
     def _price(self, code: str) -> None:
-        from returns_desk.services.exchanges import price_items
-        from returns_desk.services.returns_request import ReturnError
+        from returns_desk.services.exchanges.new_sale import price_items
+        from returns_desk.services.returns.request import ReturnError
 
         engine = self.app.engine  # type: ignore[attr-defined]
         try:

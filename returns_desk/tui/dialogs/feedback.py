@@ -67,7 +67,7 @@ class FeedbackDialog(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True)
     def _save(self, rating: int, comment: str) -> None:
-        from returns_desk.services.feedback import FeedbackError, record_feedback
+        from returns_desk.services.complaints.feedback import FeedbackError, record_feedback
 
         app = self.app
         try:

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from returns_desk.domain.customer_id import CustomerId, CustomerIdError, IdKind, parse_customer_id
 from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.return_reasons import ReasonError, check_reason
-from returns_desk.services.returns_request import ReceiptlessItem
+from returns_desk.services.returns.request import ReceiptlessItem
 from returns_desk.tui.dialogs.line import CONDITIONS, REASONS
 
 ID_KINDS = [(kind.words, kind.value) for kind in IdKind]
@@ -178,8 +178,8 @@ class ReceiptlessItemDialog(ModalScreen[ReceiptlessItem | None]):
     @work(thread=True, exclusive=True)
     def _look_up(self, code: str, item: ReceiptlessItem | None) -> None:
         """Find the product; with ``item`` (the clerk is taking it) check it and close."""
-        from returns_desk.services.catalog import look_up_product
-        from returns_desk.services.returns_request import ReturnError
+        from returns_desk.services.returns.catalog import look_up_product
+        from returns_desk.services.returns.request import ReturnError
 
         try:
             facts = look_up_product(self.app.engine, code)  # type: ignore[attr-defined]

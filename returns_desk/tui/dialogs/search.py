@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, Static
 
 from returns_desk.domain.codes import parse_receipt_code
 from returns_desk.domain.money import format_money
-from returns_desk.services.receipt_search import SaleHit
+from returns_desk.services.returns.search import SaleHit
 
 NO_RECEIPT = "no-receipt"  # what the dialog answers when the clerk gives up on finding a sale
 NOT_FOUND = "No sale matches. F4 takes the items back without a receipt."
@@ -61,7 +61,7 @@ class SearchDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True)
     def _find(self, customer: str, last4: str, day: date | None) -> None:
-        from returns_desk.services.receipt_search import SearchError, find_sales
+        from returns_desk.services.returns.search import SearchError, find_sales
 
         try:
             hits = find_sales(self.app.engine, customer, last4, day)  # type: ignore[attr-defined]

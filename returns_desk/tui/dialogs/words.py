@@ -5,7 +5,7 @@ from __future__ import annotations
 from returns_desk.domain.decision import Settlement, settlement_words
 from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.voucher_code import VoucherCode
-from returns_desk.services.returns_request import CompletedReturn, Quote
+from returns_desk.services.returns.request import CompletedReturn, Quote
 
 
 def split_words(quote: Quote) -> str:

@@ -34,8 +34,8 @@ from returns_desk.domain.decision import Outcome
 from returns_desk.domain.money import format_money
 
 if TYPE_CHECKING:
-    from returns_desk.services.exchange_log import LogFilters, LogRow
-    from returns_desk.services.exports import ExportResult
+    from returns_desk.services.audit.exchange_log import LogFilters, LogRow
+    from returns_desk.services.audit.exports import ExportResult
 
 FORMATS = ("csv", "jsonl", "xlsx", "pdf")
 HINT = (
@@ -133,7 +133,7 @@ class AuditScreen(Screen[None]):
 
     def _filters(self) -> LogFilters:
         """The filters as typed; FilterProblem names the field that cannot be read."""
-        from returns_desk.services.exchange_log import LogFilters
+        from returns_desk.services.audit.exchange_log import LogFilters
 
         def text(name: str) -> str:
             return self.query_one(f"#audit-{name}", Input).value
@@ -179,7 +179,7 @@ class AuditScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="audit-preview")
     def _load_preview(self, filters: LogFilters) -> None:
-        from returns_desk.services.exports import preview
+        from returns_desk.services.audit.exports import preview
 
         try:
             rows = preview(self.app.engine, self.app.actor, filters)  # type: ignore[attr-defined]
@@ -190,7 +190,7 @@ class AuditScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="audit-export")
     def _export(self, filters: LogFilters, fmt: str, out: Path) -> None:
-        from returns_desk.services.exports import export_exchange_log
+        from returns_desk.services.audit.exports import export_exchange_log
 
         def progress(done: int, total: int) -> None:
             self.post_message(ExportProgress(done, total))

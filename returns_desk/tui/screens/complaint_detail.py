@@ -19,7 +19,7 @@ from returns_desk.domain.complaint import Move, Needs
 from returns_desk.tui.screens.complaints import local
 
 if TYPE_CHECKING:
-    from returns_desk.services.complaint_views import ComplaintDetail
+    from returns_desk.services.complaints.views import ComplaintDetail
 
 KEYS = {
     "acknowledge": "a",
@@ -97,7 +97,7 @@ class ComplaintDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def _transition(self, move: Move, words: dict[str, str]) -> None:
         from returns_desk.domain.complaint import TransitionError
-        from returns_desk.services.complaints import transition
+        from returns_desk.services.complaints.lifecycle import transition
 
         app = self.app
         try:
@@ -113,7 +113,7 @@ class ComplaintDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
-        from returns_desk.services.complaint_views import complaint_detail
+        from returns_desk.services.complaints.views import complaint_detail
 
         app = self.app
         actor = app.actor  # type: ignore[attr-defined]

@@ -19,12 +19,12 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static
 from returns_desk.domain.complaint import Status
 
 if TYPE_CHECKING:
-    from returns_desk.services.complaint_views import ComplaintRow
+    from returns_desk.services.complaints.views import ComplaintRow
 
 
 def local(moment) -> str:  # type: ignore[no-untyped-def]
     """A time in the store's zone, as the desk shows it."""
-    from returns_desk.services.complaints import sla_config
+    from returns_desk.services.complaints.lifecycle import sla_config
 
     return f"{moment.astimezone(sla_config().zone):%Y-%m-%d %H:%M}"
 
@@ -41,7 +41,7 @@ class ComplaintListScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        from returns_desk.services.complaints import sla_config
+        from returns_desk.services.complaints.lifecycle import sla_config
 
         yield Header()
         with Vertical(id="complaints"):
@@ -111,7 +111,7 @@ class ComplaintListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _load(self, status: Status | None, category: str | None, overdue: bool) -> None:
-        from returns_desk.services.complaint_views import list_complaints
+        from returns_desk.services.complaints.views import list_complaints
 
         engine = self.app.engine  # type: ignore[attr-defined]
         rows = list_complaints(engine, status=status, category=category, overdue=overdue)

@@ -19,7 +19,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from returns_desk.services.returns_request import (
+from returns_desk.domain.roles import Role
+from returns_desk.services.returns.request import (
     CompletedReturn,
     LineQuote,
     Override,
@@ -29,7 +30,6 @@ from returns_desk.services.returns_request import (
     ReturnItem,
     ReturnRequest,
 )
-from returns_desk.store.models import Role
 from returns_desk.tui.commands import CounterCommands
 from returns_desk.tui.dialogs.words import done_words
 from returns_desk.tui.messages import ReturnCompleted
@@ -173,8 +173,8 @@ class CounterScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="lookup")
     def _look_up(self, text: str, message: str = "") -> None:
         from returns_desk.domain.codes import ReceiptCodeError
-        from returns_desk.services.receipts import ReceiptNotFound, find_receipt
-        from returns_desk.services.returns_quote import preview
+        from returns_desk.services.returns.quote import preview
+        from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt
 
         app = self.app
         try:
@@ -294,8 +294,8 @@ class CounterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="quote")
     def _quote(self, code: str, items: list[ReturnItem]) -> None:
-        from returns_desk.services.returns_quote import quote
-        from returns_desk.services.returns_request import ReturnError
+        from returns_desk.services.returns.quote import quote
+        from returns_desk.services.returns.request import ReturnError
 
         app = self.app
         try:
@@ -390,10 +390,10 @@ class CounterScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="complete")
     def _complete(self, request: ReturnRequest | ReceiptlessRequest) -> None:
         from returns_desk.domain.codes import ReceiptCodeError
-        from returns_desk.services.approvals import OverrideError
-        from returns_desk.services.receiptless import complete_receiptless
-        from returns_desk.services.returns import complete_return
-        from returns_desk.services.returns_request import ReturnError
+        from returns_desk.services.returns.approvals import OverrideError
+        from returns_desk.services.returns.complete import complete_return
+        from returns_desk.services.returns.receiptless import complete_receiptless
+        from returns_desk.services.returns.request import ReturnError
 
         app = self.app
         try:
@@ -503,8 +503,8 @@ class CounterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="quote")
     def _quote_loose(self, items: list[ReceiptlessItem], customer: CustomerId | None) -> None:
-        from returns_desk.services.receiptless import quote_receiptless
-        from returns_desk.services.returns_request import ReturnError
+        from returns_desk.services.returns.receiptless import quote_receiptless
+        from returns_desk.services.returns.request import ReturnError
 
         app = self.app
         try:

@@ -9,7 +9,7 @@ from returns_desk.domain.customer_id import CustomerId
 from returns_desk.domain.decision import Outcome
 from returns_desk.domain.money import format_money
 from returns_desk.domain.receipt import Receipt, SoldLine
-from returns_desk.services.returns_request import LineQuote, Quote, ReceiptlessItem
+from returns_desk.services.returns.request import LineQuote, Quote, ReceiptlessItem
 
 COLUMNS = ("#", "Item", "Sold", "Left", "Window to", "Ret", "Decision", "Back")
 LOOSE_COLUMNS = ("#", "Item", "SKU", "Qty", "Credit at", "Decision", "Back")

@@ -47,7 +47,7 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def _check(self, username: str, pin: str) -> None:
         """argon2 is deliberately slow: check off the UI thread, report back."""
-        from returns_desk.services.security import AuthError, log_in
+        from returns_desk.services.staff.security import AuthError, log_in
 
         app = self.app
         try:

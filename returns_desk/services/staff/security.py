@@ -11,9 +11,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.store.db import unit_of_work
-from returns_desk.store.models import Role, User
+from returns_desk.store.models import User
 from returns_desk.store.tables._base import utcnow
 
 MAX_WRONG_PINS = 5

@@ -17,16 +17,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from returns_desk.domain.policy import Policy, parse_policy
+from returns_desk.domain.roles import Role
 from returns_desk.resources import data_dir
 from returns_desk.services import audit
-from returns_desk.services.security import require
+from returns_desk.services.staff.security import require
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import PolicyVersion, Role
+from returns_desk.store.models import PolicyVersion
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
 
 DEFAULT_POLICY = "default.toml"
 _parsed: dict[str, Policy] = {}

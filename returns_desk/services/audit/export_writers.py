@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from returns_desk.services.exchange_log import COLUMNS, MONEY_COLUMNS, LogRow
+from returns_desk.services.audit.exchange_log import COLUMNS, MONEY_COLUMNS, LogRow
 
 
 class RowWriter(Protocol):

@@ -18,9 +18,9 @@ from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy.reasons import cash_as_voucher
 from returns_desk.domain.policy.refund import pay_back
 from returns_desk.domain.receipt import TenderKind
-from returns_desk.services.exchanges import COLLECT_KINDS, exchange_sale, priced
-from returns_desk.services.returns_request import CompletedReturn, ReturnError
-from returns_desk.services.settlement import (
+from returns_desk.services.exchanges.new_sale import COLLECT_KINDS, exchange_sale, priced
+from returns_desk.services.returns.request import CompletedReturn, ReturnError
+from returns_desk.services.returns.tenders import (
     refund_as_voucher,
     refund_to_tenders,
     tender_parts,
@@ -32,12 +32,12 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from returns_desk.domain.receipt import Receipt
-    from returns_desk.services.returns_request import (
+    from returns_desk.services.returns.request import (
         LineQuote,
         ReceiptlessRequest,
         ReturnRequest,
     )
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
     from returns_desk.store.models import Register, ReturnTxn, Sale, Tender
 
 
@@ -127,7 +127,7 @@ def _exchange(ctx: Settling) -> CompletedReturn:
 def _redeem(ctx: Settling, code: str, amount: Decimal, sale_id: int | None) -> None:
     """Spend a voucher on the difference inside this unit of work; a refusal undoes it all."""
     from returns_desk.domain.voucher_code import VoucherCodeError
-    from returns_desk.services.vouchers import VoucherRefused, redeem
+    from returns_desk.services.vouchers.ledger import VoucherRefused, redeem
 
     try:
         redeem(ctx.session, ctx.actor, code, amount, sale_id=sale_id, today=ctx.today)

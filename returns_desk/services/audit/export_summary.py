@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from returns_desk.domain.money import format_money
-from returns_desk.services.exchange_log import LogRow
+from returns_desk.services.audit.exchange_log import LogRow
 
 MAX_OVERRIDES_LISTED = 50
 ZERO = Decimal("0.00")

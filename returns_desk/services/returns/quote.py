@@ -14,10 +14,10 @@ from returns_desk.domain.local_day import day_span, store_zone
 from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy import ReturnCase, decide_return
 from returns_desk.domain.policy.model import Condition
-from returns_desk.services.policies import ActivePolicy, active_policy, current_policy
-from returns_desk.services.receipts import find_receipt
-from returns_desk.services.returns_request import LineQuote, Quote, ReturnError, ReturnItem
-from returns_desk.services.settlement import voucher_notes
+from returns_desk.services.policies.active import ActivePolicy, active_policy, current_policy
+from returns_desk.services.returns.receipts import find_receipt
+from returns_desk.services.returns.request import LineQuote, Quote, ReturnError, ReturnItem
+from returns_desk.services.returns.tenders import voucher_notes
 from returns_desk.store.db import read_only
 from returns_desk.store.models import RefundTender, ReturnTxn, Store, Tender
 

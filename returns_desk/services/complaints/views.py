@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from returns_desk.domain.codes import parse_receipt_code
 from returns_desk.domain.complaint import OPEN, Move, Status, is_overdue, moves_from
-from returns_desk.services.complaints import ComplaintNotFound, by_reference
+from returns_desk.services.complaints.lifecycle import ComplaintNotFound, by_reference
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Complaint, ComplaintEvent, ReturnTxn, Sale, User
 from returns_desk.store.tables._base import utcnow

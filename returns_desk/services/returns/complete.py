@@ -21,16 +21,17 @@ from returns_desk.domain.codes import parse_receipt_code
 from returns_desk.domain.decision import Outcome, Settlement, settlement_words
 from returns_desk.domain.money import ZERO
 from returns_desk.domain.return_reasons import ReasonError, check_reason
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.approvals import confirm_manager
-from returns_desk.services.policies import active_policy
-from returns_desk.services.receipts import load_receipt
-from returns_desk.services.returns_quote import (
+from returns_desk.services.policies.active import active_policy
+from returns_desk.services.returns.approvals import confirm_manager
+from returns_desk.services.returns.quote import (
     cash_refunded_today,
     decide_items,
     with_returned,
 )
-from returns_desk.services.returns_request import (
+from returns_desk.services.returns.receipts import load_receipt
+from returns_desk.services.returns.request import (
     AlreadyReturned,
     CompletedReturn,
     LineQuote,
@@ -38,15 +39,14 @@ from returns_desk.services.returns_request import (
     ReturnItem,
     ReturnRequest,
 )
-from returns_desk.services.returns_settle import Settling, settle
-from returns_desk.services.security import require
-from returns_desk.services.settlement import lock_tenders
+from returns_desk.services.returns.settle import Settling, settle
+from returns_desk.services.returns.tenders import lock_tenders
+from returns_desk.services.staff.security import require
 from returns_desk.store.db import unit_of_work
 from returns_desk.store.models import (
     Register,
     ReturnLine,
     ReturnTxn,
-    Role,
     Sale,
     SaleLine,
     Store,
@@ -55,7 +55,7 @@ from returns_desk.store.models import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
 
 DESK_REGISTER_BASE = 90  # returns-desk registers are numbered 91, 92, ... in each store
 

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.exchange_log import LogFilters, LogRow, count_rows, stream_rows
-from returns_desk.services.export_summary import Heading, Summary, write_pdf
-from returns_desk.services.export_writers import WRITERS
-from returns_desk.services.manifests import ExportResult, partial_name, publish, sha256_of
-from returns_desk.services.security import Actor, require, require_or_record
+from returns_desk.services.audit.exchange_log import LogFilters, LogRow, count_rows, stream_rows
+from returns_desk.services.audit.export_summary import Heading, Summary, write_pdf
+from returns_desk.services.audit.export_writers import WRITERS
+from returns_desk.services.audit.manifests import ExportResult, partial_name, publish, sha256_of
+from returns_desk.services.staff.security import Actor, require, require_or_record
 from returns_desk.store.db import read_only, snapshot
-from returns_desk.store.models import Role
 from returns_desk.store.tables._base import utcnow
 
 FORMATS = (*WRITERS, "pdf")

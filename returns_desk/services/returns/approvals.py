@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.security import Actor, AuthError, RoleError, log_in, with_article
+from returns_desk.services.staff.security import Actor, AuthError, RoleError, log_in, with_article
 from returns_desk.store.db import unit_of_work
-from returns_desk.store.models import Role
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from returns_desk.services.returns_request import Override
+    from returns_desk.services.returns.request import Override
 
 
 class OverrideError(PermissionError):

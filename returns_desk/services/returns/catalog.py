@@ -9,7 +9,6 @@ rate on any line. A store that has sold nothing at all has no known rate, and sa
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, or_, select
 
-from returns_desk.services.returns_request import ReturnError
+from returns_desk.services.returns.request import ReturnError
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Product, ProductPrice, Sale, SaleLine, Store
 
@@ -47,10 +46,12 @@ def look_up_product(engine: Engine, code: str) -> ProductFacts:
 def desk_store(session: Session, store_no: int | None = None) -> Store:
     """The store the desk is in: ``store_no``, else ``RETURNS_DESK_STORE``, else the first."""
     if store_no is None:
-        configured = os.environ.get(STORE_ENV, "").strip()
-        if configured and not configured.isdigit():
-            raise ReturnError(f"{STORE_ENV}={configured!r}: give the store's number, like 101")
-        store_no = int(configured) if configured else None
+        from returns_desk.settings import SettingsError, load_settings
+
+        try:
+            store_no = load_settings().store
+        except SettingsError as exc:
+            raise ReturnError(f"{exc}: give the store's number, like 101") from None
     query = select(Store).order_by(col(Store.id))
     if store_no is not None:
         query = select(Store).where(Store.number == store_no)

@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.security import require_or_record
+from returns_desk.services.staff.security import require_or_record
 from returns_desk.store.db import read_only
-from returns_desk.store.models import AuditEvent, Role
+from returns_desk.store.models import AuditEvent
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
 
 READERS = (Role.MANAGER, Role.AUDITOR)  # "this needs a manager or auditor"
 

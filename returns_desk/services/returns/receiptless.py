@@ -25,7 +25,6 @@ import secrets
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, text
@@ -37,18 +36,24 @@ from returns_desk.domain.policy import ReturnCase, decide
 from returns_desk.domain.policy.model import CashOverLimit, Condition, Verdict
 from returns_desk.domain.receipt import SoldLine
 from returns_desk.domain.return_reasons import ReasonError, check_reason
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.approvals import confirm_manager
-from returns_desk.services.catalog import (
+from returns_desk.services.policies.active import active_policy
+from returns_desk.services.returns.approvals import confirm_manager
+from returns_desk.services.returns.catalog import (
     desk_store,
     find_product,
     lowest_price,
     shelf_price,
     tax_rate,
 )
-from returns_desk.services.policies import active_policy
-from returns_desk.services.returns import approved, audit_override, desk_register, write_line
-from returns_desk.services.returns_request import (
+from returns_desk.services.returns.complete import (
+    approved,
+    audit_override,
+    desk_register,
+    write_line,
+)
+from returns_desk.services.returns.request import (
     CompletedReturn,
     LineQuote,
     Quote,
@@ -57,17 +62,17 @@ from returns_desk.services.returns_request import (
     ReturnError,
     ReturnItem,
 )
-from returns_desk.services.returns_settle import Settling, settle
-from returns_desk.services.security import require
+from returns_desk.services.returns.settle import Settling, settle
+from returns_desk.services.staff.security import require
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import ReturnTxn, Role
+from returns_desk.store.models import ReturnTxn
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from returns_desk.domain.customer_id import CustomerId
     from returns_desk.domain.policy import Policy
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
     from returns_desk.store.models import Store
 
 ID_KEY_ENV = "RETURNS_DESK_ID_KEY"
@@ -76,12 +81,12 @@ KEY_FILE = "id-fingerprint.key"
 
 def id_key() -> bytes:
     """The secret that ID fingerprints are made with (see the module docstring)."""
-    configured = os.environ.get(ID_KEY_ENV, "").strip()
-    if configured:
-        return configured.encode()
-    from platformdirs import user_data_dir
+    from returns_desk.settings import load_settings
 
-    folder = Path(user_data_dir("returns-desk", appauthor=False))
+    settings = load_settings()
+    if settings.id_key and settings.id_key.get_secret_value():
+        return settings.id_key.get_secret_value().encode()
+    folder = settings.data_folder
     path = folder / KEY_FILE
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)

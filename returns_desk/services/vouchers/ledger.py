@@ -17,11 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.money import format_money, round_money
+from returns_desk.domain.roles import Role
 from returns_desk.domain.voucher_code import parse_voucher_code
 from returns_desk.services import audit
-from returns_desk.services.security import Actor, require
+from returns_desk.services.staff.security import Actor, require
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import Role, Voucher, VoucherUse
+from returns_desk.store.models import Voucher, VoucherUse
 from returns_desk.store.tables._base import utcnow
 
 

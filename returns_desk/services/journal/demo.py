@@ -11,12 +11,13 @@ from sqlmodel import select
 
 from returns_desk.domain.journal import Journal
 from returns_desk.domain.journal_parse import parse_jsonl, parse_records
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.demo_data import demo_journal_lines, scale_sales
-from returns_desk.services.journal_import import ImportResult, Progress, import_parsed
-from returns_desk.services.security import hash_pin
+from returns_desk.services.journal.demo_data import demo_journal_lines, scale_sales
+from returns_desk.services.journal.importer import ImportResult, Progress, import_parsed
+from returns_desk.services.staff.security import hash_pin
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import Role, Sale, User
+from returns_desk.store.models import Sale, User
 
 AHEAD = 3  # chunks generated ahead of the import
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.security import Actor, require
+from returns_desk.services.staff.security import Actor, require
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import Feedback, ReturnTxn, Role
+from returns_desk.store.models import Feedback, ReturnTxn
 
 MAX_COMMENT = 500
 

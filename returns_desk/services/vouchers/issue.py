@@ -13,7 +13,7 @@ from returns_desk.store.models import Voucher
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
 
 VOUCHER_VALID_DAYS = 5 * 365  # many places forbid store credit expiring sooner
 

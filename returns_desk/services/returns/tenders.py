@@ -17,14 +17,14 @@ from sqlmodel import Session, col, select
 from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.policy import reasons
 from returns_desk.domain.receipt import TenderKind
-from returns_desk.services.returns_request import ReturnError
-from returns_desk.services.vouchers_issue import issue_voucher
+from returns_desk.services.returns.request import ReturnError
+from returns_desk.services.vouchers.issue import issue_voucher
 from returns_desk.store.models import RefundTender, Tender
 
 if TYPE_CHECKING:
     from returns_desk.domain.receipt import Receipt
-    from returns_desk.services.returns_request import LineQuote
-    from returns_desk.services.security import Actor
+    from returns_desk.services.returns.request import LineQuote
+    from returns_desk.services.staff.security import Actor
     from returns_desk.store.models import ReturnTxn, Voucher
 
 

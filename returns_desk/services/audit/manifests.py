@@ -24,7 +24,7 @@ from returns_desk.store.db import unit_of_work
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from returns_desk.services.security import Actor
+    from returns_desk.services.staff.security import Actor
 
 
 @dataclass(frozen=True)

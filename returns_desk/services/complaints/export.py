@@ -33,12 +33,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.complaint import OPEN, Status, is_overdue
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.exchange_log import mask
-from returns_desk.services.manifests import ExportResult, partial_name, publish, sha256_of
-from returns_desk.services.security import Actor, require_or_record
+from returns_desk.services.audit.exchange_log import mask
+from returns_desk.services.audit.manifests import ExportResult, partial_name, publish, sha256_of
+from returns_desk.services.staff.security import Actor, require_or_record
 from returns_desk.store.db import snapshot
-from returns_desk.store.models import Complaint, Role, Sale, User
+from returns_desk.store.models import Complaint, Sale, User
 from returns_desk.store.tables._base import utcnow
 
 FIELDS = (

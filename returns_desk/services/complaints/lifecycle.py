@@ -27,11 +27,12 @@ from returns_desk.domain.complaint import (
     parse_reference,
 )
 from returns_desk.domain.complaint_sla import Severity, SlaConfig, due_at, load_sla
+from returns_desk.domain.roles import Role
 from returns_desk.resources import data_dir
 from returns_desk.services import audit
-from returns_desk.services.security import Actor, require
+from returns_desk.services.staff.security import Actor, require
 from returns_desk.store.db import unit_of_work
-from returns_desk.store.models import Complaint, ComplaintEvent, ReturnTxn, Role, Sale
+from returns_desk.store.models import Complaint, ComplaintEvent, ReturnTxn, Sale
 from returns_desk.store.tables._base import utcnow
 
 __all__ = ["ComplaintError", "ComplaintNotFound", "NewComplaint", "TransitionError"]

@@ -11,7 +11,6 @@ folder's ``slips``), ``RETURNS_DESK_PRINTER`` (a CUPS queue; unset = save only),
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +22,14 @@ from returns_desk.printing.layout import Layout, load_layout
 from returns_desk.printing.printers import print_with_lp, save_pdf
 from returns_desk.printing.render import render_pdf
 from returns_desk.services import audit
-from returns_desk.services.security import Actor
-from returns_desk.services.slips_data import (
+from returns_desk.services.slips.data import (
     SlipSourceMissing,
     complaint_slip,
     return_slips,
     slip_source,
     voucher_slip,
 )
+from returns_desk.services.staff.security import Actor
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import SlipPrint, Store
 
@@ -56,16 +55,14 @@ class SlipSettings:
 
     @classmethod
     def from_env(cls) -> SlipSettings:
-        folder = os.environ.get("RETURNS_DESK_SLIPS", "").strip()
-        if not folder:
-            from platformdirs import user_data_dir
+        from returns_desk.settings import load_settings
 
-            folder = str(Path(user_data_dir("returns-desk", appauthor=False)) / "slips")
+        settings = load_settings()
         return cls(
-            Path(folder),
-            os.environ.get("RETURNS_DESK_PRINTER", "").strip() or None,
-            os.environ.get("RETURNS_DESK_LAYOUT", "").strip() or None,
-            os.environ.get("RETURNS_DESK_PAPER", "").strip() or None,
+            settings.slips_folder,
+            settings.printer or None,
+            settings.layout or None,
+            settings.paper or None,
         )
 
 

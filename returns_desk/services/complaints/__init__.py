@@ -1,0 +1,1 @@
+"""Complaints: use cases of this capability."""

@@ -1,0 +1,1 @@
+"""Exchanges: use cases of this capability."""

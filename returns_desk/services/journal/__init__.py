@@ -1,0 +1,1 @@
+"""Journal: use cases of this capability."""

@@ -1,0 +1,1 @@
+"""Policies: use cases of this capability."""

@@ -1,0 +1,1 @@
+"""Returns: use cases of this capability."""

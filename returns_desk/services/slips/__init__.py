@@ -1,0 +1,1 @@
+"""Slips: use cases of this capability."""

@@ -1,0 +1,1 @@
+"""Staff: use cases of this capability."""

@@ -1,0 +1,1 @@
+"""Vouchers: use cases of this capability."""

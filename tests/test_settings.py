@@ -1,0 +1,51 @@
+"""One typed settings object: every variable documented in the README, read nowhere else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from returns_desk.settings import Settings, SettingsError, load_settings, settings_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_readme_table_is_the_generated_one():
+    readme = (ROOT / "README.md").read_text()
+    assert settings_table() in readme, "README settings table is stale: paste settings_table()"
+
+
+def test_no_module_reads_the_environment_but_settings():
+    readers = []
+    for path in (ROOT / "returns_desk").rglob("*.py"):
+        text = path.read_text()
+        if re.search(r"os\.environ|os\.getenv", text) and path.name not in {
+            "settings.py",
+            "launch.py",  # the register's name only, before pydantic is loaded (cold start)
+        }:
+            readers.append(str(path.relative_to(ROOT)))
+    assert readers == []
+
+
+def test_a_bad_value_names_the_variable(monkeypatch):
+    monkeypatch.setenv("RETURNS_DESK_STORE", "abc")
+    with pytest.raises(SettingsError, match=r"RETURNS_DESK_STORE='abc'"):
+        load_settings()
+
+
+def test_values_come_from_their_variables(monkeypatch, tmp_path):
+    monkeypatch.setenv("RETURNS_DESK_STORE", " 102 ")
+    monkeypatch.setenv("RETURNS_DESK_DATA", str(tmp_path))
+    monkeypatch.setenv("RETURNS_DESK_PRINTER", "counter-1")
+    settings = load_settings()
+    assert settings.store == 102
+    assert settings.printer == "counter-1"
+    assert settings.slips_folder == tmp_path / "slips"
+    assert settings.register_name == "R1"
+
+
+def test_every_field_is_documented():
+    for name, field in Settings.model_fields.items():
+        assert field.alias and field.description, name
