@@ -180,5 +180,6 @@ class DeskApp(App[None]):
         """Log a complaint (F6), pre-filled with the receipt the counter has open, if any."""
         from returns_desk.tui.dialogs.complaint_form import ComplaintForm
 
-        receipt = getattr(self.screen, "receipt", None)
-        self.push_screen(ComplaintForm(receipt_code=getattr(receipt, "code", "") or ""))
+        draft = getattr(self.screen, "draft", None)
+        receipt = draft.receipt if draft is not None else None
+        self.push_screen(ComplaintForm(receipt_code=receipt.code if receipt else ""))
