@@ -5,7 +5,7 @@ one): with ``created_at`` it gives the time each return took at the counter. Emp
 returns completed before this revision.
 
 Revision ID: 5b1e2c7d9a40
-Revises: 4ad38fc72582
+Revises: ff5b8e8a0710
 Create Date: 2026-11-24 09:00:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from returns_desk.store.types import UTCDateTime
 
 revision: str = "5b1e2c7d9a40"
-down_revision: str | None = "4ad38fc72582"
+down_revision: str | None = "ff5b8e8a0710"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -127,7 +127,10 @@ class _Reader:
             sold_at=head["sold_at"],
             lines=tuple(SoldLine(*_line_values(row)) for row in lines),
             tenders=tuple(
-                Tender(TenderKind(t["kind"]), t["amount"], t["card_last4"], t["reference"])
+                Tender(
+                    TenderKind(t["kind"]), t["amount"], t["card_last4"], t["reference"],
+                    t["card_brand"],
+                )  # fmt: skip
                 for t in tenders
             ),
             customer_id=head["customer_id"],
@@ -135,6 +138,9 @@ class _Reader:
             gift_receipt=bool(head["gift_receipt"]),
             order_discount=head["order_discount"],
             sale_id=head["id"],
+            rewards_earned=head["rewards_earned"],
+            rewards_spent=head["rewards_spent"],
+            points_earned=head["points_earned"] or 0,
         )
 
 
