@@ -42,6 +42,9 @@ SALE_COLUMNS = (
     "loyalty_tier",
     "gift_receipt",
     "order_discount",
+    "rewards_earned",
+    "rewards_spent",
+    "points_earned",
     "tenders",
 )
 LINE_COLUMNS = (
@@ -55,8 +58,18 @@ LINE_COLUMNS = (
     "tax",
     "serial",
     "delivered_on",
+    "promo_of",
+    "bundle",
+    "bundle_discount",
 )
-CSV_COLUMNS = SALE_COLUMNS[:-1] + LINE_COLUMNS + SALE_COLUMNS[-1:]
+# In the order JOURNAL.md lists them: the usual columns, then the optional policy facts.
+CSV_COLUMNS = (
+    *SALE_COLUMNS[:8],
+    *LINE_COLUMNS[:10],
+    "tenders",
+    *LINE_COLUMNS[10:],
+    *SALE_COLUMNS[8:11],
+)
 REQUIRED_COLUMNS = (
     "receipt",
     "store",
@@ -386,16 +399,16 @@ def _same_sale_fields(reader: _Reader, group: _Group) -> bool:
 
 
 def _csv_tenders(reader: _Reader, row: int, text: str) -> list[dict[str, str]] | None:
-    """``card:4242:146.27|cash::15.00`` -> tender fields (type, last4, amount, reference)."""
+    """``card:4242:146.27:visa|cash::15.00`` -> tender fields (type, last4, amount, brand)."""
     tenders = []
     for part in filter(None, (p.strip() for p in text.split("|"))):
         bits = [b.strip() for b in part.split(":")]
         if len(bits) == 2:
             bits = [bits[0], "", bits[1]]
         if len(bits) not in (3, 4):
-            reader.fail(row, "tenders", f"{show(part)} is not type:last4:amount")
+            reader.fail(row, "tenders", f"{show(part)} is not type:last4:amount[:card_brand]")
             return None
-        names = ("type", "last4", "amount", "reference")
+        names = ("type", "last4", "amount", "card_brand")
         tenders.append({k: v for k, v in zip(names, bits, strict=False) if v})
     if not tenders:
         reader.fail(row, "tenders", "is missing")

@@ -15,6 +15,10 @@ from pydantic_core import PydanticCustomError
 
 from returns_desk.domain.journal_types import (
     Address,
+    Attributes,
+    Brand,
+    Bundle,
+    CardBrand,
     Category,
     CustomerId,
     Day,
@@ -27,6 +31,7 @@ from returns_desk.domain.journal_types import (
     Moment,
     Money,
     Payment,
+    Points,
     Qty,
     QtyReturned,
     ReceiptDigits,
@@ -84,6 +89,8 @@ class ProductRow(Row):
     price_from: Day | None = None
     serialized: Flag = False
     final_sale: Flag = False
+    brand: Brand = None
+    attributes: Attributes = None
 
 
 class PriceRow(Row):
@@ -108,11 +115,18 @@ class LineRow(Row):
     serial: Serial = None
     delivered_on: Day | None = None
     qty_returned: QtyReturned = 0
+    promo_of: LineNo | None = None
+    bundle: Bundle = None
+    bundle_discount: Money = ZERO
 
     @model_validator(mode="after")
     def _within_itself(self) -> LineRow:
         if self.line_discount > self.unit_price * self.qty:
             raise _located("line_discount", "discount is more than the line's price")
+        if self.bundle_discount > self.line_discount:
+            raise _located("bundle_discount", "must be part of the line_discount")
+        if self.bundle_discount and not self.bundle:
+            raise _located("bundle", "a line with a bundle_discount needs its bundle id")
         if self.qty_returned > self.qty:
             raise _located("qty_returned", f"{self.qty_returned} returned of {self.qty} sold")
         return self
@@ -132,6 +146,7 @@ class TenderRow(Row):
     last4: Last4 = None
     reference: Reference = None
     refunded: Money = ZERO
+    card_brand: CardBrand = None
 
     @model_validator(mode="after")
     def _card_has_last4(self, info: ValidationInfo) -> TenderRow:
@@ -155,6 +170,15 @@ class SaleHead(Row):
     loyalty_tier: Tier = None
     gift_receipt: Flag = False
     order_discount: Money = ZERO
+    rewards_earned: Money = ZERO
+    rewards_spent: Money = ZERO
+    points_earned: Points = 0
+
+    @model_validator(mode="after")
+    def _rewards(self) -> SaleHead:
+        if self.rewards_spent > self.rewards_earned:
+            raise _located("rewards_spent", "is more than rewards_earned")
+        return self
 
 
 class SaleRow(SaleHead):
@@ -196,6 +220,13 @@ class SaleRow(SaleHead):
         numbers = [line.line_no for line in self.lines]
         if len(set(numbers)) != len(numbers):
             raise _located("lines", "two lines share a line_no")
+        for index, line in enumerate(self.lines):
+            if line.promo_of is not None and (
+                line.promo_of not in numbers or line.promo_of == line.line_no
+            ):
+                raise _located(
+                    f"lines.{index}.promo_of", f"no other line {line.promo_of} on this sale"
+                )
         _settle_order_discount(self)
         tendered = sum((t.amount for t in self.tenders), ZERO)
         if tendered != self.total:

@@ -10,6 +10,7 @@ clipped or rounded.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringConstraints
 
 from returns_desk.domain.codes import parse_receipt_code
+from returns_desk.domain.receipt import MAX_ATTRIBUTES, canonical_attributes
 
 MONEY_LIMIT = Decimal(10) ** 9  # no till sees a billion; bigger is a broken file
 QTY_LIMIT = 10**6
@@ -38,12 +40,16 @@ SIZES = {
     "loyalty_tier": 32,
     "serial": 64,
     "reference": 64,
+    "brand": 80,
+    "bundle": 40,
+    "card_brand": 40,
 }
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NO_CONTROLS = r"^[^\x00-\x1f\x7f]*$"  # no NUL, tab, line break ... in a one-line field
+_CLEAN = re.compile(r"[^\x00-\x1f\x7f\ud800-\udfff]*")
 
 
 def show(value: object, limit: int = 40) -> str:
@@ -222,6 +228,11 @@ CustomerId = Annotated[Annotated[str, _limits(SIZES["customer_id"], False)] | No
 Tier = Annotated[Annotated[str, _limits(SIZES["loyalty_tier"], False)] | None, _BLANK]
 Serial = Annotated[Annotated[str, _limits(SIZES["serial"], False)] | None, _BLANK]
 Reference = Annotated[Annotated[str, _limits(SIZES["reference"], False)] | None, _BLANK]
+Brand = Annotated[Annotated[str, _limits(SIZES["brand"], False)] | None, _BLANK]
+Bundle = Annotated[Annotated[str, _limits(SIZES["bundle"], False)] | None, _BLANK]
+CardBrand = Annotated[
+    Annotated[str, _limits(SIZES["card_brand"], False), AfterValidator(str.lower)] | None, _BLANK
+]
 _UPC = _ascii_digits("a UPC/EAN (8, 12, 13 or 14 digits)", (8, 12, 13, 14))
 Upc = Annotated[Annotated[str, _limits(14), _UPC] | None, _BLANK]
 Last4 = Annotated[
@@ -236,6 +247,7 @@ RegisterNo = Annotated[int, _whole(0, 99)]  # and 2 of register
 LineNo = Annotated[int, _whole(1, 10_000)]
 Qty = Annotated[int, _whole(1, QTY_LIMIT)]
 QtyReturned = Annotated[int, _whole(0, QTY_LIMIT)]
+Points = Annotated[int, _whole(0, 10**9)]
 
 # Money up to a billion in whole cents; rates as fractions in [0, 1).
 Money = Annotated[Decimal, _money(Decimal(0))]
@@ -245,3 +257,38 @@ TaxRate = Annotated[Decimal, _money(Decimal(0), Decimal("0.999999"), places=6)]
 Day = Annotated[date, PlainValidator(_in_range)]
 Moment = Annotated[datetime, PlainValidator(_moment)]
 Flag = Annotated[bool, PlainValidator(_flag)]
+
+
+def _attributes(value: Any) -> str | None:
+    """A product's attributes: an object of names to text or numbers (policies can scope
+    rules by them, e.g. capacity), kept as canonical JSON; in a CSV, that object as text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value, parse_float=Decimal)
+        except (ValueError, RecursionError):
+            value = None
+    if not isinstance(value, dict) or not _plain(value):
+        raise ValueError(
+            f"expected an object of up to {MAX_ATTRIBUTES} names (40 characters) to text or "
+            'numbers (100 characters), like {"capacity_cu_ft": 22}'
+        )
+    return canonical_attributes(value)
+
+
+def _plain(values: dict[Any, Any]) -> bool:
+    if len(values) > MAX_ATTRIBUTES:
+        return False
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            return False
+        if isinstance(value, Decimal) and not value.is_finite():
+            return False
+        for text, size in ((str(name).strip(), 40), (str(value).strip(), 100)):
+            if not 0 < len(text) <= size or not _CLEAN.fullmatch(text):
+                return False
+    return True
+
+
+Attributes = Annotated[str | None, PlainValidator(_attributes)]

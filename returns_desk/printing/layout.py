@@ -96,4 +96,3 @@ def _lines(path: Path, data: dict[str, object], key: str) -> tuple[str, ...]:
                 f"{line[:40]!r}"
             )
     return tuple(value)
-

@@ -173,6 +173,8 @@ def _product_values(rec: ProductRecord, product: Product | None) -> dict[str, An
         "category": rec.category or "",
         "serialized": rec.serialized,
         "final_sale": rec.final_sale,
+        "brand": rec.brand,
+        "attributes": rec.attributes,
     }
     if rec.upc is not None or product is None:  # a row without a UPC leaves the SKU's own
         values["upc"] = rec.upc

@@ -49,6 +49,9 @@ _SALE_COLUMNS = [
     "order_discount",
     "total",
     "import_id",
+    "rewards_earned",
+    "rewards_spent",
+    "points_earned",
 ]
 _LINE_COLUMNS = [
     "sale_id",
@@ -69,8 +72,15 @@ _LINE_COLUMNS = [
     "final_sale",
     "delivered_on",
     "qty_returned",
+    "brand",
+    "attributes",
+    "promo_of",
+    "bundle",
+    "bundle_discount",
 ]
-_TENDER_COLUMNS = ["sale_id", "seq", "kind", "amount", "refunded", "card_last4", "reference"]
+_TENDER_COLUMNS = [
+    "sale_id", "seq", "kind", "amount", "refunded", "card_last4", "reference", "card_brand"
+]  # fmt: skip
 Progress = Callable[[int, int], None]
 
 
@@ -327,6 +337,7 @@ def _write_sales(
                     "refunded": t.refunded,
                     "card_last4": t.last4,
                     "reference": t.reference,
+                    "card_brand": t.card_brand,
                 }
                 for i, t in enumerate(sale.tenders)
             )
@@ -357,6 +368,9 @@ def _sale_row(
         "order_discount": sale.order_discount,
         "total": sale.total,
         "import_id": import_id,
+        "rewards_earned": sale.rewards_earned,
+        "rewards_spent": sale.rewards_spent,
+        "points_earned": sale.points_earned,
     }
 
 
@@ -380,4 +394,9 @@ def _line_row(sale_id: int, line: Any, product: Product) -> dict[str, Any]:
         "final_sale": product.final_sale,
         "delivered_on": line.delivered_on,
         "qty_returned": line.qty_returned,
+        "brand": product.brand,
+        "attributes": product.attributes,
+        "promo_of": line.promo_of,
+        "bundle": line.bundle,
+        "bundle_discount": line.bundle_discount,
     }

@@ -51,6 +51,9 @@ def _difference(session: Session, sale: SaleRecord, row: Sale) -> str | None:
         "loyalty_tier": row.loyalty_tier,
         "gift_receipt": row.gift_receipt,
         "order_discount": row.order_discount,
+        "rewards_earned": row.rewards_earned,
+        "rewards_spent": row.rewards_spent,
+        "points_earned": row.points_earned,
     }
     head = {
         "store": sale.store,
@@ -60,6 +63,9 @@ def _difference(session: Session, sale: SaleRecord, row: Sale) -> str | None:
         "loyalty_tier": sale.loyalty_tier,
         "gift_receipt": sale.gift_receipt,
         "order_discount": sale.order_discount,
+        "rewards_earned": sale.rewards_earned,
+        "rewards_spent": sale.rewards_spent,
+        "points_earned": sale.points_earned,
     }
     if (found := _compare("", head, stored_head)) is not None:
         return found
@@ -79,13 +85,14 @@ def _difference(session: Session, sale: SaleRecord, row: Sale) -> str | None:
     ).all()
     return _compare_all(
         "tenders",
-        [_tender(t.kind.value, t.amount, t.last4, t.reference) for t in sale.tenders],
-        [_tender(t.kind, t.amount, t.card_last4, t.reference) for t in tenders],
+        [_tender(t.kind.value, t.amount, t.last4, t.reference, t.card_brand) for t in sale.tenders],
+        [_tender(t.kind, t.amount, t.card_last4, t.reference, t.card_brand) for t in tenders],
     )
 
 
-def _tender(kind: str, amount: Any, last4: str | None, reference: str | None) -> dict[str, Any]:
-    return {"type": kind, "amount": amount, "last4": last4, "reference": reference}
+def _tender(kind: str, amount: Any, *more: str | None) -> dict[str, Any]:
+    last4, reference, brand = more
+    return {"type": kind, "amount": amount, "last4": last4, "reference": reference, "brand": brand}
 
 
 def _compare_all(what: str, mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str | None:
