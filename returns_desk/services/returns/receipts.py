@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from returns_desk.domain.codes import parse_receipt_code
+from returns_desk.domain.codes import ReceiptCode, ReceiptCodeError, parse_receipt_code
 from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
 from returns_desk.store import fastread
 from returns_desk.store.db import read_only
@@ -33,9 +33,16 @@ def find_receipt(engine: Engine, text: str) -> Receipt:
     """Validate the code's check digit, then look it up; errors say which and why.
 
     The counter's hottest path: three indexed queries on the bare driver in one read
-    transaction (see store/fastread.py), converted by the tables' own column types.
+    transaction (see store/fastread.py), converted by the tables' own column types. Text
+    that is not a code may be the POS's own reference for the sale (``#1001``).
     """
-    code = parse_receipt_code(text)
+    try:
+        code = parse_receipt_code(text)
+    except ReceiptCodeError:
+        found = _by_reference(engine, text)
+        if found is None:
+            raise
+        code = found
     reader = _reader(engine)
     heads, lines, tenders = reader.read(engine, code.digits)
     if not heads:
@@ -61,6 +68,27 @@ def find_receipt(engine: Engine, text: str) -> Receipt:
         rewards_spent=head["rewards_spent"],
         points_earned=head["points_earned"] or 0,
     )
+
+
+def _by_reference(engine: Engine, text: str) -> ReceiptCode | None:
+    """The code of the sale the POS calls ``text`` (an order name, a transaction id)."""
+    reference = (text or "").strip()
+    if not reference or len(reference) > 64:
+        return None
+    with read_only(engine) as session:
+        found = session.exec(
+            select(Sale.receipt_code, Store.number)
+            .join(Store, col(Store.id) == col(Sale.store_id))
+            .where(Sale.reference == reference)
+            .limit(5)
+        ).all()
+    if len(found) > 1:
+        stores = ", ".join(str(number) for _, number in found)
+        raise ReceiptNotFound(
+            f"receipts of several stores ({stores}) have the reference {reference!r}: "
+            "scan or type the receipt's own code"
+        )
+    return parse_receipt_code(found[0][0]) if found else None
 
 
 def _tender(get: Field) -> Tender:
