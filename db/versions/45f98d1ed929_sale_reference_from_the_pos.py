@@ -4,7 +4,7 @@ The POS's own name for a sale (a Shopify order "#1001", a Square transaction id)
 by the journal adapters (issue 15), so a clerk can find the receipt by it.
 
 Revision ID: 45f98d1ed929
-Revises: ff5b8e8a0710
+Revises: 5b1e2c7d9a40
 Create Date: 2026-11-27 13:50:41.876557
 """
 
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "45f98d1ed929"
-down_revision: str | None = "ff5b8e8a0710"
+down_revision: str | None = "5b1e2c7d9a40"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

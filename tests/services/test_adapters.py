@@ -14,14 +14,15 @@ import pytest
 from sqlmodel import col, select
 
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import ReturnItem
 from returns_desk.domain.journal import JournalInvalid
 from returns_desk.services.journal.adapters import ExportOptions, import_export
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.returns.receipts import find_receipt
-from returns_desk.services.returns.request import ReturnItem, ReturnRequest
 from returns_desk.services.staff.security import log_in
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Sale, Tender
+from tests.drafts import receipt_request
 
 SAMPLES = Path(__file__).parents[2] / "receipts" / "samples"
 ORDERS, PAYMENTS = SAMPLES / "shopify-orders.csv", SAMPLES / "shopify-transactions.csv"
@@ -43,7 +44,7 @@ def return_everything_left(engine, reference: str) -> Decimal:
     for line in receipt.lines:
         if line.returnable_qty and not line.final_sale:
             item = ReturnItem(line.line_no, line.returnable_qty, reason_code="changed_mind")
-            request = ReturnRequest(receipt.code, (item,), Settlement.REFUND)
+            request = receipt_request(engine, receipt.code, (item,), Settlement.REFUND)
             total += complete_return(engine, actor, request, TODAY).total_refund
     return total
 
