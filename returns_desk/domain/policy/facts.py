@@ -1,0 +1,366 @@
+"""The facts of one return, as a policy file's examples and ``policy decide`` give them.
+
+:class:`ReturnFacts` declares every fact the engine reads, with bounds and a description;
+``[[example]]`` tables add what the policy must answer (:class:`Example`), and the command
+line builds one option per fact from the same declarations, so no fact can be missing from
+either. Facts that cannot describe any real sale (a discount larger than the price, more
+already returned than sold, a return before the sale) are refused with the key at fault.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
+
+from returns_desk.domain.decision import Outcome, Settlement
+from returns_desk.domain.money import ZERO, round_money
+from returns_desk.domain.policy.case import ReturnCase
+from returns_desk.domain.policy.fields import (
+    Count,
+    Day,
+    FieldProblem,
+    Flag,
+    Kind,
+    Money,
+    Name,
+    PositiveCount,
+    Rate,
+    Text,
+    choice_of,
+    choices_of,
+)
+from returns_desk.domain.policy.terms import Condition, ExchangeFor, ReceiptKind
+from returns_desk.domain.receipt import (
+    Receipt,
+    SoldLine,
+    Tender,
+    TenderKind,
+    canonical_attributes,
+)
+
+NOON = time(12, 0, tzinfo=UTC)
+PAYOUT_KINDS = ("cash", "card", "gift_card", "store_credit", "voucher", "cheque", "bank_transfer")
+
+
+def _option(name: str, **extra: Any) -> dict[str, Any]:
+    """The command-line option a fact is given with (``policy decide``)."""
+    return {"option": name, **extra}
+
+
+class Fact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TenderFact(Fact):
+    """One payment on the receipt."""
+
+    kind: Annotated[
+        TenderKind,
+        PlainValidator(choice_of(TenderKind)),
+        Kind('"cash", "card", "gift_card" or "store_credit"'),
+    ] = Field(description="how it was paid")
+    amount: Money = Field(description="how much it paid")
+    card_brand: Name | None = Field(None, description="the card's brand, e.g. `store-card`")
+
+
+class PayoutFact(Fact):
+    """One part of what the customer gets back: a payment, a voucher or a cheque."""
+
+    kind: Annotated[
+        str,
+        PlainValidator(lambda v: _payout_kind(v)),
+        Kind(", ".join(f'"{k}"' for k in PAYOUT_KINDS)),
+    ] = Field(description="where this part goes")
+    amount: Money = Field(description="how much")
+
+
+def _payout_kind(value: object) -> str:
+    if value not in PAYOUT_KINDS:
+        allowed = ", ".join(f'"{k}"' for k in PAYOUT_KINDS)
+        raise ValueError(f"expected one of {allowed}, got {value!r}")
+    return str(value)
+
+
+def _attributes(value: object) -> dict[str, str]:
+    if not isinstance(value, dict) or len(value) > 20:
+        raise ValueError('expected a table of up to 20 attributes, like { fuel = "gas" }')
+    result = {}
+    for key, item in value.items():
+        if isinstance(item, bool) or not isinstance(item, str | int | float | Decimal):
+            raise ValueError(f"{key}: expected text or a number, got {item!r}")
+        result[str(key)] = str(item)
+    return result
+
+
+Attributes = Annotated[
+    dict[str, str], PlainValidator(_attributes), Kind("table: { capacity_cu_ft = 22 }")
+]
+
+
+class ReturnFacts(Fact):
+    """What the engine is told about one returned line: the sale, the item, the customer."""
+
+    today: Day = Field(description="the day of the return", json_schema_extra=_option(
+        "--today", default="today"))  # fmt: skip
+    receipt: Annotated[ReceiptKind, PlainValidator(choice_of(ReceiptKind)), Kind(
+        '"yes", "gift" or "none"'
+    )] = Field(ReceiptKind.YES, description="the receipt shown", json_schema_extra=_option(
+        "--receipt"))  # fmt: skip
+    sold_on: Day | None = Field(None, description="the sale's date (required with a receipt)",
+                                json_schema_extra=_option("--sold-on"))  # fmt: skip
+    delivered_on: Day | None = Field(
+        None,
+        description="the day a delivered item was received (windows may count from it)",
+        json_schema_extra=_option("--delivered-on"),
+    )
+    department: Name = Field("general", json_schema_extra=_option("--department"),
+                             description="the item's department")  # fmt: skip
+    category: Name = Field("general", json_schema_extra=_option("--category"),
+                           description="the item's category")  # fmt: skip
+    sku: Name = Field("ITEM", description="the item's SKU", json_schema_extra=_option("--sku"))
+    brand: Name | None = Field(None, description="the item's brand",
+                               json_schema_extra=_option("--brand"))  # fmt: skip
+    attributes: Attributes = Field(
+        {}, description="the item's attributes", json_schema_extra=_option(
+            "--attribute", repeat=True, metavar="NAME=VALUE"))  # fmt: skip
+    description: Text = Field("example item", description="the item's description",
+                              json_schema_extra=_option("--description"))  # fmt: skip
+    unit_price: Money = Field(description="shelf price per unit on the receipt (or today's "
+                              "without one)", json_schema_extra=_option("--price"))  # fmt: skip
+    qty_sold: PositiveCount = Field(1, description="units on the sale line",
+                                    json_schema_extra=_option("--qty-sold"))  # fmt: skip
+    qty: Count = Field(1, description="units coming back now", json_schema_extra=_option(
+        "--qty"))  # fmt: skip
+    qty_returned: Count = Field(0, description="units of the line already returned",
+                                json_schema_extra=_option("--qty-returned"))  # fmt: skip
+    line_discount: Money = Field(ZERO, description="discount on the whole line",
+                                 json_schema_extra=_option("--discount"))  # fmt: skip
+    order_discount_share: Money = Field(
+        ZERO, description="the line's share of order discounts",
+        json_schema_extra=_option("--order-discount"))  # fmt: skip
+    tax_rate: Rate = Field(ZERO, description="tax rate, e.g. 0.08",
+                           json_schema_extra=_option("--tax-rate"))  # fmt: skip
+    tax_charged: Money | None = Field(
+        None, description="tax charged on the line (default: at the rate)",
+        json_schema_extra=_option("--tax"))  # fmt: skip
+    final_sale: Flag = Field(False, description="the till marked the line final sale",
+                             json_schema_extra=_option("--final-sale"))  # fmt: skip
+    serialized: Flag | None = Field(
+        None, description="the item has a serial number (default: when `serial` is given)",
+        json_schema_extra=_option("--serialized"))  # fmt: skip
+    serial: Name | None = Field(None, description="the serial number sold",
+                                json_schema_extra=_option("--serial"))  # fmt: skip
+    serial_scanned: Name | None = Field(None, description="the serial number scanned",
+                                        json_schema_extra=_option("--serial-scanned"))  # fmt: skip
+    condition: Annotated[Condition, PlainValidator(choice_of(Condition)), Kind(
+        "a condition"
+    )] = Field(Condition.UNOPENED, description="the state it comes back in",
+               json_schema_extra=_option("--condition"))  # fmt: skip
+    reason: Text = Field("", description="why the customer returns it",
+                         json_schema_extra=_option("--reason"))  # fmt: skip
+    tier: Name | None = Field(None, description="the customer's loyalty tier today, told at "
+                              "the counter", json_schema_extra=_option("--tier"))  # fmt: skip
+    receipt_tier: Name | None = Field(
+        None, description="the loyalty tier on the receipt, held at purchase",
+        json_schema_extra=_option("--receipt-tier"))  # fmt: skip
+    region: Name | None = Field(None, description="the returning store's region",
+                                json_schema_extra=_option("--region"))  # fmt: skip
+    tenders: tuple[TenderFact, ...] | None = Field(
+        None,
+        description="payments on the receipt (default: one card for the whole line)",
+        json_schema_extra=_option("--tender", repeat=True, metavar="KIND:AMOUNT[:BRAND]"),
+    )
+    tender_refunded: tuple[Money, ...] = Field(
+        (),
+        description="what each payment already got back, in order",
+        json_schema_extra=_option("--tender-refunded", repeat=True, metavar="AMOUNT"),
+    )
+    cash_paid_today: Money = Field(
+        ZERO, description="cash already going back on this receipt today (earlier lines of "
+        "the return, earlier returns that day): counts toward the cash limit",
+        json_schema_extra=_option("--cash-paid-today"))  # fmt: skip
+    lowest_recent_price: Money | None = Field(
+        None, description="without a receipt: the lowest price in the policy's look-back",
+        json_schema_extra=_option("--lowest-price"))  # fmt: skip
+    current_price: Money | None = Field(
+        None, description="today's shelf price (clearance items are refunded at it)",
+        json_schema_extra=_option("--current-price"))  # fmt: skip
+    customer_receiptless_count: Count = Field(
+        0, description="the customer's returns without a receipt in the limit's period",
+        json_schema_extra=_option("--receiptless-count"))  # fmt: skip
+    id_checked: Flag = Field(False, description="the customer's photo ID was checked",
+                             json_schema_extra=_option("--id-checked"))  # fmt: skip
+    free_item_kept: Money = Field(
+        ZERO, description="shelf value of free promotional items this line brought that the "
+        "customer keeps", json_schema_extra=_option("--free-item-kept"))  # fmt: skip
+    bundle_discount_kept: Money = Field(
+        ZERO, description="bundle discount on the items of this line's bundle the customer "
+        "keeps", json_schema_extra=_option("--bundle-discount-kept"))  # fmt: skip
+    rewards_earned: Money = Field(ZERO, description="reward currency the purchase earned",
+                                  json_schema_extra=_option("--rewards-earned"))  # fmt: skip
+    rewards_spent: Money = Field(ZERO, description="how much of it is spent already",
+                                 json_schema_extra=_option("--rewards-spent"))  # fmt: skip
+    points_earned: Count = Field(0, description="loyalty points the purchase earned",
+                                 json_schema_extra=_option("--points-earned"))  # fmt: skip
+    receipt_total: Money | None = Field(
+        None, description="what the whole receipt cost (default: this line), to share rewards "
+        "and points", json_schema_extra=_option("--receipt-total"))  # fmt: skip
+
+    @model_validator(mode="after")
+    def _possible(self) -> ReturnFacts:
+        """Refuse facts no real sale can have."""
+        gross = round_money(self.unit_price * self.qty_sold)
+        if self.receipt is not ReceiptKind.NONE and self.sold_on is None:
+            raise FieldProblem("sold_on", "is required when there is a receipt")
+        if self.sold_on and self.today < self.sold_on:
+            raise FieldProblem("today", f"is before the sale ({self.sold_on})")
+        if self.delivered_on and self.sold_on and self.delivered_on < self.sold_on:
+            raise FieldProblem("delivered_on", f"is before the sale ({self.sold_on})")
+        if self.delivered_on and self.delivered_on > self.today:
+            raise FieldProblem("delivered_on", f"is after the return ({self.today})")
+        if self.line_discount + self.order_discount_share > gross:
+            raise FieldProblem(
+                "line_discount", f"discounts are more than the price ({gross} for the line)"
+            )
+        if self.qty_returned > self.qty_sold:
+            raise FieldProblem("qty_returned", f"is more than qty_sold ({self.qty_sold})")
+        if self.rewards_spent > self.rewards_earned:
+            raise FieldProblem("rewards_spent", "is more than rewards_earned")
+        self._check_tenders()
+        return self
+
+    def _check_tenders(self) -> None:
+        tenders = self.tenders or ()
+        if len(self.tender_refunded) > max(len(tenders), 1):
+            raise FieldProblem("tender_refunded", "lists more amounts than there are tenders")
+        for index, (tender, done) in enumerate(zip(tenders, self.tender_refunded, strict=False)):
+            if done > tender.amount:
+                raise FieldProblem(
+                    "tender_refunded", f"tender {index + 1} got back more than it paid"
+                )
+
+    def sold_line(self) -> SoldLine:
+        """The sold line; tax is charged at ``tax_rate`` unless ``tax_charged`` says."""
+        net = round_money(self.unit_price * self.qty_sold) - self.line_discount
+        net -= self.order_discount_share
+        tax = self.tax_charged
+        serialized = self.serialized
+        return SoldLine(
+            line_no=1,
+            sku=self.sku,
+            description=self.description,
+            department=self.department,
+            category=self.category,
+            qty=self.qty_sold,
+            unit_price=self.unit_price,
+            line_discount=self.line_discount,
+            order_discount_share=self.order_discount_share,
+            tax_rate=self.tax_rate,
+            tax_charged=round_money(net * self.tax_rate) if tax is None else tax,
+            serial=self.serial,
+            serialized=self.serial is not None if serialized is None else serialized,
+            final_sale=self.final_sale,
+            qty_returned=self.qty_returned,
+            delivered_on=self.delivered_on,
+            brand=self.brand,
+            attributes=canonical_attributes(self.attributes),
+        )
+
+    def to_case(self) -> tuple[ReturnCase, date]:
+        """The return case the engine decides, and the day it is decided."""
+        line = self.sold_line()
+        has_receipt = self.receipt is not ReceiptKind.NONE
+        tenders = tuple(
+            Tender(t.kind, t.amount, card_brand=t.card_brand.lower() if t.card_brand else None)
+            for t in self.tenders or ()
+        ) or (Tender(TenderKind.CARD, line.paid, card_last4="4242"),)
+        receipt = None
+        if has_receipt:
+            assert self.sold_on is not None
+            receipt = Receipt(
+                code="0000000000000",
+                store_no=1,
+                register_no=1,
+                sold_at=datetime.combine(self.sold_on, NOON),
+                lines=(line,),
+                tenders=tenders,
+                loyalty_tier=self.receipt_tier,
+                gift_receipt=self.receipt is ReceiptKind.GIFT,
+                rewards_earned=self.rewards_earned,
+                rewards_spent=self.rewards_spent,
+                points_earned=self.points_earned,
+            )
+        total = self.receipt_total if self.receipt_total else line.paid
+        share = line.paid / total if total else Decimal(0)
+        case = ReturnCase(
+            receipt=receipt,
+            line=line,
+            qty=self.qty,
+            condition=self.condition,
+            reason=self.reason,
+            has_receipt=has_receipt,
+            serial_scanned=self.serial_scanned,
+            customer_tier=self.tier,
+            region=self.region,
+            lowest_recent_price=self.lowest_recent_price,
+            customer_receiptless_count=self.customer_receiptless_count,
+            id_checked=self.id_checked,
+            tender_refunded=self.tender_refunded,
+            cash_paid_today=self.cash_paid_today,
+            current_price=self.current_price,
+            free_item_kept=self.free_item_kept,
+            bundle_kept=self.bundle_discount_kept,
+            rewards_share=min(round_money(self.rewards_spent * share), line.paid),
+            points_share=int(round_money(self.points_earned * share)),
+        )
+        return case, self.today
+
+
+class Example(ReturnFacts):
+    """`[[example]]`: a return described by its facts, and what the policy must answer.
+
+    ``policy check`` decides every example and fails if any answer differs.
+    """
+
+    name: Name = Field(description="what the example shows")
+    expect: Annotated[
+        Outcome, PlainValidator(choice_of(Outcome)), Kind('"approve", "needs_override" or "deny"')
+    ] = Field(description="the outcome")
+    expect_refund: Money | None = Field(None, description="the refund (after fees and "
+                                        "deductions)")  # fmt: skip
+    expect_fee: Money | None = Field(None, description="the restocking fee")
+    expect_settlements: Annotated[
+        frozenset[Settlement] | None, PlainValidator(choices_of(Settlement)), Kind(
+            "list of settlements")
+    ] = Field(None, description="exactly the settlements offered")  # fmt: skip
+    expect_not_offered: Annotated[
+        frozenset[Settlement], PlainValidator(choices_of(Settlement)), Kind(
+            "list of settlements")
+    ] = Field(frozenset(), description="settlements that must not be offered")  # fmt: skip
+    expect_window_ends: Day | None = Field(None, description="the window's last day")
+    expect_reason: Text | None = Field(None, description="words one of the reasons contains")
+    expect_cash: Money | None = Field(None, description="the cash part of the payout")
+    expect_voucher: Money | None = Field(None, description="the voucher part of the payout")
+    expect_payout: tuple[PayoutFact, ...] | None = Field(
+        None, description="the whole payout, part by part, in order: e.g. "
+        '`[{ kind = "card", amount = "100.00" }, { kind = "voucher", amount = "50.00" }]`'
+    )  # fmt: skip
+    expect_deducted: Money | None = Field(
+        None, description="what came off for promotions, rewards or clearance, in all"
+    )
+    expect_points_reversed: Count | None = Field(None, description="loyalty points reversed")
+    expect_exchange: Annotated[
+        ExchangeFor | None, PlainValidator(choice_of(ExchangeFor)), Kind('"any" or "identical"')
+    ] = Field(None, description="what an exchange may be for")
+
+    if TYPE_CHECKING:  # set by the loader: the example's line in the file, not a key
+        line: int
+
+    def model_post_init(self, context: Any, /) -> None:
+        object.__setattr__(self, "line", 0)
+
+
+FACT_KEYS: tuple[str, ...] = tuple(ReturnFacts.model_fields)
