@@ -44,7 +44,7 @@ def test_shipped_policy_decides_its_examples_as_written(path: Path) -> None:
 def test_policy_records_name_and_version() -> None:
     policy = load_policy(POLICIES / "default.toml")
     assert policy.name == "Default store policy"
-    assert policy.version == "2026.11-1"
+    assert policy.version == "2026.11-2"
 
 
 def test_an_example_with_a_wrong_expectation_fails_and_says_what_differs() -> None:

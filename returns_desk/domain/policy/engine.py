@@ -329,8 +329,8 @@ def _check_tenders(
     large = rules.large_refund_above
     if large is not None and cash > ZERO and (case.large_refund or cash + before > large):
         how = rules.large_refund_by.value
-        args = (how, cash, large, before)
-        tally.note("refund.large", "Large refund", True, reasons.large_refund, args=args)
+        tally.note("refund.large", "Large refund", True, reasons.large_refund,
+                   args=(how, cash, large, before))  # fmt: skip
         return (pay_back, (amount, tenders, done, None)), OtherPayment(how, cash)
     limit = rules.cash_limit
     if limit is None or cash <= ZERO:
@@ -340,11 +340,12 @@ def _check_tenders(
         return (pay_back, (amount, tenders, done, None)), None
     rule_id, desc, over = "refund.cash_limit", "Cash limit", cash - room
     if rules.over_cash_limit is _VOUCHER:
-        args = (limit, before, over, any(t.kind is not _CASH for t in tenders))
-        tally.note(rule_id, desc, True, reasons.cash_as_voucher, args=args)
+        others = any(t.kind is not _CASH for t in tenders)
+        tally.note(rule_id, desc, True, reasons.cash_as_voucher,
+                   args=(limit, before, over, others))  # fmt: skip
         return (pay_back, (amount, tenders, done, room)), None
-    args = (limit, before, over)
-    tally.note(rule_id, desc, True, reasons.cash_needs_manager, _NEEDS_OVERRIDE, args=args)
+    tally.note(rule_id, desc, True, reasons.cash_needs_manager, _NEEDS_OVERRIDE,
+               args=(limit, before, over))  # fmt: skip
     return (pay_back, (amount, tenders, done, None)), None
 
 

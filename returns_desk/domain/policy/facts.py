@@ -61,9 +61,11 @@ class TenderFact(Fact):
         TenderKind,
         PlainValidator(choice_of(TenderKind)),
         Kind('"cash", "card", "gift_card" or "store_credit"'),
-    ] = Field(description="how it was paid")
-    amount: Money = Field(description="how much it paid")
-    card_brand: Name | None = Field(None, description="the card's brand, e.g. `store-card`")
+    ] = Field(description="how it was paid", examples=["card"])
+    amount: Money = Field(description="how much it paid", examples=["100.00"])
+    card_brand: Name | None = Field(
+        default=None, description="the card's brand, e.g. `store-card`", examples=["store-card"]
+    )
 
 
 class PayoutFact(Fact):
@@ -73,8 +75,8 @@ class PayoutFact(Fact):
         str,
         PlainValidator(lambda v: _payout_kind(v)),
         Kind(", ".join(f'"{k}"' for k in PAYOUT_KINDS)),
-    ] = Field(description="where this part goes")
-    amount: Money = Field(description="how much")
+    ] = Field(description="where this part goes", examples=["voucher"])
+    amount: Money = Field(description="how much", examples=["50.00"])
 
 
 def _payout_kind(value: object) -> str:
@@ -82,6 +84,12 @@ def _payout_kind(value: object) -> str:
         allowed = ", ".join(f'"{k}"' for k in PAYOUT_KINDS)
         raise ValueError(f"expected one of {allowed}, got {value!r}")
     return str(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
 
 
 def _attributes(value: object) -> dict[str, str]:
@@ -103,111 +111,221 @@ Attributes = Annotated[
 class ReturnFacts(Fact):
     """What the engine is told about one returned line: the sale, the item, the customer."""
 
-    today: Day = Field(description="the day of the return", json_schema_extra=_option(
-        "--today", default="today"))  # fmt: skip
-    receipt: Annotated[ReceiptKind, PlainValidator(choice_of(ReceiptKind)), Kind(
-        '"yes", "gift" or "none"'
-    )] = Field(ReceiptKind.YES, description="the receipt shown", json_schema_extra=_option(
-        "--receipt"))  # fmt: skip
-    sold_on: Day | None = Field(None, description="the sale's date (required with a receipt)",
-                                json_schema_extra=_option("--sold-on"))  # fmt: skip
+    today: Day = Field(
+        description="the day of the return", json_schema_extra=_option("--today", default="today")
+    )
+    receipt: Annotated[
+        ReceiptKind, PlainValidator(choice_of(ReceiptKind)), Kind('"yes", "gift" or "none"')
+    ] = Field(
+        default=ReceiptKind.YES,
+        description="the receipt shown",
+        json_schema_extra=_option("--receipt"),
+        examples=["gift"],
+    )
+    sold_on: Day | None = Field(
+        default=None,
+        description="the sale's date (required with a receipt)",
+        json_schema_extra=_option("--sold-on"),
+    )
     delivered_on: Day | None = Field(
-        None,
+        default=None,
         description="the day a delivered item was received (windows may count from it)",
         json_schema_extra=_option("--delivered-on"),
     )
-    department: Name = Field("general", json_schema_extra=_option("--department"),
-                             description="the item's department")  # fmt: skip
-    category: Name = Field("general", json_schema_extra=_option("--category"),
-                           description="the item's category")  # fmt: skip
-    sku: Name = Field("ITEM", description="the item's SKU", json_schema_extra=_option("--sku"))
-    brand: Name | None = Field(None, description="the item's brand",
-                               json_schema_extra=_option("--brand"))  # fmt: skip
+    department: Name = Field(
+        default="general",
+        json_schema_extra=_option("--department"),
+        description="the item's department",
+        examples=["electronics"],
+    )
+    category: Name = Field(
+        default="general",
+        json_schema_extra=_option("--category"),
+        description="the item's category",
+        examples=["cameras"],
+    )
+    sku: Name = Field(
+        default="ITEM",
+        description="the item's SKU",
+        json_schema_extra=_option("--sku"),
+        examples=["CAM-100"],
+    )
+    brand: Name | None = Field(
+        default=None,
+        description="the item's brand",
+        json_schema_extra=_option("--brand"),
+        examples=["own-brand"],
+    )
     attributes: Attributes = Field(
-        {}, description="the item's attributes", json_schema_extra=_option(
-            "--attribute", repeat=True, metavar="NAME=VALUE"))  # fmt: skip
-    description: Text = Field("example item", description="the item's description",
-                              json_schema_extra=_option("--description"))  # fmt: skip
-    unit_price: Money = Field(description="shelf price per unit on the receipt (or today's "
-                              "without one)", json_schema_extra=_option("--price"))  # fmt: skip
-    qty_sold: PositiveCount = Field(1, description="units on the sale line",
-                                    json_schema_extra=_option("--qty-sold"))  # fmt: skip
-    qty: Count = Field(1, description="units coming back now", json_schema_extra=_option(
-        "--qty"))  # fmt: skip
-    qty_returned: Count = Field(0, description="units of the line already returned",
-                                json_schema_extra=_option("--qty-returned"))  # fmt: skip
-    line_discount: Money = Field(ZERO, description="discount on the whole line",
-                                 json_schema_extra=_option("--discount"))  # fmt: skip
+        default={},
+        description="the item's attributes",
+        json_schema_extra=_option("--attribute", repeat=True, metavar="NAME=VALUE"),
+        examples=[{"capacity_cu_ft": "22"}],
+    )
+    description: Text = Field(
+        default="example item",
+        description="the item's description",
+        json_schema_extra=_option("--description"),
+        examples=["Mirrorless camera"],
+    )
+    unit_price: Money = Field(
+        description="shelf price per unit on the receipt (or today's without one)",
+        json_schema_extra=_option("--price"),
+    )
+    qty_sold: PositiveCount = Field(
+        default=1, description="units on the sale line", json_schema_extra=_option("--qty-sold")
+    )
+    qty: Count = Field(
+        default=1, description="units coming back now", json_schema_extra=_option("--qty")
+    )
+    qty_returned: Count = Field(
+        default=0,
+        description="units of the line already returned",
+        json_schema_extra=_option("--qty-returned"),
+    )
+    line_discount: Money = Field(
+        default=ZERO,
+        description="discount on the whole line",
+        json_schema_extra=_option("--discount"),
+    )
     order_discount_share: Money = Field(
-        ZERO, description="the line's share of order discounts",
-        json_schema_extra=_option("--order-discount"))  # fmt: skip
-    tax_rate: Rate = Field(ZERO, description="tax rate, e.g. 0.08",
-                           json_schema_extra=_option("--tax-rate"))  # fmt: skip
+        default=ZERO,
+        description="the line's share of order discounts",
+        json_schema_extra=_option("--order-discount"),
+    )
+    tax_rate: Rate = Field(
+        default=ZERO, description="tax rate, e.g. 0.08", json_schema_extra=_option("--tax-rate")
+    )
     tax_charged: Money | None = Field(
-        None, description="tax charged on the line (default: at the rate)",
-        json_schema_extra=_option("--tax"))  # fmt: skip
-    final_sale: Flag = Field(False, description="the till marked the line final sale",
-                             json_schema_extra=_option("--final-sale"))  # fmt: skip
-    serialized: Flag | None = Field(
-        None, description="the item has a serial number (default: when `serial` is given)",
-        json_schema_extra=_option("--serialized"))  # fmt: skip
-    serial: Name | None = Field(None, description="the serial number sold",
-                                json_schema_extra=_option("--serial"))  # fmt: skip
-    serial_scanned: Name | None = Field(None, description="the serial number scanned",
-                                        json_schema_extra=_option("--serial-scanned"))  # fmt: skip
-    condition: Annotated[Condition, PlainValidator(choice_of(Condition)), Kind(
-        "a condition"
-    )] = Field(Condition.UNOPENED, description="the state it comes back in",
-               json_schema_extra=_option("--condition"))  # fmt: skip
-    reason: Text = Field("", description="why the customer returns it",
-                         json_schema_extra=_option("--reason"))  # fmt: skip
-    tier: Name | None = Field(None, description="the customer's loyalty tier today, told at "
-                              "the counter", json_schema_extra=_option("--tier"))  # fmt: skip
+        default=None,
+        description="tax charged on the line (default: at the rate)",
+        json_schema_extra=_option("--tax"),
+    )
+    final_sale: Flag = Field(
+        default=False,
+        description="the till marked the line final sale",
+        json_schema_extra=_option("--final-sale"),
+    )
+    serialized: Annotated[
+        bool | None, PlainValidator(lambda v: _flag(v)), Kind("true or false")
+    ] = Field(
+        default=None,
+        description="the item has a serial number (default: when `serial` is given)",
+        json_schema_extra=_option("--serialized"),
+    )
+    serial: Name | None = Field(
+        default=None,
+        description="the serial number sold",
+        json_schema_extra=_option("--serial"),
+        examples=["SN-1001"],
+    )
+    serial_scanned: Name | None = Field(
+        default=None,
+        description="the serial number scanned",
+        json_schema_extra=_option("--serial-scanned"),
+        examples=["SN-1001"],
+    )
+    condition: Annotated[Condition, PlainValidator(choice_of(Condition)), Kind("a condition")] = (
+        Field(
+            default=Condition.UNOPENED,
+            description="the state it comes back in",
+            json_schema_extra=_option("--condition"),
+            examples=["opened"],
+        )
+    )
+    reason: Text = Field(
+        default="",
+        description="why the customer returns it",
+        json_schema_extra=_option("--reason"),
+        examples=["did not fit"],
+    )
+    tier: Name | None = Field(
+        default=None,
+        description="the customer's loyalty tier today, told at the counter",
+        json_schema_extra=_option("--tier"),
+        examples=["gold"],
+    )
     receipt_tier: Name | None = Field(
-        None, description="the loyalty tier on the receipt, held at purchase",
-        json_schema_extra=_option("--receipt-tier"))  # fmt: skip
-    region: Name | None = Field(None, description="the returning store's region",
-                                json_schema_extra=_option("--region"))  # fmt: skip
+        default=None,
+        description="the loyalty tier on the receipt, held at purchase",
+        json_schema_extra=_option("--receipt-tier"),
+        examples=["gold"],
+    )
+    region: Name | None = Field(
+        default=None,
+        description="the returning store's region",
+        json_schema_extra=_option("--region"),
+        examples=["QC"],
+    )
     tenders: tuple[TenderFact, ...] | None = Field(
-        None,
+        default=None,
         description="payments on the receipt (default: one card for the whole line)",
         json_schema_extra=_option("--tender", repeat=True, metavar="KIND:AMOUNT[:BRAND]"),
+        examples=[[{"kind": "cash", "amount": "400.00"}]],
     )
-    tender_refunded: tuple[Money, ...] = Field(
-        (),
+    tender_refunded: Annotated[tuple[Money, ...], Kind("list of amounts")] = Field(
+        default=(),
         description="what each payment already got back, in order",
         json_schema_extra=_option("--tender-refunded", repeat=True, metavar="AMOUNT"),
+        examples=[["10.00", "0.00"]],
     )
     cash_paid_today: Money = Field(
-        ZERO, description="cash already going back on this receipt today (earlier lines of "
+        default=ZERO,
+        description="cash already going back on this receipt today (earlier lines of "
         "the return, earlier returns that day): counts toward the cash limit",
-        json_schema_extra=_option("--cash-paid-today"))  # fmt: skip
+        json_schema_extra=_option("--cash-paid-today"),
+    )
     lowest_recent_price: Money | None = Field(
-        None, description="without a receipt: the lowest price in the policy's look-back",
-        json_schema_extra=_option("--lowest-price"))  # fmt: skip
+        default=None,
+        description="without a receipt: the lowest price in the policy's look-back",
+        json_schema_extra=_option("--lowest-price"),
+    )
     current_price: Money | None = Field(
-        None, description="today's shelf price (clearance items are refunded at it)",
-        json_schema_extra=_option("--current-price"))  # fmt: skip
+        default=None,
+        description="today's shelf price (clearance items are refunded at it)",
+        json_schema_extra=_option("--current-price"),
+    )
     customer_receiptless_count: Count = Field(
-        0, description="the customer's returns without a receipt in the limit's period",
-        json_schema_extra=_option("--receiptless-count"))  # fmt: skip
-    id_checked: Flag = Field(False, description="the customer's photo ID was checked",
-                             json_schema_extra=_option("--id-checked"))  # fmt: skip
+        default=0,
+        description="the customer's returns without a receipt in the limit's period",
+        json_schema_extra=_option("--receiptless-count"),
+    )
+    id_checked: Flag = Field(
+        default=False,
+        description="the customer's photo ID was checked",
+        json_schema_extra=_option("--id-checked"),
+    )
     free_item_kept: Money = Field(
-        ZERO, description="shelf value of free promotional items this line brought that the "
-        "customer keeps", json_schema_extra=_option("--free-item-kept"))  # fmt: skip
+        default=ZERO,
+        description="shelf value of free promotional items this line brought that the "
+        "customer keeps",
+        json_schema_extra=_option("--free-item-kept"),
+    )
     bundle_discount_kept: Money = Field(
-        ZERO, description="bundle discount on the items of this line's bundle the customer "
-        "keeps", json_schema_extra=_option("--bundle-discount-kept"))  # fmt: skip
-    rewards_earned: Money = Field(ZERO, description="reward currency the purchase earned",
-                                  json_schema_extra=_option("--rewards-earned"))  # fmt: skip
-    rewards_spent: Money = Field(ZERO, description="how much of it is spent already",
-                                 json_schema_extra=_option("--rewards-spent"))  # fmt: skip
-    points_earned: Count = Field(0, description="loyalty points the purchase earned",
-                                 json_schema_extra=_option("--points-earned"))  # fmt: skip
+        default=ZERO,
+        description="bundle discount on the items of this line's bundle the customer keeps",
+        json_schema_extra=_option("--bundle-discount-kept"),
+    )
+    rewards_earned: Money = Field(
+        default=ZERO,
+        description="reward currency the purchase earned",
+        json_schema_extra=_option("--rewards-earned"),
+    )
+    rewards_spent: Money = Field(
+        default=ZERO,
+        description="how much of it is spent already",
+        json_schema_extra=_option("--rewards-spent"),
+    )
+    points_earned: Count = Field(
+        default=0,
+        description="loyalty points the purchase earned",
+        json_schema_extra=_option("--points-earned"),
+    )
     receipt_total: Money | None = Field(
-        None, description="what the whole receipt cost (default: this line), to share rewards "
-        "and points", json_schema_extra=_option("--receipt-total"))  # fmt: skip
+        default=None,
+        description="what the whole receipt cost (default: this line), to share rewards and points",
+        json_schema_extra=_option("--receipt-total"),
+    )
 
     @model_validator(mode="after")
     def _possible(self) -> ReturnFacts:
@@ -325,36 +443,55 @@ class Example(ReturnFacts):
     ``policy check`` decides every example and fails if any answer differs.
     """
 
-    name: Name = Field(description="what the example shows")
+    name: Name = Field(
+        description="what the example shows", examples=["Opened camera on day 10: 15% fee"]
+    )
     expect: Annotated[
         Outcome, PlainValidator(choice_of(Outcome)), Kind('"approve", "needs_override" or "deny"')
-    ] = Field(description="the outcome")
-    expect_refund: Money | None = Field(None, description="the refund (after fees and "
-                                        "deductions)")  # fmt: skip
-    expect_fee: Money | None = Field(None, description="the restocking fee")
-    expect_settlements: Annotated[
-        frozenset[Settlement] | None, PlainValidator(choices_of(Settlement)), Kind(
-            "list of settlements")
-    ] = Field(None, description="exactly the settlements offered")  # fmt: skip
-    expect_not_offered: Annotated[
-        frozenset[Settlement], PlainValidator(choices_of(Settlement)), Kind(
-            "list of settlements")
-    ] = Field(frozenset(), description="settlements that must not be offered")  # fmt: skip
-    expect_window_ends: Day | None = Field(None, description="the window's last day")
-    expect_reason: Text | None = Field(None, description="words one of the reasons contains")
-    expect_cash: Money | None = Field(None, description="the cash part of the payout")
-    expect_voucher: Money | None = Field(None, description="the voucher part of the payout")
-    expect_payout: tuple[PayoutFact, ...] | None = Field(
-        None, description="the whole payout, part by part, in order: e.g. "
-        '`[{ kind = "card", amount = "100.00" }, { kind = "voucher", amount = "50.00" }]`'
-    )  # fmt: skip
-    expect_deducted: Money | None = Field(
-        None, description="what came off for promotions, rewards or clearance, in all"
+    ] = Field(description="the outcome", examples=["approve"])
+    expect_refund: Money | None = Field(
+        default=None, description="the refund (after fees and deductions)"
     )
-    expect_points_reversed: Count | None = Field(None, description="loyalty points reversed")
+    expect_fee: Money | None = Field(default=None, description="the restocking fee")
+    expect_settlements: Annotated[
+        frozenset[Settlement] | None,
+        PlainValidator(choices_of(Settlement)),
+        Kind("list of settlements"),
+    ] = Field(
+        default=None,
+        description="exactly the settlements offered",
+        examples=[["exchange", "store_credit"]],
+    )
+    expect_not_offered: Annotated[
+        frozenset[Settlement], PlainValidator(choices_of(Settlement)), Kind("list of settlements")
+    ] = Field(
+        default=frozenset(),
+        description="settlements that must not be offered",
+        examples=[["refund"]],
+    )
+    expect_window_ends: Day | None = Field(default=None, description="the window's last day")
+    expect_reason: Text | None = Field(
+        default=None,
+        description="words one of the reasons contains",
+        examples=["closed on 2026-03-30"],
+    )
+    expect_cash: Money | None = Field(default=None, description="the cash part of the payout")
+    expect_voucher: Money | None = Field(default=None, description="the voucher part of the payout")
+    expect_payout: tuple[PayoutFact, ...] | None = Field(
+        default=None,
+        description="the whole payout, part by part, in order: e.g. "
+        '`[{ kind = "card", amount = "100.00" }, { kind = "voucher", amount = "50.00" }]`',
+        examples=[[{"kind": "card", "amount": "100.00"}, {"kind": "voucher", "amount": "50.00"}]],
+    )
+    expect_deducted: Money | None = Field(
+        default=None, description="what came off for promotions, rewards or clearance, in all"
+    )
+    expect_points_reversed: Count | None = Field(
+        default=None, description="loyalty points reversed"
+    )
     expect_exchange: Annotated[
         ExchangeFor | None, PlainValidator(choice_of(ExchangeFor)), Kind('"any" or "identical"')
-    ] = Field(None, description="what an exchange may be for")
+    ] = Field(default=None, description="what an exchange may be for", examples=["identical"])
 
     if TYPE_CHECKING:  # set by the loader: the example's line in the file, not a key
         line: int

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -21,6 +21,7 @@ from returns_desk.domain.money import MoneyError, parse_money, to_decimal
 
 E = TypeVar("E", bound=StrEnum)
 
+_WIDE = Context(prec=60)
 MAX_DAYS = 36_500  # 100 years: longer is a typo, and dates past it would overflow
 MAX_AMOUNT = Decimal(1_000_000_000)
 MAX_COUNT = 1_000_000
@@ -32,7 +33,7 @@ UNLIMITED = "unlimited"
 class FieldProblem(ValueError):
     """A model check that names the key at fault (``key``) inside the table it checks."""
 
-    def __init__(self, key: str | None, message: str) -> None:
+    def __init__(self, key: str | tuple[str | int, ...] | None, message: str) -> None:
         super().__init__(message)
         self.key = key
 
@@ -102,13 +103,14 @@ def _money(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError(f'expected an amount in quotes, like "25.00", got {value!r}')
     try:
-        amount = parse_money(value)
+        number = to_decimal(value)
+        if abs(number) > MAX_AMOUNT:  # before parse_money, which cannot quantize 1e30
+            raise ValueError(f"must be at most {MAX_AMOUNT:,}")
+        amount = parse_money(number)
     except MoneyError as exc:
         raise ValueError(str(exc)) from None
     if amount < 0:
         raise ValueError("must not be negative")
-    if amount > MAX_AMOUNT:
-        raise ValueError(f"must be at most {MAX_AMOUNT:,}")
     return amount
 
 
@@ -122,6 +124,13 @@ def _number(value: object, high: Decimal, what: str) -> Decimal:
         number = to_decimal(value)
     except MoneyError as exc:
         raise ValueError(str(exc)) from None
+    exponent = number.as_tuple().exponent
+    if (
+        isinstance(exponent, int)
+        and exponent < -6
+        and number != number.quantize(Decimal("0.000001"), context=_WIDE)
+    ):
+        raise ValueError(f"has more than 6 decimal places: {value!r}")
     if number < 0:
         raise ValueError("must not be negative")
     if number > high:
@@ -168,6 +177,8 @@ def choice_of(kind: type[E]) -> Callable[[object], E]:
 
     def check(value: object) -> E:
         try:
+            if not isinstance(value, str):
+                raise ValueError(value)
             return kind(value)
         except ValueError:
             allowed = ", ".join(f'"{k.value}"' for k in kind)

@@ -69,18 +69,22 @@ FORMAT = 2  # the newest policy file format; files without `format` are format 1
 ALL = frozenset(Settlement)
 
 
-def _choice(kind: Any, words: str) -> Any:
-    return Annotated[kind, PlainValidator(choice_of(kind)), Kind(words)]
-
-
-def _choices(kind: Any, words: str) -> Any:
-    return Annotated[frozenset[kind], PlainValidator(choices_of(kind)), Kind(words)]
-
-
-VerdictChoice = _choice(Verdict, '"accept", "needs_override" or "deny"')
-LateChoice = _choice(Verdict, '"deny" or "needs_override"')
-Settlements = _choices(Settlement, 'list of "refund", "exchange", "store_credit"')
-Receipts = _choices(ReceiptKind, 'list of "yes", "gift", "none"')
+VerdictChoice = Annotated[
+    Verdict, PlainValidator(choice_of(Verdict)), Kind('"accept", "needs_override" or "deny"')
+]
+LateChoice = Annotated[
+    Verdict, PlainValidator(choice_of(Verdict)), Kind('"deny" or "needs_override"')
+]
+Settlements = Annotated[
+    frozenset[Settlement],
+    PlainValidator(choices_of(Settlement)),
+    Kind('list of "refund", "exchange", "store_credit"'),
+]
+Receipts = Annotated[
+    frozenset[ReceiptKind],
+    PlainValidator(choices_of(ReceiptKind)),
+    Kind('list of "yes", "gift", "none"'),
+]
 Warranty = Annotated[
     int | None,
     PlainValidator(lambda v: None if v == "unlimited" else _warranty(v)),
@@ -108,9 +112,9 @@ class Head(Section):
         description="recorded on every decision; change it whenever the rules change",
         examples=["2026.11-1"],
     )
-    description: Text = Field("", description="one line for people")
+    description: Text = Field(default="", description="one line for people")
     format: Annotated[int, PlainValidator(lambda v: _format(v)), Kind("1 or 2")] = Field(
-        1,
+        default=1,
         description="the file format: 2 for this reference; a file without it is format 1 "
         "and is read as format 1 (`returns-desk policy migrate` rewrites it)",
         examples=[2],
@@ -118,7 +122,7 @@ class Head(Section):
     tier_basis: Annotated[
         TierBasis, PlainValidator(choice_of(TierBasis)), Kind('"counter", "purchase" or "either"')
     ] = Field(
-        TierBasis.COUNTER,
+        default=TierBasis.COUNTER,
         description="which tier rules read unless they say otherwise: `counter` (the tier "
         "the customer holds today, told at the counter; the receipt's if none is told), "
         "`purchase` (the tier on the receipt, held when buying) or `either`",
@@ -128,14 +132,15 @@ class Head(Section):
 def _format(value: object) -> int:
     if value not in (1, 2) or isinstance(value, bool):
         raise ValueError(f"expected 1 or 2, got {value!r}")
-    return int(value)  # type: ignore[call-overload]
+    assert isinstance(value, int)
+    return value
 
 
 class Rule(Scope):
     """A rule with an id (unique in its list), its scope keys, and words for the clerk."""
 
     id: RuleId = Field(description="unique in its list; named in decisions and audits")
-    description: Text = Field("", description="the words the clerk reads")
+    description: Text = Field(default="", description="the words the clerk reads")
 
 
 class WindowRule(Rule):
@@ -146,7 +151,13 @@ class WindowRule(Rule):
     """
 
     days: Days = Field(description="the window", examples=[30, "unlimited"])
-    priority: Priority = Field(0, description="higher wins over lower; ties: the longest")
+    priority: Priority = Field(default=0, description="higher wins over lower; ties: the longest")
+    extendable: Flag = Field(
+        default=True,
+        description='`false`: extensions never lengthen this window ("90 days for everyone, '
+        'members too")',
+        examples=[False],
+    )
 
 
 class Extension(Rule):
@@ -157,15 +168,15 @@ class Extension(Rule):
     The extension that gives the latest day wins; it never shortens a window.
     """
 
-    tiers: Words = Field(frozenset(), description="loyalty tiers that get it", examples=[
+    tiers: Words = Field(default=frozenset(), description="loyalty tiers that get it", examples=[
         ["gold"]])  # fmt: skip
     tier_basis: Annotated[
         TierBasis | None,
         PlainValidator(choice_of(TierBasis)),
         Kind('"counter", "purchase" or "either"'),
-    ] = Field(None, description="which tier it reads (default: `[policy] tier_basis`)")
-    extra_days: DayCount | None = Field(None, description="days added to the window")
-    days: Days | None = Field(None, description="the whole window instead", examples=[60])
+    ] = Field(default=None, description="which tier it reads (default: `[policy] tier_basis`)")
+    extra_days: DayCount | None = Field(default=None, description="days added to the window")
+    days: Days | None = Field(default=None, description="the whole window instead", examples=[60])
 
     @model_validator(mode="after")
     def _one_length(self) -> Extension:
@@ -191,16 +202,16 @@ class HolidayWindow(Rule):
     count_from: Annotated[
         CountFrom, PlainValidator(choice_of(CountFrom)), Kind('"purchase" or "delivery"')
     ] = Field(
-        CountFrom.PURCHASE,
+        default=CountFrom.PURCHASE,
         description="`delivery`: the day a delivered item was received must fall in the "
         "period (items not delivered use their purchase day)",
     )
-    tiers: Words = Field(frozenset(), description="only these loyalty tiers get it")
+    tiers: Words = Field(default=frozenset(), description="only these loyalty tiers get it")
     tier_basis: Annotated[
         TierBasis | None,
         PlainValidator(choice_of(TierBasis)),
         Kind('"counter", "purchase" or "either"'),
-    ] = Field(None, description="which tier it reads (default: `[policy] tier_basis`)")
+    ] = Field(default=None, description="which tier it reads (default: `[policy] tier_basis`)")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> HolidayWindow:
@@ -214,30 +225,31 @@ class HolidayWindow(Rule):
 class Windows(Section):
     """`[windows]`: how long items may come back, and how days are counted."""
 
-    default_days: Days = Field(30, description="days for items no rule covers")
+    default_days: Days = Field(default=30, description="days for items no rule covers")
     count_from: Annotated[
         CountFrom, PlainValidator(choice_of(CountFrom)), Kind('"purchase" or "delivery"')
     ] = Field(
-        CountFrom.PURCHASE,
+        default=CountFrom.PURCHASE,
         description="`delivery`: count from the day a delivered item was received (items "
         "not delivered count from purchase)",
     )
     day_counting: Annotated[
         DayCounting, PlainValidator(choice_of(DayCounting)), Kind('"inclusive" or "exclusive"')
     ] = Field(
-        DayCounting.INCLUSIVE,
+        default=DayCounting.INCLUSIVE,
         description="`inclusive`: the start day is day 1 (30 days from Mar 1 end Mar 30); "
         "`exclusive`: the day after is day 1 (they end Mar 31)",
     )
     late: LateChoice = Field(
-        Verdict.DENY, description="a late return: `deny`, or `needs_override` (a manager may)"
+        default=Verdict.DENY,
+        description="a late return: `deny`, or `needs_override` (a manager may)",
     )
-    rules: tuple[WindowRule, ...] = Field((), alias="rule", description="[[windows.rule]]")
+    rules: tuple[WindowRule, ...] = Field(default=(), alias="rule", description="[[windows.rule]]")
     extensions: tuple[Extension, ...] = Field(
-        (), alias="extension", description="[[windows.extension]]"
+        default=(), alias="extension", description="[[windows.extension]]"
     )
     holidays: tuple[HolidayWindow, ...] = Field(
-        (), alias="holiday", description="[[windows.holiday]]"
+        default=(), alias="holiday", description="[[windows.holiday]]"
     )
 
 
@@ -247,17 +259,21 @@ class FinalSaleRule(Rule):
     local law forbids returns (``regions``). A line the till marked final sale is final too.
     """
 
-    allow_defective: Flag = Field(False, description="defective ones may still come back")
+    allow_defective: Flag = Field(default=False, description="defective ones may still come back")
 
 
 class Conditions(Section):
     """`[conditions]`: what each state of the item gets."""
 
-    unopened: VerdictChoice = Field(Verdict.ACCEPT, description="unopened, in its packaging")
-    opened: VerdictChoice = Field(Verdict.ACCEPT, description="opened or used")
-    defective: VerdictChoice = Field(Verdict.ACCEPT, description="does not work")
-    damaged: VerdictChoice = Field(Verdict.DENY, description="damaged after purchase")
-    missing_parts: VerdictChoice = Field(Verdict.ACCEPT, description="parts or labels missing")
+    unopened: VerdictChoice = Field(
+        default=Verdict.ACCEPT, description="unopened, in its packaging"
+    )
+    opened: VerdictChoice = Field(default=Verdict.ACCEPT, description="opened or used")
+    defective: VerdictChoice = Field(default=Verdict.ACCEPT, description="does not work")
+    damaged: VerdictChoice = Field(default=Verdict.DENY, description="damaged after purchase")
+    missing_parts: VerdictChoice = Field(
+        default=Verdict.ACCEPT, description="parts or labels missing"
+    )
 
 
 class Defective(Section):
@@ -265,12 +281,12 @@ class Defective(Section):
     under warranty after it."""
 
     warranty_days: Warranty = Field(
-        0, description="defective items may still come back this long after the window "
+        default=0, description="defective items may still come back this long after the window "
         "starts (counted like the window)"
     )  # fmt: skip
-    within_window: Settlements = Field(ALL, description="settlements inside the window")
+    within_window: Settlements = Field(default=ALL, description="settlements inside the window")
     after_window: Settlements = Field(
-        frozenset({Settlement.EXCHANGE}),
+        default=frozenset({Settlement.EXCHANGE}),
         description="settlements after the window, under warranty (and the most a manager "
         "can give past it)",
     )
@@ -284,18 +300,20 @@ class RestockingFee(Rule):
     conditions: Annotated[
         frozenset[Condition], PlainValidator(choices_of(Condition)), Kind("list of conditions")
     ] = Field(
-        frozenset({Condition.OPENED, Condition.MISSING_PARTS}),
+        default=frozenset({Condition.OPENED, Condition.MISSING_PARTS}),
         description="conditions charged",
     )
-    percent: Percent | None = Field(None, description="of the pre-tax price paid")
-    amount: Money | None = Field(None, description="per unit")
-    waived_regions: Words = Field(frozenset(), description="store regions where it is waived")
-    waived_tiers: Words = Field(frozenset(), description="loyalty tiers it is waived for")
+    percent: Percent | None = Field(default=None, description="of the pre-tax price paid")
+    amount: Money | None = Field(default=None, description="per unit")
+    waived_regions: Words = Field(
+        default=frozenset(), description="store regions where it is waived"
+    )
+    waived_tiers: Words = Field(default=frozenset(), description="loyalty tiers it is waived for")
     tier_basis: Annotated[
         TierBasis | None,
         PlainValidator(choice_of(TierBasis)),
         Kind('"counter", "purchase" or "either"'),
-    ] = Field(None, description="which tier the waiver reads")
+    ] = Field(default=None, description="which tier the waiver reads")
 
     @model_validator(mode="after")
     def _one_charge(self) -> RestockingFee:
@@ -312,12 +330,12 @@ class ReceiptRule(Rule):
     without a receipt: its lowest recent price, with tax, for the units returned.
     """
 
-    up_to: Money | None = Field(None, description="only items credited at most this much")
+    up_to: Money | None = Field(default=None, description="only items credited at most this much")
     receiptless: VerdictChoice = Field(
-        Verdict.ACCEPT, description="`accept`, `needs_override` or `deny`"
+        default=Verdict.ACCEPT, description="`accept`, `needs_override` or `deny`"
     )
     settlements: Settlements | None = Field(
-        None, description="settlements allowed (default: `receiptless_settlements`)"
+        default=None, description="settlements allowed (default: `receiptless_settlements`)"
     )
 
 
@@ -325,34 +343,35 @@ class Receipt(Section):
     """`[receipt]`: gift receipts and returns without a receipt."""
 
     gift_receipt: Settlements = Field(
-        frozenset({Settlement.STORE_CREDIT}), description="settlements for gift receipts"
+        default=frozenset({Settlement.STORE_CREDIT}), description="settlements for gift receipts"
     )
     receiptless: VerdictChoice = Field(
-        Verdict.DENY, description="returns without a receipt: accept, needs_override or deny"
+        default=Verdict.DENY,
+        description="returns without a receipt: accept, needs_override or deny",
     )
     receiptless_settlements: Settlements = Field(
-        frozenset({Settlement.STORE_CREDIT}), description="settlements without a receipt"
+        default=frozenset({Settlement.STORE_CREDIT}), description="settlements without a receipt"
     )
     lowest_price_days: Annotated[int, PlainValidator(lambda v: _whole_days(v)), Kind("days")] = (
         Field(
-            90,
+            default=90,
             description="without a receipt, the item is credited at its lowest price in this "
             "many days (never more than today's)",
         )
     )
     id_required: Flag = Field(
-        True, description="photo ID must be checked for a return without a receipt"
+        default=True, description="photo ID must be checked for a return without a receipt"
     )
     limit_count: PositiveCount | None = Field(
-        None, description="returns without a receipt per customer per period"
+        default=None, description="returns without a receipt per customer per period"
     )
     limit_period_days: Annotated[int, PlainValidator(lambda v: _whole_days(v)), Kind("days")] = (
-        Field(365, description="the period of that limit")
+        Field(default=365, description="the period of that limit")
     )
     over_limit: LateChoice = Field(
-        Verdict.DENY, description="past the limit: `deny` or `needs_override`"
+        default=Verdict.DENY, description="past the limit: `deny` or `needs_override`"
     )
-    rules: tuple[ReceiptRule, ...] = Field((), alias="rule", description="[[receipt.rule]]")
+    rules: tuple[ReceiptRule, ...] = Field(default=(), alias="rule", description="[[receipt.rule]]")
 
 
 def _whole_days(value: object) -> int:
@@ -369,23 +388,25 @@ class IdCheck(Rule):
     """
 
     receipts: Receipts = Field(
-        frozenset(ReceiptKind), description='which returns: `"yes"`, `"gift"`, `"none"`'
+        default=frozenset(ReceiptKind), description='which returns: `"yes"`, `"gift"`, `"none"`'
     )
     from_amount: Money = Field(
-        Decimal("0.00"),
+        default=Decimal("0.00"),
         description="refunds of at least this much (the line's refund)",
     )
     without_id: VerdictChoice = Field(
-        Verdict.DENY, description="what a return without the ID checked gets"
+        default=Verdict.DENY, description="what a return without the ID checked gets"
     )
 
 
 class Refund(Section):
     """`[refund]`: how money goes back."""
 
-    settlements: Settlements = Field(ALL, description="settlements this store offers at all")
+    settlements: Settlements = Field(
+        default=ALL, description="settlements this store offers at all"
+    )
     cash_limit: Money | None = Field(
-        None,
+        default=None,
         description="most cash one return pays out: all its lines together, counting "
         "earlier returns against the same receipt that store day",
     )
@@ -394,21 +415,21 @@ class Refund(Section):
         PlainValidator(choice_of(CashOverLimit)),
         Kind('"voucher" or "needs_override"'),
     ] = Field(
-        CashOverLimit.VOUCHER,
+        default=CashOverLimit.VOUCHER,
         description="cash over the limit: as a `voucher` (store credit), or `needs_override`",
     )
     serial_mismatch: LateChoice = Field(
-        Verdict.DENY, description="scanned serial differs from the one sold"
+        default=Verdict.DENY, description="scanned serial differs from the one sold"
     )
     large_refund_above: Money | None = Field(
-        None,
+        default=None,
         description="a refund whose cash part (with cash already going back on the receipt "
         "today) is more than this is paid, cash part whole, by `large_refund_by` instead of "
         "from the drawer",
     )
     large_refund_by: Annotated[
         PayBy, PlainValidator(choice_of(PayBy)), Kind('"cheque" or "bank_transfer"')
-    ] = Field(PayBy.CHEQUE, description="how a large refund is paid")
+    ] = Field(default=PayBy.CHEQUE, description="how a large refund is paid")
 
 
 class SettlementRule(Rule):
@@ -423,9 +444,13 @@ class SettlementRule(Rule):
     settlements: Settlements = Field(description="what these items may be settled as")
     exchange: Annotated[
         ExchangeFor, PlainValidator(choice_of(ExchangeFor)), Kind('"any" or "identical"')
-    ] = Field(ExchangeFor.ANY, description="what an exchange may be for")
-    from_day: DayNumber | None = Field(None, description="from this day of the window on")
-    until_day: DayNumber | None = Field(None, description="up to this day (included)")
+    ] = Field(default=ExchangeFor.ANY, description="what an exchange may be for")
+    from_day: DayNumber | None = Field(
+        default=None, description="from this day of the window on", examples=[31]
+    )
+    until_day: DayNumber | None = Field(
+        default=None, description="up to this day (included)", examples=[60]
+    )
 
     @model_validator(mode="after")
     def _band_in_order(self) -> SettlementRule:
@@ -449,7 +474,7 @@ class Promotions(Section):
     free_item_kept: Annotated[
         Reclaim, PlainValidator(choice_of(Reclaim)), Kind('"deduct" or "ignore"')
     ] = Field(
-        Reclaim.IGNORE,
+        default=Reclaim.IGNORE,
         description="`deduct`: returning a bought line while keeping the free item its "
         "promotion gave (journal `promo_of`) takes the free item's shelf price off",
     )
@@ -458,19 +483,20 @@ class Promotions(Section):
         PlainValidator(choice_of(Bundle)),
         Kind('"deduct", "ignore", "needs_override" or "deny"'),
     ] = Field(
-        Bundle.IGNORE,
+        default=Bundle.IGNORE,
         description="returning part of a bundle: `deduct` takes the bundle discount of the "
         "items kept off the refund; `needs_override` or `deny` the return",
     )
     rewards_spent: Annotated[
         Reclaim, PlainValidator(choice_of(Reclaim)), Kind('"deduct" or "ignore"')
     ] = Field(
-        Reclaim.IGNORE,
+        default=Reclaim.IGNORE,
         description="`deduct`: reward currency earned on the purchase and already spent "
         "comes off, in proportion to what comes back",
     )
     reverse_points: Flag = Field(
-        False, description="loyalty points earned on the purchase are reversed in proportion"
+        default=False,
+        description="loyalty points earned on the purchase are reversed in proportion",
     )
 
 
@@ -486,22 +512,22 @@ class Policy(Section):
     """A whole store policy. Build it with ``load_policy``/``parse_policy``."""
 
     head: Head = Field(alias="policy", description="[policy]")
-    windows: Windows = Field(Windows(), description="[windows]")
-    final_sale: tuple[FinalSaleRule, ...] = Field((), description="[[final_sale]]")
-    conditions: Conditions = Field(Conditions(), description="[conditions]")
-    defective: Defective = Field(Defective(), description="[defective]")
+    windows: Windows = Field(default=Windows(), description="[windows]")
+    final_sale: tuple[FinalSaleRule, ...] = Field(default=(), description="[[final_sale]]")
+    conditions: Conditions = Field(default=Conditions(), description="[conditions]")
+    defective: Defective = Field(default=Defective(), description="[defective]")
     restocking_fees: tuple[RestockingFee, ...] = Field(
-        (), alias="restocking_fee", description="[[restocking_fee]]"
+        default=(), alias="restocking_fee", description="[[restocking_fee]]"
     )
-    receipt: Receipt = Field(Receipt(), description="[receipt]")
-    id_checks: tuple[IdCheck, ...] = Field((), alias="id_check", description="[[id_check]]")
-    refund: Refund = Field(Refund(), description="[refund]")
+    receipt: Receipt = Field(default=Receipt(), description="[receipt]")
+    id_checks: tuple[IdCheck, ...] = Field(default=(), alias="id_check", description="[[id_check]]")
+    refund: Refund = Field(default=Refund(), description="[refund]")
     settlement_rules: tuple[SettlementRule, ...] = Field(
-        (), alias="settlement", description="[[settlement]]"
+        default=(), alias="settlement", description="[[settlement]]"
     )
-    clearance: tuple[Clearance, ...] = Field((), description="[[clearance]]")
-    promotions: Promotions = Field(Promotions(), description="[promotions]")
-    examples: tuple[Example, ...] = Field((), alias="example", description="[[example]]")
+    clearance: tuple[Clearance, ...] = Field(default=(), description="[[clearance]]")
+    promotions: Promotions = Field(default=Promotions(), description="[promotions]")
+    examples: tuple[Example, ...] = Field(default=(), alias="example", description="[[example]]")
 
     if TYPE_CHECKING:
         source: str

@@ -131,33 +131,35 @@ class ScopeTest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     departments: Words = Field(
-        frozenset(), description="departments covered", examples=[["electronics", "toys"]]
+        default=frozenset(), description="departments covered", examples=[["electronics", "toys"]]
     )
-    categories: Words = Field(frozenset(), description="categories covered", examples=[["cameras"]])
+    categories: Words = Field(
+        default=frozenset(), description="categories covered", examples=[["cameras"]]
+    )
     skus: Words = Field(
-        frozenset(),
+        default=frozenset(),
         description="SKUs covered; `*` and `?` match any text or one character",
         examples=[["APL-*", "TV-55-OLED"]],
     )
     brands: Words = Field(
-        frozenset(), description="product brands covered", examples=[["own-brand"]]
+        default=frozenset(), description="product brands covered", examples=[["own-brand"]]
     )
     attributes: Attributes = Field(
-        (),
+        default=(),
         description="product attributes covered: a value, a list of values, or a number "
         "range (`at_least`, `below`)",
         examples=[{"capacity_cu_ft": {"at_least": 20}}],
     )
     conditions: Conditions = Field(
-        frozenset(), description="conditions covered", examples=[["opened"]]
+        default=frozenset(), description="conditions covered", examples=[["opened"]]
     )
     regions: Words = Field(
-        frozenset(),
+        default=frozenset(),
         description="store regions covered (the returning store's region)",
         examples=[["TX", "QC"]],
     )
     paid_with: Words = Field(
-        frozenset(),
+        default=frozenset(),
         description="sales paid (in part) with one of these tender kinds (`cash`, `card`, "
         "`gift_card`, `store_credit`) or card brands (from the journal's `card_brand`)",
         examples=[["store-card"]],
@@ -206,7 +208,7 @@ class Scope(ScopeTest):
     """Scope keys, plus ``except``: lines the rule leaves out even though they match."""
 
     except_: ScopeTest | None = Field(
-        None,
+        default=None,
         alias="except",
         description="lines left out: a table of scope keys, e.g. "
         '`except = { categories = ["gift-cards"] }`',

@@ -72,16 +72,18 @@ def _longest(rules: list[WindowRule]) -> WindowRule:
     return max(rules, key=lambda r: (r.days is None, r.days or 0))
 
 
-def _choose(policy: Policy, kind: LineKind) -> tuple[str, int | None, str]:
-    """(rule id, days, wording) for a line: the highest priority wins, then the longest."""
+def _choose(policy: Policy, kind: LineKind) -> tuple[str, int | None, str, bool]:
+    """(rule id, days, wording, extendable) for a line: the highest priority wins, then
+    the longest."""
     matching = [r for r in policy.windows.rules if r.matches(kind)]
     top = max((r.priority for r in matching), default=0)
     pool = [r for r in matching if r.priority == top]
     if not pool:
         days = policy.windows.default_days
-        return "window.default", days, "Standard return window"
+        return "window.default", days, "Standard return window", True
     rule = _longest(pool)
-    return f"window.{rule.id}", rule.days, rule.description or f"Return window for {rule.id}"
+    wording = rule.description or f"Return window for {rule.id}"
+    return f"window.{rule.id}", rule.days, wording, rule.extendable
 
 
 def _extended(ext: Extension, days: int | None) -> int | None:
@@ -138,11 +140,15 @@ def _extensions(
 
 def build_window_plan(policy: Policy, kind: LineKind, tiers: Tiers) -> WindowPlan:
     """The window rule, extensions and holidays that can apply to this kind of line."""
-    rule_id, days, wording = _choose(policy, kind)
+    rule_id, days, wording, extendable = _choose(policy, kind)
     traces: list[RuleTrace] = []
-    days, extended = _extensions(policy, kind, tiers, days, traces)
-    if extended:
-        wording += f", {extended}"
+    if extendable:
+        days, extended = _extensions(policy, kind, tiers, days, traces)
+        if extended:
+            wording += f", {extended}"
+    elif policy.windows.extensions:
+        reason = f"{wording}: the same window for everyone, no extension."
+        traces.append(RuleTrace("extension", "Window extension", False, reason))
     holidays = []
     for hol in policy.windows.holidays:
         rid, desc = f"holiday.{hol.id}", _holiday_desc(hol)

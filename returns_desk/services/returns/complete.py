@@ -27,6 +27,7 @@ from returns_desk.services.policies.active import active_policy
 from returns_desk.services.returns.approvals import confirm_manager
 from returns_desk.services.returns.quote import (
     cash_refunded_today,
+    current_prices,
     decide_items,
     with_returned,
 )
@@ -89,6 +90,7 @@ def complete_return(
             today,
             (store.region or None) if store else None,
             cash_today,
+            current_prices=current_prices(session, active.policy, receipt, today),
         )
         quotes = approved(quotes, request.settlement, manager.username if manager else None)
         register = desk_register(session, sale.store_id, actor.register)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -13,13 +14,14 @@ from sqlmodel import Session, col, select
 from returns_desk.domain.local_day import day_span, store_zone
 from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy import ReturnCase, decide_return
-from returns_desk.domain.policy.model import Condition
+from returns_desk.domain.policy.terms import Condition
 from returns_desk.services.policies.active import ActivePolicy, active_policy, current_policy
+from returns_desk.services.returns.catalog import shelf_price
 from returns_desk.services.returns.receipts import find_receipt
 from returns_desk.services.returns.request import LineQuote, Quote, ReturnError, ReturnItem
 from returns_desk.services.returns.tenders import voucher_notes
 from returns_desk.store.db import read_only
-from returns_desk.store.models import RefundTender, ReturnTxn, Store, Tender
+from returns_desk.store.models import Product, RefundTender, ReturnTxn, Store, Tender
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -31,39 +33,63 @@ if TYPE_CHECKING:
 def quote(engine: Engine, receipt_code: str, items: Sequence[ReturnItem], today: date) -> Quote:
     """The decisions for ``items`` on that receipt today, without changing anything."""
     receipt = find_receipt(engine, receipt_code)
-    active, refunded, region, cash_today = _receipt_facts(engine, receipt, today)
-    lines = decide_items(active.policy, receipt, items, refunded, today, region, cash_today)
+    active, refunded, region, cash_today, prices = _receipt_facts(engine, receipt, today)
+    lines = decide_items(
+        active.policy, receipt, items, refunded, today, region, cash_today, current_prices=prices
+    )
     limit = active.policy.refund.cash_limit
     return Quote(tuple(lines), active.version_id, voucher_notes(receipt, lines, limit, cash_today))
 
 
 def preview(engine: Engine, receipt: Receipt, today: date) -> dict[int, LineQuote]:
     """Each still-returnable line decided as if all of it came back as sold, by line number."""
-    active, refunded, region, cash_today = _receipt_facts(engine, receipt, today)
+    active, refunded, region, cash_today, prices = _receipt_facts(engine, receipt, today)
     result = {}
     for line in receipt.lines:
         if line.returnable_qty < 1:
             continue
         item = ReturnItem(line.line_no, line.returnable_qty, Condition.UNOPENED, serial=line.serial)
         (quoted,) = decide_items(
-            active.policy, receipt, [item], refunded, today, region, cash_today
-        )
+            active.policy, receipt, [item], refunded, today, region, cash_today,
+            current_prices=prices,
+        )  # fmt: skip
         result[line.line_no] = quoted
     return result
 
 
 def _receipt_facts(
     engine: Engine, receipt: Receipt, today: date
-) -> tuple[ActivePolicy, list[Decimal], str | None, Decimal]:
-    """The policy in force, what the tenders got back, the store's region, and the cash
-    paid back today: read together, as the clerk waits on them after every scan."""
+) -> tuple[ActivePolicy, list[Decimal], str | None, Decimal, dict[str, Decimal]]:
+    """The policy in force, what the tenders got back, the store's region, the cash paid
+    back today and, if the policy has clearance rules, today's shelf prices: read together,
+    as the clerk waits on them after every scan."""
     with read_only(engine) as session:
         active = current_policy(session)
         store = store_of(session, receipt)
         refunded = tender_refunds(session, receipt)
         cash_today = cash_refunded_today(session, receipt.sale_id, store, today)
+        prices = current_prices(session, active.policy, receipt, today) if active else {}
+    if active is None:  # a new database: the default policy is activated first
+        active = active_policy(engine)
+        with read_only(engine) as session:
+            prices = current_prices(session, active.policy, receipt, today)
     region = (store.region or None) if store else None
-    return active or active_policy(engine), refunded, region, cash_today
+    return active, refunded, region, cash_today, prices
+
+
+def current_prices(
+    session: Session, policy: Policy, receipt: Receipt, today: date
+) -> dict[str, Decimal]:
+    """Today's shelf price of each SKU on the receipt, by SKU: only for a policy with
+    clearance rules (the only ones that read it), so other counters skip the queries."""
+    if not policy.clearance:
+        return {}
+    skus = {line.sku for line in receipt.lines}
+    prices = {}
+    for product in session.exec(select(Product).where(col(Product.sku).in_(skus))):
+        with suppress(ReturnError):  # no price yet: the line is refunded as paid
+            prices[product.sku] = shelf_price(session, product, today)
+    return prices
 
 
 def decide_items(
@@ -74,10 +100,14 @@ def decide_items(
     today: date,
     region: str | None = None,
     cash_paid_today: Decimal = ZERO,
+    *,
+    current_prices: Mapping[str, Decimal] | None = None,
 ) -> list[LineQuote]:
     """Decide the items as one return: each line's refund narrows what the tenders can still
     take for the next, and the cash limit holds for all of them together, counting
-    ``cash_paid_today`` (what earlier returns on this receipt paid out in cash today)."""
+    ``cash_paid_today`` (what earlier returns on this receipt paid out in cash today).
+    ``current_prices``: today's shelf price by SKU, for clearance rules."""
+    prices = current_prices or {}
     seen: set[int] = set()
     cases, lines = [], []
     for item in items:
@@ -98,6 +128,7 @@ def decide_items(
                 reason=item.reason_code,
                 serial_scanned=item.serial,
                 region=region,
+                current_price=prices.get(line.sku),
             )
         )
     decisions = decide_return(policy, cases, today, refunded, cash_paid_today)

@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.policy import ReturnCase, decide
-from returns_desk.domain.policy.model import CashOverLimit, Condition, Verdict
+from returns_desk.domain.policy.terms import CashOverLimit, Condition, Verdict
 from returns_desk.domain.receipt import SoldLine
 from returns_desk.domain.return_reasons import ReasonError, check_reason
 from returns_desk.domain.roles import Role
@@ -197,7 +197,8 @@ def complete_receiptless(
     active = active_policy(engine)
     policy = active.policy
     rules = policy.receipt
-    if rules.receiptless is Verdict.DENY:
+    deny = Verdict.DENY
+    if rules.receiptless is deny and all(r.receiptless is deny for r in rules.rules):
         raise ReturnError("this store's policy takes no returns without a receipt")
     customer = request.customer
     if customer is None and (rules.id_required or rules.limit_count is not None):

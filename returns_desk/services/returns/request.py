@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from returns_desk.domain.decision import Outcome, Settlement
 from returns_desk.domain.money import ZERO
-from returns_desk.domain.policy.model import Condition
+from returns_desk.domain.policy.terms import Condition
 
 if TYPE_CHECKING:
     from returns_desk.domain.customer_id import CustomerId

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from returns_desk.domain.customer_id import CustomerId, CustomerIdError, IdKind, parse_customer_id
-from returns_desk.domain.policy.model import Condition
+from returns_desk.domain.policy.terms import Condition
 from returns_desk.domain.return_reasons import ReasonError, check_reason
 from returns_desk.services.returns.request import ReceiptlessItem
 from returns_desk.tui.dialogs.line import CONDITIONS, REASONS
