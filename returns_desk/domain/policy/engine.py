@@ -50,6 +50,7 @@ _DENY = Verdict.DENY
 _NEEDS_OVERRIDE = Verdict.NEEDS_OVERRIDE
 _ACCEPT = Verdict.ACCEPT
 _REFUND = Settlement.REFUND
+_EXCHANGE = Settlement.EXCHANGE
 _DEFECTIVE = Condition.DEFECTIVE
 _VOUCHER = CashOverLimit.VOUCHER
 _CASH = TenderKind.CASH
@@ -168,7 +169,7 @@ def _decision(
     if extras is not None:
         decision.deductions = extras.deductions
         decision.points_reversed = extras.points
-        decision.exchange_identical = extras.identical and Settlement.EXCHANGE in settlements
+        decision.exchange_identical = extras.identical and _EXCHANGE in settlements
     decision.paid_by = paid_by
     return decision
 
@@ -274,12 +275,8 @@ def _check_settlement_rules(
     """`[[settlement]]` rules narrow the settlements: always, or on some days of the window.
 
     Day bands need the window's start, so returns without a receipt skip them."""
-    for rule in plan.settle_rules:
-        reason = f"{rule.description or rule.describe().capitalize()}: " \
-                 f"{settlement_words(rule.settlements)} only."  # fmt: skip
-        if rule.exchange is _IDENTICAL:
-            reason += " An exchange is for the identical item."
-        tally.note(f"settlement.{rule.id}", "Settlement", True, reason, allow=rule.settlements)
+    for trace, allowed in plan.settle_rules:
+        tally.add(trace, allow=allowed)
     extras.identical = plan.identical
     if start is None:
         return
@@ -288,11 +285,11 @@ def _check_settlement_rules(
         inside = (rule.from_day or 1) <= day <= (rule.until_day or day)
         rid = f"settlement.{rule.id}"
         if not inside:
-            tally.note(rid, "Settlement", False, f"Not day {rule.from_day or 1} to "
-                       f"{rule.until_day or 'the end'} of the window (day {day}).")  # fmt: skip
+            band = (day, rule.from_day, rule.until_day)
+            tally.note(rid, "Settlement", False, reasons.outside_band, args=band)
             continue
-        args = (day, rule.settlements, rule.description)
-        tally.note(rid, "Settlement", True, reasons.day_band, allow=rule.settlements, args=args)
+        words = (day, rule.settlements, rule.description)
+        tally.note(rid, "Settlement", True, reasons.day_band, allow=rule.settlements, args=words)
         extras.identical = extras.identical or rule.exchange is _IDENTICAL
 
 

@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from returns_desk.domain.decision import Decision, Settlement
 from returns_desk.domain.policy.case import ReturnCase
-from returns_desk.domain.policy.facts import Example, ReturnFacts
+from returns_desk.domain.policy.expectations import Example
+from returns_desk.domain.policy.facts import ReturnFacts
 from returns_desk.domain.policy.model import Policy
 from returns_desk.domain.policy.toml_reader import PolicyError, problems_from
 

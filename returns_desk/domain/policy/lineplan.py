@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from returns_desk.domain.decision import RuleTrace, Settlement
+from returns_desk.domain.decision import RuleTrace, Settlement, settlement_words
 from returns_desk.domain.policy.case import ReturnCase
 from returns_desk.domain.policy.conditions import (
     condition_trace,
@@ -34,14 +34,6 @@ from returns_desk.domain.policy.window import Tiers, WindowPlan, build_window_pl
 from returns_desk.domain.receipt import Receipt, attribute_map
 
 CACHE_LIMIT = 100_000
-_TRAITS = "traits"  # the policy-wide facts, cached under this key
-
-
-@dataclass(frozen=True, slots=True)
-class Traits:
-    """What a policy reads at all, so the engine skips what no rule needs."""
-
-    reads_tenders: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +46,7 @@ class LinePlan:
     condition: RuleTrace
     fee: RestockingFee | None
     fee_waived: RuleTrace | None
-    settle_rules: tuple[SettlementRule, ...]  # narrowing always
+    settle_rules: tuple[tuple[RuleTrace, frozenset[Settlement]], ...]  # narrowing always
     band_rules: tuple[SettlementRule, ...]  # narrowing on some days of the window
     settle_allowed: frozenset[Settlement] | None  # what settle_rules leave, None: no rule
     identical: bool  # an exchange must be for the identical item (banded rules: per day)
@@ -63,15 +55,8 @@ class LinePlan:
     id_checks: tuple[IdCheck, ...]
 
 
-def traits(policy: Policy) -> Traits:
-    found = policy.cache.get(_TRAITS)
-    if found is None:
-        found = policy.cache[_TRAITS] = Traits(reads_tenders=_reads_tenders(policy))
-    assert isinstance(found, Traits)
-    return found
-
-
 def _reads_tenders(policy: Policy) -> bool:
+    """Whether any rule reads how the sale was paid (else the engine skips the tenders)."""
     for entry in policy.rules():
         rule = entry.rule
         if isinstance(rule, Scope) and (
@@ -81,13 +66,24 @@ def _reads_tenders(policy: Policy) -> bool:
     return False
 
 
+_PAID: dict[tuple[tuple[str, str | None], ...], frozenset[str]] = {}
+
+
 def paid_with(receipt: Receipt | None) -> frozenset[str]:
-    """The tender kinds and card brands of a receipt: what ``paid_with`` scopes match."""
+    """The tender kinds and card brands of a receipt: what ``paid_with`` scopes match.
+
+    Memoised by the (kind, brand) pairs: a counter sees a handful of combinations."""
     if receipt is None:
         return frozenset()
-    names = {t.kind.value for t in receipt.tenders}
-    names.update(t.card_brand.lower() for t in receipt.tenders if t.card_brand)
-    return frozenset(names)
+    key = tuple([(t.kind, t.card_brand) for t in receipt.tenders])
+    found = _PAID.get(key)
+    if found is None:
+        names = {str(kind) for kind, _brand in key}
+        names.update(brand.lower() for _kind, brand in key if brand)
+        found = frozenset(names)
+        if len(_PAID) < CACHE_LIMIT:
+            _PAID[key] = found
+    return found
 
 
 def line_plan(policy: Policy, case: ReturnCase, cond: Condition) -> LinePlan:
@@ -95,7 +91,11 @@ def line_plan(policy: Policy, case: ReturnCase, cond: Condition) -> LinePlan:
     line, receipt = case.line, case.receipt
     then = receipt.loyalty_tier if receipt is not None else None
     cache = policy.cache
-    paid = paid_with(receipt) if traits(policy).reads_tenders else None
+    reads = policy.reads_tenders
+    if reads is None:  # worked out on first use, kept on the policy
+        reads = _reads_tenders(policy)
+        object.__setattr__(policy, "reads_tenders", reads)
+    paid = paid_with(receipt) if reads else None
     cache_key = (
         line.department, line.category, line.sku, cond, case.customer_tier, then,
         case.region, line.brand, line.attributes, paid,
@@ -121,6 +121,15 @@ def line_plan(policy: Policy, case: ReturnCase, cond: Condition) -> LinePlan:
     return plan
 
 
+def settlement_trace(rule: SettlementRule) -> RuleTrace:
+    """The words of a settlement rule that always applies to this kind of line."""
+    reason = f"{rule.description or rule.describe().capitalize()}: " \
+             f"{settlement_words(rule.settlements)} only."  # fmt: skip
+    if rule.exchange is ExchangeFor.IDENTICAL:
+        reason += " An exchange is for the identical item."
+    return RuleTrace(f"settlement.{rule.id}", "Settlement", True, reason)
+
+
 def build_plan(
     policy: Policy, kind: LineKind, tiers: Tiers, cond: Condition, region: str = ""
 ) -> LinePlan:
@@ -142,7 +151,7 @@ def build_plan(
         fee_waived=None
         if fee is None
         else fee_waiver(fee, kind, tiers, policy.head.tier_basis, region),
-        settle_rules=fixed,
+        settle_rules=tuple((settlement_trace(rule), rule.settlements) for rule in fixed),
         band_rules=tuple(r for r in settle if r not in fixed),
         settle_allowed=allowed,
         identical=any(r.exchange is ExchangeFor.IDENTICAL for r in fixed),

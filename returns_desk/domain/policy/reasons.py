@@ -118,3 +118,7 @@ def id_needed(amount: Decimal, from_amount: Decimal) -> str:
     if from_amount:
         return f"Photo ID is required for returns of {format_money(from_amount)} or more."
     return "Photo ID is required for this return."
+
+
+def outside_band(day: int, from_day: int | None, until_day: int | None) -> str:
+    return f"Not day {from_day or 1} to {until_day or 'the end'} of the window (day {day})."

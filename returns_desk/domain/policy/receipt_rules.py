@@ -73,10 +73,13 @@ def check_receiptless(
                    rules.over_limit if over else _ACCEPT)  # fmt: skip
 
 
+_NONE, _GIFT, _YES = ReceiptKind.NONE, ReceiptKind.GIFT, ReceiptKind.YES
+
+
 def receipt_kind(case: ReturnCase) -> ReceiptKind:
     if not case.has_receipt or case.receipt is None:
-        return ReceiptKind.NONE
-    return ReceiptKind.GIFT if case.receipt.gift_receipt else ReceiptKind.YES
+        return _NONE
+    return _GIFT if case.receipt.gift_receipt else _YES
 
 
 def check_id(case: ReturnCase, checks: Sequence[IdCheck], amount: Decimal, tally: Tally) -> None:

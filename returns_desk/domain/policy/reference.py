@@ -19,14 +19,15 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from returns_desk.domain.policy.facts import Example, PayoutFact, ReturnFacts, TenderFact
+from returns_desk.domain.policy.expectations import Example, PayoutFact
+from returns_desk.domain.policy.facts import ReturnFacts, TenderFact
 from returns_desk.domain.policy.model import Policy
 from returns_desk.domain.policy.scope import SCOPE_KEYS, Scope, ScopeTest
 
 HEADER = """\
 # Policy file reference
 
-<!-- Generated from returns_desk/domain/policy (model.py, scope.py, facts.py) by
+<!-- Generated from the policy model in returns_desk/domain/policy by
      `returns-desk policy reference > docs/policy-reference.md`; a test fails when it is
      out of date. Edit the model's descriptions, not this file. -->
 

@@ -4,12 +4,12 @@ problems; never an unhandled exception (hypothesis; a few seconds in the default
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from fuzz_strategies import toml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from returns_desk.domain.policy import PolicyError, decide, parse_policy, run_examples
@@ -19,11 +19,7 @@ from returns_desk.domain.policy.scope import SCOPE_KEYS
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 SHIPPED = [p.read_text(encoding="utf-8") for p in sorted(POLICIES.glob("*.toml"))]
-FAST = settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FAST = settings(settings.get_profile("fuzz"))  # tests/fuzz/conftest.py: quick, or long
 
 # Values of every awkward kind TOML can hold.
 ODD = st.one_of(
@@ -114,32 +110,6 @@ TABLES = [
 ]
 
 
-def toml_value(value: Any) -> str:
-    """``value`` written as TOML (a float as TOML writes it, text escaped)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return (
-            "nan"
-            if math.isnan(value)
-            else ("inf" if value > 0 else "-inf")
-            if math.isinf(value)
-            else repr(value)
-        )
-    if isinstance(value, int | date):
-        return str(value) if not isinstance(value, date) else value.isoformat()
-    if isinstance(value, str):
-        escaped = "".join(
-            c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}" for c in value
-        )
-        return f'"{escaped}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise AssertionError(value)
-
-
 @st.composite
 def policy_texts(draw: st.DrawFn) -> str:
     """A policy file: a valid head, then random tables with random keys and values."""
@@ -156,7 +126,7 @@ def policy_texts(draw: st.DrawFn) -> str:
         )
         lines.append(f"[[{table}]]" if many else f"[{table}]")
         keys = draw(st.lists(st.sampled_from(KEYS), max_size=6, unique=True))
-        lines += [f"{key} = {toml_value(draw(ODD))}" for key in keys]
+        lines += [f"{key} = {toml(draw(ODD))}" for key in keys]
     return "\n".join(lines) + "\n"
 
 
@@ -176,7 +146,7 @@ def mutated_policies(draw: st.DrawFn) -> str:
             key = line.split("=", 1)[0].strip()
             if action == "key":
                 key = draw(st.sampled_from(KEYS))
-            lines[index] = f"{key} = {toml_value(draw(ODD))}"
+            lines[index] = f"{key} = {toml(draw(ODD))}"
     return "\n".join(lines) + "\n"
 
 
