@@ -13,18 +13,15 @@ from sqlmodel import select
 
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import ExchangeItem, FromReceipt, ReturnError, ReturnItem
 from returns_desk.services.journal.importer import import_journal
 from returns_desk.services.policies.active import activate_policy
 from returns_desk.services.returns.complete import complete_return
-from returns_desk.services.returns.quote import quote
-from returns_desk.services.returns.request import (
-    ExchangeItem,
-    ReturnError,
-    ReturnItem,
-    ReturnRequest,
-)
+from returns_desk.services.returns.quote import quote as quote_source
+from returns_desk.services.returns.receipts import find_receipt
 from returns_desk.store.db import read_only
 from returns_desk.store.models import RefundTender, Tender
+from tests.drafts import receipt_request
 
 TODAY = date(2026, 11, 23)
 D = Decimal
@@ -179,6 +176,10 @@ def code(seq: int) -> str:
     return make_receipt_code(101, 3, seq).digits
 
 
+def quote(engine, receipt_code: str, items, today: date):
+    return quote_source(engine, FromReceipt(find_receipt(engine, receipt_code)), items, today)
+
+
 def test_a_clearance_item_is_refunded_at_todays_shelf_price(store) -> None:
     (line,) = quote(store, code(4201), [ReturnItem(1, 1)], TODAY).lines
     assert line.decision.refund_amount == D("25.00") and line.decision.deducted == D("15.00")
@@ -194,9 +195,8 @@ def test_a_large_cash_refund_is_recorded_as_a_cheque(store, demo_actors) -> None
         ReturnItem(1, 1, reason_code="changed_mind"),
         ReturnItem(2, 1, reason_code="changed_mind"),
     )
-    done = complete_return(
-        store, demo_actors["cleo"], ReturnRequest(code(4203), items, Settlement.REFUND), TODAY
-    )
+    request = receipt_request(store, code(4203), items, Settlement.REFUND)
+    done = complete_return(store, demo_actors["cleo"], request, TODAY)
     assert done.tenders == (("cheque", D("1400.00")),)
     with read_only(store) as session:
         refund = session.exec(
@@ -216,13 +216,13 @@ def test_a_mattress_is_exchanged_only_for_the_identical_mattress(store, demo_act
     item = (ReturnItem(1, 1, reason_code="changed_mind"),)
     (line,) = quote(store, code(4202), item, TODAY).lines
     assert line.decision.settlements == {Settlement.EXCHANGE}
-    other = ReturnRequest(
-        code(4202), item, Settlement.EXCHANGE, exchange_items=(ExchangeItem("MT-KING"),)
+    other = receipt_request(
+        store, code(4202), item, Settlement.EXCHANGE, exchange_items=(ExchangeItem("MT-KING"),)
     )
     with pytest.raises(ReturnError, match="identical item"):
         complete_return(store, demo_actors["cleo"], other, TODAY)
-    same = ReturnRequest(
-        code(4202), item, Settlement.EXCHANGE, exchange_items=(ExchangeItem("MT-QUEEN"),)
+    same = receipt_request(
+        store, code(4202), item, Settlement.EXCHANGE, exchange_items=(ExchangeItem("MT-QUEEN"),)
     )
     done = complete_return(store, demo_actors["cleo"], same, TODAY)
     assert done.new_receipt_code and done.difference == D("0.00")
