@@ -34,7 +34,9 @@ def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Slips a test prints land in its own folder, never the user's, and no real printer;
     ID fingerprints use a fixed test key."""
     monkeypatch.setenv("RETURNS_DESK_SLIPS", str(tmp_path / "slips"))
-    monkeypatch.delenv("RETURNS_DESK_PRINTER", raising=False)
+    for name in ("", "_COLUMNS", "_PROFILE", "_BARCODES"):
+        monkeypatch.delenv(f"RETURNS_DESK_PRINTER{name}", raising=False)
+    monkeypatch.delenv("RETURNS_DESK_CASH_DRAWER", raising=False)
     # ID fingerprints use a test key, never a key file in the user's data folder.
     monkeypatch.setenv("RETURNS_DESK_ID_KEY", "test-id-key")
     monkeypatch.delenv("RETURNS_DESK_STORE", raising=False)
