@@ -14,7 +14,10 @@ pytestmark = pytest.mark.needs_program("ls", "sh")
 def _run(pytester, body: str):
     pytester.makepyfile(test_it=textwrap.dedent(body))
     # In process, without the snapshot plugin: its session end would clear the outer one's files.
-    return pytester.runpytest("-p", "tests.programs", "-p", "no:textual-snapshot", "-rs")
+    return pytester.runpytest(
+        "-p", "tests.programs", "-p", "no:textual-snapshot", "-rs",
+        "-o", "asyncio_default_fixture_loop_scope=function",
+    )  # fmt: skip
 
 
 def test_an_undeclared_program_fails_the_test(pytester):

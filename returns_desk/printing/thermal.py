@@ -48,7 +48,7 @@ def send_escpos(target: PrinterTarget, data: bytes, title: str = "") -> PrintOut
     try:
         printer = _connect(target)
     except Exception as exc:  # noqa: BLE001 - any failure to connect means "not printed"
-        return PrintOutcome(False, name, error=f"printer {name} is offline: {_reason(exc)}")
+        return PrintOutcome(False, name, error=f"printer {name} is offline: {_reason(exc, target)}")
     try:
         return _print(printer, target, data)
     finally:
@@ -153,9 +153,11 @@ def _set_timeout(printer: Escpos, seconds: float) -> None:
         device.timeout = device.write_timeout = seconds
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, target: PrinterTarget | None = None) -> str:
     """The exception in a few plain words for the clerk."""
     words = " ".join(str(exc).split()) or type(exc).__name__
+    if target is not None and target.link is Link.USB and "not found" in words:
+        return f"no USB device {target.address} (unplugged, or switched off?)"
     if isinstance(exc, ConnectionRefusedError) or "Connection refused" in words:
         return "nothing answers at that address (connection refused)"
     if "No backend available" in words:
