@@ -12,17 +12,18 @@ from typer.testing import CliRunner
 
 from returns_desk.cli import app
 from returns_desk.domain.decision import Outcome, Settlement
+from returns_desk.domain.draft import ReturnItem
 from returns_desk.domain.receipt import TenderKind
 from returns_desk.domain.slips import compose
 from returns_desk.printing.escpos import Thermal, render_escpos
 from returns_desk.printing.layout import load_layout
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.returns.quote import preview
-from returns_desk.services.returns.request import ReturnItem, ReturnRequest
 from returns_desk.services.slips.data import return_slip
 from returns_desk.services.slips.issue import SlipSettings, slips_for_return
 from returns_desk.store.db import read_only
 from returns_desk.store.models import ReturnTxn, SlipPrint
+from tests.drafts import receipt_request
 from tests.printing.escpos_reader import read_escpos
 from tests.printing.fake_printers import Mood, NetworkPrinter
 
@@ -51,7 +52,7 @@ def _refund(engine, pick_receipt, actor, paid_with: TenderKind) -> str:
     receipt = pick_receipt(lambda r: refundable(r) is not None)
     line = refundable(receipt).line
     item = ReturnItem(line.line_no, 1, reason_code="changed_mind", serial=line.serial)
-    request = ReturnRequest(receipt.code, (item,), Settlement.REFUND)
+    request = receipt_request(engine, receipt.code, (item,), Settlement.REFUND)
     return complete_return(engine, actor, request, TODAY).reference
 
 
