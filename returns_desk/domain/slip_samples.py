@@ -9,6 +9,7 @@ from returns_desk.domain.slips import (
     ComplaintSlip,
     DefectTag,
     ExchangeSlip,
+    PreReturnSlip,
     ReturnSlip,
     SlipData,
     SlipHead,
@@ -18,10 +19,12 @@ from returns_desk.domain.slips import (
 
 SAMPLE_AT = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
 SAMPLE_VOUCHER = "VK7M2Q9XW4HTBA"
+SAMPLE_PRERETURN_TOKEN = "PTK7M2Q9XW4HTBAK7M2Q9XW4HTBA"
 
 
 def sample_slips(at: datetime = SAMPLE_AT) -> list[SlipData]:
-    """A return, an exchange, a voucher, a complaint acknowledgement and a defect tag."""
+    """A return, an exchange, a voucher, a complaint acknowledgement, a defect tag and a
+    pre-registered return's code."""
     head = SlipHead("101 Portside", "Register 2", "Cleo", at)
     jacket = SlipLine("Rain jacket, navy, M", "APP-20931", 1, Decimal("89.00"), "wrong size")
     kettle = SlipLine("Electric kettle 1.7 l", "HOM-55102", 1, Decimal("34.99"), "defective")
@@ -74,5 +77,16 @@ def sample_slips(at: datetime = SAMPLE_AT) -> list[SlipData]:
             "1010200004217",
             serial="KT-88812-A",
             receipt_code="101-03-9000001-8",
+        ),
+        PreReturnSlip(
+            SlipHead("101 Portside", "Self-service kiosk K1", "Customer kiosk", at),
+            "PR-0000042",
+            "PK7M2Q9XWM",
+            "P-K7M2-Q9XW-M",
+            SAMPLE_PRERETURN_TOKEN,
+            "101-03-9000001-8",
+            (SlipLine("Rain jacket, navy, M", "APP-20931", 1, Decimal("89.00")),),
+            "refund",
+            at + timedelta(days=14),
         ),
     ]

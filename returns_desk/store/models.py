@@ -3,6 +3,7 @@
 from returns_desk.store.tables.audit import AuditEvent, PolicyVersion
 from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
 from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Store, User
+from returns_desk.store.tables.prereturns import PreReturn, PreReturnLine, PreReturnLookup
 from returns_desk.store.tables.printing import SlipPrint
 from returns_desk.store.tables.returns import (
     Exchange,
@@ -22,6 +23,9 @@ __all__ = [
     "Feedback",
     "JournalImport",
     "PolicyVersion",
+    "PreReturn",
+    "PreReturnLine",
+    "PreReturnLookup",
     "Product",
     "ProductPrice",
     "RefundTender",

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from returns_desk.domain.slips import Slip, SlipData, SlipKind, compose
+from returns_desk.domain.slips import PreReturnSlip, Slip, SlipData, SlipKind, compose
 from returns_desk.printing.escpos import Thermal
 from returns_desk.printing.layout import Layout, load_layout
 from returns_desk.printing.outlet import print_slip
@@ -42,6 +42,7 @@ __all__ = [
     "SlipSettings",
     "SlipSourceMissing",
     "print_complaint",
+    "print_prereturn",
     "print_voucher",
     "reprint",
     "slips_for_return",
@@ -211,6 +212,16 @@ def print_complaint(
         data = complaint_slip(session, reference, layout.complaint_next_steps)
         slip = _composed(session, data)
     return _emit(engine, actor, slip, settings, layout)
+
+
+def print_prereturn(
+    engine: Engine, actor: Actor, data: PreReturnSlip, settings: SlipSettings | None = None
+) -> PrintedSlip:
+    """A pre-registered return's code slip (QR and Code128): printed once, when started."""
+    settings = settings or SlipSettings.from_env()
+    with read_only(engine) as session:
+        layout = _layout(settings, session)
+    return _emit(engine, actor, compose(data), settings, layout)
 
 
 def reprint(
