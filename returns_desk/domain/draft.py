@@ -98,9 +98,11 @@ class Override:
 
 @dataclass(frozen=True)
 class FromReceipt:
-    """The items are lines of this receipt, picked by line number."""
+    """The items are lines of this receipt, picked by line number; ``id_checked``: the
+    clerk checked the customer's photo ID (a policy may ask for it even with a receipt)."""
 
     receipt: Receipt
+    id_checked: bool = False
     noun: ClassVar[str] = "line"
     scanned: ClassVar[bool] = False  # items are picked from the receipt, not scanned
 
@@ -133,6 +135,7 @@ class FromPreReturn:
     customer registered them, ``wanted`` the outcome they asked for. ``checks``: each line
     whose item the clerk has seen, by scanning it (``scan``) or, when the scan did not match,
     by a check by hand (``manual``); every item must be checked before completing.
+    ``id_checked`` as for a receipt.
     """
 
     receipt: Receipt
@@ -142,6 +145,7 @@ class FromPreReturn:
     picked: tuple[ReturnItem, ...]
     wanted: Settlement
     checks: Mapping[int, str] = field(default_factory=dict)
+    id_checked: bool = False
     noun: ClassVar[str] = "line"
     scanned: ClassVar[bool] = False
 

@@ -44,10 +44,10 @@ class PreReturnSource:
             replace(line, qty_reserved=max(line.qty_reserved - source.held.get(line.line_no, 0), 0))
             for line in receipt.lines
         )
-        return quote_receipt(engine, replace(receipt, lines=lines), items, today)
+        return quote_receipt(engine, replace(receipt, lines=lines), items, today, source.id_checked)
 
     def admit(self, policy: Policy, source: FromPreReturn) -> None:
-        RECEIPT.admit(policy, FromReceipt(source.receipt))
+        RECEIPT.admit(policy, FromReceipt(source.receipt, source.id_checked))
 
     def subject(self, source: FromPreReturn, items: Sequence[ReturnItem]) -> tuple[str, list[int]]:
         return RECEIPT.subject(FromReceipt(source.receipt), items)
@@ -73,7 +73,8 @@ class PreReturnSource:
         release(session, row)
         row.status, row.closed_at = Status.COMPLETED.value, now
         session.add(row)
-        taken = RECEIPT.take(session, policy, FromReceipt(source.receipt), request, today)
+        as_receipt = FromReceipt(source.receipt, source.id_checked)
+        taken = RECEIPT.take(session, policy, as_receipt, request, today)
         checks = {str(i.line_no): source.checks[i.line_no] for i in request.items}
         return replace(
             taken,
