@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from returns_desk.domain.prereturn import PreReturnError, Status, check_move
 from returns_desk.services import audit
+from returns_desk.services.staff.security import Actor
 from returns_desk.store.models import PreReturn, PreReturnLine, SaleLine
 
 
@@ -77,6 +78,26 @@ def close(
         entity_id=row.reference,
         details={"from": source.value, **({"note": note} if note else {})},
         register=register,
+    )
+
+
+def audited(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_id: str,
+    details: dict[str, object],
+    entity: str = "prereturn",
+) -> None:
+    """An audit event by ``actor`` at their register, in the caller's unit of work."""
+    audit.append(
+        session,
+        actor=actor.username,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        details=details,
+        register=actor.register,
     )
 
 

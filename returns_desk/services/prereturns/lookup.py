@@ -27,7 +27,7 @@ from returns_desk.domain.prereturn import (
 )
 from returns_desk.domain.receipt import Receipt
 from returns_desk.domain.roles import Role
-from returns_desk.services import audit
+from returns_desk.services.prereturns.holds import audited
 from returns_desk.services.prereturns.moves import expire_due
 from returns_desk.services.returns.receipts import find_receipt
 from returns_desk.services.staff.security import Actor, require
@@ -44,6 +44,7 @@ from returns_desk.store.tables._base import utcnow
 
 MAX_MISSES = 5  # codes that match nothing, per register ...
 MISS_WINDOW = timedelta(minutes=10)  # ... within this long
+LOOKUP = "prereturn_lookup"  # the audit entity of look-ups
 
 
 class TooManyLookups(PreReturnError):
@@ -142,7 +143,8 @@ def _looked_up(engine: Engine, actor: Actor, scanned: Scanned, now: datetime) ->
                 f"nothing in the last {MISS_WINDOW.seconds // 60} minutes; wait a few minutes, "
                 "or find the sale by its receipt"
             )
-            _audit(session, actor, "prereturn.lookup_refused", {"misses": misses})
+            details = {"misses": misses}
+            audited(session, actor, "prereturn.lookup_refused", actor.register, details, LOOKUP)
         else:
             row = _find(session, scanned)
             session.add(
@@ -150,7 +152,8 @@ def _looked_up(engine: Engine, actor: Actor, scanned: Scanned, now: datetime) ->
             )
             if row is None:
                 refusal = PreReturnError(f"no pre-registered return has {scanned.shown}")
-                _audit(session, actor, "prereturn.lookup_unknown", {"misses": misses + 1})
+                details = {"misses": misses + 1}
+                audited(session, actor, "prereturn.lookup_unknown", actor.register, details, LOOKUP)
             else:
                 view = _view(session, row)
     if refusal is not None:
@@ -237,15 +240,3 @@ def _not_open(view: PreReturnView) -> str:
     if view.status is Status.DECLINED:
         return f"pre-return {ref} was declined by the policy: {view.note}"
     return f"pre-return {ref} is {view.status.value}, not approved yet"
-
-
-def _audit(session: Session, actor: Actor, action: str, details: dict[str, object]) -> None:
-    audit.append(
-        session,
-        actor=actor.username,
-        action=action,
-        entity="prereturn_lookup",
-        entity_id=actor.register,
-        details=details,
-        register=actor.register,
-    )

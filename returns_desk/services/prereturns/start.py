@@ -26,9 +26,8 @@ from returns_desk.domain.quote import LineQuote
 from returns_desk.domain.receipt import Receipt
 from returns_desk.domain.return_reasons import ReasonError, check_reason
 from returns_desk.domain.roles import Role
-from returns_desk.services import audit
 from returns_desk.services.policies.active import active_policy
-from returns_desk.services.prereturns.holds import hold
+from returns_desk.services.prereturns.holds import audited, hold
 from returns_desk.services.prereturns.moves import expire_due
 from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt
 from returns_desk.services.returns.sources.receipt import quote_receipt
@@ -116,19 +115,20 @@ def start_prereturn(
     with unit_of_work(engine) as session:
         row, lines = _write(session, actor, request, receipt, quote.lines, code, now, days)
         declined = [q for q in quote.lines if q.decision.outcome is Outcome.DENY]
-        _audit(session, actor, row, "prereturn.request", {"receipt": receipt.code})
+        audited(session, actor, "prereturn.request", row.reference, {"receipt": receipt.code})
         row.decided_at = now
         if declined:
             row.status = Status.DECLINED.value
             row.note = "; ".join(
                 f"line {q.item.line_no}: {q.decision.reasons[0]}" for q in declined
             )
-            _audit(session, actor, row, "prereturn.decline", {"lines": _numbers(declined)})
+            details = {"lines": _numbers(declined)}
+            audited(session, actor, "prereturn.decline", row.reference, details)
         else:
             hold(session, row.sale_id, sorted(lines, key=lambda line: line.line_no))
             row.status = Status.APPROVED.value
             details = {"expires_at": row.expires_at.isoformat(), "lines": _numbers(quote.lines)}
-            _audit(session, actor, row, "prereturn.approve", details)
+            audited(session, actor, "prereturn.approve", row.reference, details)
         session.add(row)
     approved = row.status == Status.APPROVED.value
     return Started(
@@ -227,17 +227,3 @@ def _view(receipt: Receipt, q: LineQuote) -> CheckedLine:
 
 def _numbers(quotes: Iterable[LineQuote]) -> list[int]:
     return [q.item.line_no for q in quotes]
-
-
-def _audit(
-    session: Session, actor: Actor, row: PreReturn, action: str, details: dict[str, object]
-) -> None:
-    audit.append(
-        session,
-        actor=actor.username,
-        action=action,
-        entity="prereturn",
-        entity_id=row.reference,
-        details=details,
-        register=actor.register,
-    )
