@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from returns_desk.commands.audit import _pin_option, _reader, _user_option
-from returns_desk.commands.common import console, fail
+from returns_desk.commands.common import console, day, fail
 
 actions_app = typer.Typer(
     help="Corrective actions: root cause, action, owner, due date, effectiveness check.",
@@ -19,12 +19,7 @@ actions_app = typer.Typer(
 
 
 def _day(text: str | None, option: str, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option} {text!r}: give a date like 2026-11-23")
+    return day(text, option) if text else default
 
 
 def _period(start: str | None, end: str | None) -> tuple[date, date]:

@@ -215,7 +215,7 @@ def test_report_and_promises_from_the_command_line(demo_engine, demo_actors, tmp
     bad = runner.invoke(
         app, ["complaints", "report", "--from", "23/11", "--user", "avi"], input="7777\n"
     )
-    assert bad.exit_code == 1 and "--from '23/11': give a date like" in bad.output
+    assert bad.exit_code == 1 and "--from '23/11': expected a day from 2000 to 2100" in bad.output
     kept = runner.invoke(
         app,
         ["complaints", "promises", "--from", "2026-11-23", "--to", "2026-11-29", "--user", "maria"],
