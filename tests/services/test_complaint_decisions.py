@@ -18,6 +18,7 @@ from returns_desk.domain.complaint import (
     TransitionError,
 )
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import Override, ReturnItem
 from returns_desk.domain.roles import Role
 from returns_desk.services.complaints.decisions import (
     decide,
@@ -29,10 +30,10 @@ from returns_desk.services.complaints.decisions import (
 from returns_desk.services.complaints.lifecycle import close, reopen, transition
 from returns_desk.services.complaints.views import complaint_detail
 from returns_desk.services.returns.complete import complete_return
-from returns_desk.services.returns.request import Override, ReturnItem, ReturnRequest
 from returns_desk.services.staff.security import Actor, RoleError, hash_pin
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import AuditEvent, ComplaintRemedy, User, Voucher
+from tests.drafts import receipt_request
 from tests.services.test_complaints import MONDAY, log, row_of
 
 TODAY = date(2026, 11, 23)
@@ -74,7 +75,7 @@ def refund(engine, actor, receipt, override=None, settlement=Settlement.REFUND):
     """A return completed the normal way at the counter: the remedy's transaction."""
     line = _returnable(receipt)[0]
     item = ReturnItem(line.line_no, 1, reason_code="changed_mind")
-    request = ReturnRequest(receipt.code, (item,), settlement, override)
+    request = receipt_request(engine, receipt.code, (item,), settlement, override)
     return complete_return(engine, actor, request, TODAY).reference
 
 

@@ -25,7 +25,7 @@ def home_store_id(session: Session, actor: Actor) -> int | None:
     if user is not None and user.store_id:
         return user.store_id
     from returns_desk.services.returns.catalog import desk_store
-    from returns_desk.services.returns.request import ReturnError
+    from returns_desk.domain.draft import ReturnError
 
     try:
         return desk_store(session).id
