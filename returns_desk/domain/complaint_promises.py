@@ -43,14 +43,17 @@ class PromiseResult:
 
 
 def return_window_days(policy: Policy) -> tuple[int | None, tuple[tuple[str, int], ...]]:
-    """The standard window with a receipt and each tier's, from the policy."""
+    """The standard window with a receipt, and each tier's where an extension gives one to
+    every item (extensions limited to some items or tenders are not a general promise)."""
     days = policy.windows.default_days
-    tiers = tuple(
-        (t.tier, days + t.extra_days)
-        for t in policy.windows.tiers
-        if days is not None and not (t.scope.departments or t.scope.categories or t.scope.skus)
-    )
-    return days, tiers
+    tiers: dict[str, int] = {}
+    for ext in policy.windows.extensions:
+        if days is None or not ext.tiers or ext.paid_with or not ext.empty:
+            continue
+        longer = days + ext.extra_days if ext.extra_days is not None else max(days, ext.days or 0)
+        for tier in sorted(ext.tiers):
+            tiers[tier] = max(tiers.get(tier, 0), longer)
+    return days, tuple(tiers.items())
 
 
 def promises(policy: Policy, sla: SlaConfig) -> tuple[Promise, ...]:

@@ -12,7 +12,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from returns_desk.domain.complaint_promises import Promise, PromiseResult, promises
+from returns_desk.domain.complaint_promises import (
+    Promise,
+    PromiseResult,
+    promises,
+    return_window_days,
+)
 from returns_desk.domain.complaint_sla import SlaConfig
 from returns_desk.domain.policy import Policy, parse_policy
 from returns_desk.domain.roles import Role
@@ -108,8 +113,8 @@ def _count(
 def _returns_kept(
     session: Session, policy: Policy, start: datetime, end: datetime
 ) -> tuple[int, int]:
-    days = policy.windows.default_days or 0
-    extra = {t.tier: t.extra_days for t in policy.windows.tiers}
+    default, by_tier = return_window_days(policy)
+    days, extra = default or 0, dict(by_tier)
     query = (
         select(ReturnLine.outcome, ReturnLine.decision_json, ReturnTxn.created_at, Sale)
         .join(ReturnTxn, col(ReturnTxn.id) == ReturnLine.return_id)
@@ -123,7 +128,7 @@ def _returns_kept(
     )
     cases = kept = 0
     for outcome, decision, at, sale in session.exec(query):
-        promised = days + extra.get((sale.loyalty_tier or "").lower(), 0)
+        promised = extra.get((sale.loyalty_tier or "").lower(), days)
         if (at - sale.sold_at).days + 1 > promised or _final_sale(decision):
             continue
         cases += 1

@@ -24,8 +24,8 @@ def home_store_id(session: Session, actor: Actor) -> int | None:
     user = session.get(User, actor.user_id)
     if user is not None and user.store_id:
         return user.store_id
-    from returns_desk.services.returns.catalog import desk_store
     from returns_desk.domain.draft import ReturnError
+    from returns_desk.services.returns.catalog import desk_store
 
     try:
         return desk_store(session).id
