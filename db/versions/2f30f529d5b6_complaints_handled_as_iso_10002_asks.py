@@ -8,7 +8,7 @@ the ISO 10003 dispute, satisfaction with complaint handling and corrective actio
 gains a home store. "escalated" (to a dispute body) is now "referred".
 
 Revision ID: 2f30f529d5b6
-Revises: 5b1e2c7d9a40
+Revises: 45f98d1ed929
 Create Date: 2026-11-27 13:00:19.947539
 """
 
@@ -29,7 +29,7 @@ TIMES = (
 
 
 revision: str = "2f30f529d5b6"
-down_revision: str | None = "5b1e2c7d9a40"
+down_revision: str | None = "45f98d1ed929"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
