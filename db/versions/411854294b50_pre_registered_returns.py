@@ -6,7 +6,7 @@ units held for them, which the database keeps within what was sold together with
 returned.
 
 Revision ID: 411854294b50
-Revises: 45f98d1ed929
+Revises: 2f30f529d5b6
 Create Date: 2026-11-27 14:41:14.430549
 """
 
@@ -22,7 +22,7 @@ import returns_desk.store.types
 
 
 revision: str = "411854294b50"
-down_revision: str | None = "45f98d1ed929"
+down_revision: str | None = "2f30f529d5b6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
