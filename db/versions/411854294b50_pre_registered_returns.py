@@ -20,7 +20,6 @@ from alembic import op
 
 import returns_desk.store.types
 
-
 revision: str = "411854294b50"
 down_revision: str | None = "2f30f529d5b6"
 branch_labels: str | Sequence[str] | None = None
