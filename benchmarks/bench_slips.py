@@ -12,9 +12,12 @@ import argparse
 import statistics
 import time
 
-from returns_desk.domain.slip_samples import sample_slips
-from returns_desk.domain.slips import compose
+from returns_desk.domain.policy import load_policy
+from returns_desk.domain.policy.facts import policy_facts
+from returns_desk.domain.slip_samples import SAMPLE_AT, sample_slips
+from returns_desk.domain.slips import Frame, compose, policy_lines
 from returns_desk.printing.layout import load_layout
+from returns_desk.resources import data_dir
 from returns_desk.printing.render import PAPERS, render_pdf
 
 TARGET_MS = 30.0
@@ -26,14 +29,17 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     layout = load_layout("default")
     samples = sample_slips()
-    render_pdf(compose(samples[0]), layout)  # warm up imports and font metrics
+    policy = load_policy(data_dir("policies") / "default.toml")
+    terms = policy_lines(policy_facts(policy), SAMPLE_AT.date())
+    frame = Frame(layout.header, terms, layout.footer)
+    render_pdf(compose(samples[0], frame=frame), layout)  # warm up imports and font metrics
     worst = 0.0
     for paper in PAPERS:
         times = []
         for _ in range(rounds):
             for data in samples:
                 start = time.perf_counter()
-                render_pdf(compose(data), layout, paper)
+                render_pdf(compose(data, frame=frame), layout, paper)
                 times.append((time.perf_counter() - start) * 1000)
         median = statistics.median(times)
         p95 = statistics.quantiles(times, n=20)[-1]

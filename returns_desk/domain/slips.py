@@ -2,8 +2,11 @@
 
 Services fill the per-slip inputs (:class:`ReturnSlip`, :class:`ExchangeSlip`,
 :class:`VoucherSlip`, :class:`ComplaintSlip`, :class:`DefectTag`) from their records;
-:func:`compose` turns any of them into a :class:`Slip`: a sequence of simple parts (title,
-text, label/value rows, barcode, rule) that ``printing`` lays out on any paper.
+:func:`compose` turns any of them into a :class:`Slip`: a header, a sequence of simple parts
+(title, text, label/value rows, barcode, rule), the policy's terms and a footer, which
+``printing`` lays out on any paper. Every word a slip prints is decided here, from one
+source each: the store's name and address from its record, the terms from the policy
+(:func:`policy_lines`), the chain's brand lines and footer from the layout file.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from returns_desk.domain.decision import settlement_words
 from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.policy.facts import PolicyFacts, WindowFact
+from returns_desk.domain.words import say_list
 
 
 class SlipKind(StrEnum):
@@ -68,13 +74,20 @@ Part = Title | Text | Rows | Barcode | Rule
 
 @dataclass(frozen=True, slots=True)
 class Slip:
-    """A composed slip. ``copy_no`` > 0 marks a reprint (printed as COPY)."""
+    """A composed slip. ``copy_no`` > 0 marks a reprint (printed as COPY).
+
+    ``header`` is centred at the top (its first line in bold); ``policy`` is the small print
+    of the policy's terms; ``footer`` is centred at the bottom.
+    """
 
     kind: SlipKind
     reference: str
     parts: tuple[Part, ...]
     customer_facing: bool = True
     copy_no: int = 0
+    header: tuple[str, ...] = ()
+    policy: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
 
     @property
     def is_copy(self) -> bool:
@@ -96,20 +109,42 @@ class Slip:
 
 @dataclass(frozen=True, slots=True)
 class SlipHead:
-    """Where and when: printed under the store header on every slip."""
+    """Where and when, from the records: the store (its name and address head the slip),
+    the register, the clerk and the time."""
 
-    store: str
+    store: str  # "Riverside, store 101"
     register: str
     clerk: str
     at: datetime  # aware, in the store's time zone
+    address: str = ""
 
     def rows(self) -> tuple[tuple[str, str], ...]:
         return (
             ("Date", self.at.strftime("%Y-%m-%d %H:%M")),
-            ("Store", self.store),
             ("Register", self.register),
             ("Served by", self.clerk),
         )
+
+    def lines(self) -> tuple[str, ...]:
+        """The store's own lines under the chain's brand: its name and its address."""
+        return tuple(line for line in (self.store, self.address) if line)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The words around every slip that are not the transaction's own.
+
+    ``brand`` and ``footer`` come from the layout file (the chain's name, its customer care);
+    ``terms`` from the policy (:func:`policy_lines`). The store's own name and address are
+    not here: they come from each slip's :class:`SlipHead`, the store it was made at.
+    """
+
+    brand: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+
+
+POLICY_ON = frozenset({SlipKind.RETURN, SlipKind.EXCHANGE, SlipKind.VOUCHER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +228,13 @@ DEFAULT_NEXT_STEPS = (
 )
 
 
-def compose(data: SlipData, copy_no: int = 0) -> Slip:
-    """The slip for ``data``; ``copy_no`` > 0 for a reprint."""
+def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Slip:
+    """The slip for ``data`` in ``frame``; ``copy_no`` > 0 for a reprint.
+
+    Customer slips carry the footer, and receipts and vouchers the policy's terms; a vendor
+    tag carries neither.
+    """
+    frame = frame or Frame()
     builders = {
         ReturnSlip: _return,
         ExchangeSlip: _exchange,
@@ -203,7 +243,82 @@ def compose(data: SlipData, copy_no: int = 0) -> Slip:
         DefectTag: _defect_tag,
     }
     kind, reference, parts, customer = builders[type(data)](data)  # type: ignore[operator]
-    return Slip(kind, reference, tuple(parts), customer, copy_no)
+    return Slip(
+        kind,
+        reference,
+        tuple(parts),
+        customer,
+        copy_no,
+        header=(*frame.brand, *data.head.lines()),
+        policy=frame.terms if customer and kind in POLICY_ON else (),
+        footer=frame.footer if customer else (),
+    )
+
+
+# --- the policy's terms, in words ---------------------------------------------------------
+
+
+def _day(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def _days(days: int | None) -> str:
+    return "no time limit" if days is None else f"{days} days"
+
+
+def _window_line(fact: WindowFact, alone: bool) -> str:
+    days = _days(fact.days)
+    since = "" if fact.days is None else f" from {fact.since}"
+    if fact.covers:
+        line = f"{fact.covers}: {days}"
+    elif alone:
+        line = f"Returns with the receipt: {days}{since}"
+    else:
+        line = f"Most items: {days}{since} with the receipt"
+    by_days: dict[int | None, list[str]] = {}
+    for tier, tier_days in fact.by_tier:
+        by_days.setdefault(tier_days, []).append(tier)
+    tiers = "; ".join(f"{say_list(names)} members {_days(d)}" for d, names in by_days.items())
+    return line + (f" ({tiers})." if tiers else ".")
+
+
+def policy_lines(facts: PolicyFacts, on: date) -> tuple[str, ...]:
+    """The policy's terms as a slip prints them on day ``on``: each window with its tiers,
+    holiday windows still open, final sale, returns without a receipt, store credit."""
+    alone = len(facts.windows) == 1
+    lines = [_window_line(fact, alone) for fact in facts.windows]
+    for h in facts.holidays:
+        if h.returnable_until < on:
+            continue
+        what = f"Holiday{' ' + say_list(h.covers) if h.covers else ''}"
+        lines.append(
+            _sentence(h.description)
+            or f"{what}: bought {_day(h.bought_from)} to {_day(h.bought_until)}, "
+            f"returnable until {_day(h.returnable_until)} {h.returnable_until.year}."
+        )
+    if facts.final_sale:
+        lines.append(f"Final sale, not returnable: {say_list(facts.final_sale)}.")
+    lines.append(_receiptless_line(facts))
+    lines.append("Store credit is valid until the date printed on the voucher.")
+    return tuple(lines)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _receiptless_line(facts: PolicyFacts) -> str:
+    r = facts.receiptless
+    if not r.allowed:
+        return "No returns without a receipt."
+    ways = settlement_words(r.settlements)
+    line = f"Without a receipt: {ways} at the lowest price of the last {r.lowest_price_days} days"
+    if r.id_required:
+        line += ", with photo ID"
+    if r.needs_manager:
+        line += ", if a manager agrees"
+    return line + "."
 
 
 def _line_rows(lines: tuple[SlipLine, ...]) -> list[Part]:

@@ -18,13 +18,12 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from returns_desk.domain.slips import Barcode, Rows, Rule, Slip, SlipKind, Text, Title
+from returns_desk.domain.slips import Barcode, Rows, Rule, Slip, Text, Title
 from returns_desk.printing.layout import Layout
 
 DOT = 72 / 203  # one thermal printer dot, in points
 QUIET_MODULES = 10  # blank modules each side of a barcode, for the scanner
 REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
-POLICY_ON = {SlipKind.RETURN, SlipKind.EXCHANGE, SlipKind.VOUCHER}
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,21 +194,23 @@ def _copy_banner(slip: Slip, paper: Paper, width: float) -> list[_Op]:
 
 
 def layout_ops(slip: Slip, layout: Layout, paper: Paper) -> list[_Op]:
-    """Every line of the slip, top to bottom: COPY mark, store header, parts, policy, footer."""
+    """Every line of the slip, top to bottom: COPY mark, header, parts, policy, footer.
+
+    The words are all the slip's own (see ``domain.slips``); the layout gives only paper.
+    """
     width = min(paper.column, paper.width - 2 * paper.margin)
     size = paper.font_size
     ops = _copy_banner(slip, paper, width)
-    if layout.header:
-        ops += _text(layout.header[:1], BOLD, size * 1.2, width, "center")
-        ops += _text(layout.header[1:], REGULAR, size, width, "center")
+    if slip.header:
+        ops += _text(slip.header[:1], BOLD, size * 1.2, width, "center")
+        ops += _text(slip.header[1:], REGULAR, size, width, "center")
     for part in slip.parts:
         ops += _part_ops(part, paper, width)
-    if slip.customer_facing:
-        if slip.kind in POLICY_ON and layout.policy_summary:
-            ops += [_Gap(size, dashed=True)]
-            ops += _text(layout.policy_summary, REGULAR, size * 0.85, width, "left")
-        if layout.footer:
-            ops += [_Gap(size * 0.8), *_text(layout.footer, REGULAR, size, width, "center")]
+    if slip.policy:
+        ops += [_Gap(size, dashed=True)]
+        ops += _text(slip.policy, REGULAR, size * 0.85, width, "left")
+    if slip.footer:
+        ops += [_Gap(size * 0.8), *_text(slip.footer, REGULAR, size, width, "center")]
     return ops + _copy_banner(slip, paper, width)
 
 

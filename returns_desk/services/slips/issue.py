@@ -11,13 +11,13 @@ folder's ``slips``), ``RETURNS_DESK_PRINTER`` (a CUPS queue; unset = save only),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from returns_desk.domain.slips import Slip, SlipData, SlipKind, compose
+from returns_desk.domain.slips import Frame, Slip, SlipData, SlipHead, SlipKind, compose
 from returns_desk.printing.layout import Layout, load_layout
 from returns_desk.printing.printers import print_with_lp, save_pdf
 from returns_desk.printing.render import render_pdf
@@ -27,6 +27,7 @@ from returns_desk.services.slips.data import (
     complaint_slip,
     return_slips,
     slip_source,
+    slip_terms,
     voucher_slip,
 )
 from returns_desk.services.staff.security import Actor
@@ -93,15 +94,17 @@ def _layout(settings: SlipSettings, session: Session) -> Layout:
     return load_layout(settings.layout, store.number if store else None)
 
 
-def _composed(session: Session, data: SlipData) -> Slip:
-    """The slip with its copy number: 0 the first time, then 1, 2 ... for reprints."""
-    slip = compose(data)
+def _composed(session: Session, data: SlipData, layout: Layout) -> Slip:
+    """The slip in its frame (the layout's brand lines and footer, the policy's terms) with
+    its copy number: 0 the first time, then 1, 2 ... for reprints."""
+    frame = Frame(layout.header, slip_terms(session, data), layout.footer)
+    slip = compose(data, frame=frame)
     copies = session.exec(
         select(func.count())
         .select_from(SlipPrint)
         .where(SlipPrint.kind == slip.kind.value, SlipPrint.reference == slip.reference)
     ).one()
-    return compose(data, copy_no=copies) if copies else slip
+    return replace(slip, copy_no=copies) if copies else slip
 
 
 def _emit(
@@ -159,7 +162,7 @@ def slips_for_return(
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
         layout = _layout(settings, session)
-        slips = [_composed(session, data) for data in return_slips(session, reference)]
+        slips = [_composed(session, data, layout) for data in return_slips(session, reference)]
     return [_emit(engine, actor, slip, settings, layout) for slip in slips]
 
 
@@ -170,7 +173,7 @@ def print_voucher(
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
         layout = _layout(settings, session)
-        slip = _composed(session, voucher_slip(session, code))
+        slip = _composed(session, voucher_slip(session, code), layout)
     return _emit(engine, actor, slip, settings, layout)
 
 
@@ -182,7 +185,7 @@ def print_complaint(
     with read_only(engine) as session:
         layout = _layout(settings, session)
         data = complaint_slip(session, reference, layout.complaint_next_steps)
-        slip = _composed(session, data)
+        slip = _composed(session, data, layout)
     return _emit(engine, actor, slip, settings, layout)
 
 
@@ -198,5 +201,24 @@ def reprint(
     with read_only(engine) as session:
         layout = _layout(settings, session)
         data = slip_source(session, SlipKind(kind), reference, layout.complaint_next_steps)
-        slip = _composed(session, data)
+        slip = _composed(session, data, layout)
     return _emit(engine, actor, slip, settings, layout)
+
+
+def sample_slips_framed(engine: Engine, layout: Layout) -> list[Slip]:
+    """One of every slip as this desk would print it: the first store's name and address,
+    the active policy's terms, the layout's brand lines and footer."""
+    from returns_desk.domain.slip_samples import SAMPLE_AT, sample_slips
+
+    with read_only(engine) as session:
+        store = session.exec(select(Store).order_by(col(Store.id))).first()
+        head = None
+        if store is not None:
+            head = SlipHead(
+                f"{store.name}, store {store.number}", "Register 1", "Cleo", SAMPLE_AT,
+                store.address,
+            )  # fmt: skip
+        samples = sample_slips(head=head)
+        terms = slip_terms(session, samples[0])
+    frame = Frame(layout.header, terms, layout.footer)
+    return [compose(data, frame=frame) for data in samples]
