@@ -17,8 +17,8 @@ from returns_desk.domain.policy.facts import policy_facts
 from returns_desk.domain.slip_samples import SAMPLE_AT, sample_slips
 from returns_desk.domain.slips import Frame, compose, policy_lines
 from returns_desk.printing.layout import load_layout
-from returns_desk.resources import data_dir
 from returns_desk.printing.render import PAPERS, render_pdf
+from returns_desk.resources import data_dir
 
 TARGET_MS = 30.0
 

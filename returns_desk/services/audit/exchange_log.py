@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
+from returns_desk.domain.customer_id import mask
 from returns_desk.domain.decision import Outcome
 from returns_desk.domain.local_day import day_span, store_zone
 from returns_desk.domain.money import from_minor
@@ -124,13 +125,6 @@ COLUMNS: tuple[str, ...] = LogRow._fields
 MONEY_COLUMNS = frozenset({"refund", "restocking_fee", "exchange_difference"})
 _TENDERS, _CUSTOMER = COLUMNS.index("tenders"), COLUMNS.index("customer")
 _RETURN, _DIFFERENCE = COLUMNS.index("return_ref"), COLUMNS.index("exchange_difference")
-
-
-def mask(customer_id: str | None) -> str | None:
-    """Hide a customer id but its last two characters, and never hint at its length."""
-    if not customer_id:
-        return customer_id
-    return "***" + customer_id[-2:] if len(customer_id) > 4 else "***"
 
 
 def _tenders(session: Session) -> Any:
