@@ -87,7 +87,7 @@ def test_a_customer_search_needs_a_clerk_or_manager(demo_engine):
     [
         ([], "type a customer or loyalty id"),
         (["--card", "4242"], "give the day of the sale"),
-        (["--date", "2026-13-01"], "--date '2026-13-01': expected a date"),
+        (["--date", "2026-13-01"], "--date '2026-13-01': expected a day"),
     ],
 )
 def test_a_search_that_cannot_run_says_why(demo_engine, args, message):

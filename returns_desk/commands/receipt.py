@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, engine, fail
+from returns_desk.commands.common import console, day, engine, fail
 
 if TYPE_CHECKING:
     from returns_desk.services.returns.search import SaleHit
@@ -32,6 +31,7 @@ def show(
     from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt
 
     try:
+        parse_receipt_code(code)  # a typo is caught before the database is opened
         receipt = find_receipt(engine(), code)
     except (ReceiptCodeError, ReceiptNotFound) as exc:
         fail(str(exc))
@@ -73,8 +73,8 @@ def find(
     ),
 ) -> None:
     """Find receipts by customer, day, item or card, newest first (any of them together)."""
-    day = _date(on) if on else None
-    criteria = {"customer_id": customer, "on": day, "sku": sku, "card_last4": card}
+    sold_on = day(on, "--date") if on else None
+    criteria = {"customer_id": customer, "on": sold_on, "sku": sku, "card_last4": card}
     _print(_look_up(user, pin, latest=None, limit=limit, **criteria), "no sale matches")
 
 
@@ -91,13 +91,6 @@ def list_receipts(
 ) -> None:
     """The latest receipts (or the oldest: late ones to try an override on)."""
     _print(_look_up(user, pin, latest=recent, limit=limit), "no sales yet: run returns-desk demo")
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        fail(f"--date {value!r}: expected a date like 2026-11-23")
 
 
 def _look_up(user: str | None, pin: str | None, **how: Any) -> list[SaleHit]:
