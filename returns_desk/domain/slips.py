@@ -18,8 +18,9 @@ from enum import StrEnum
 
 from returns_desk.domain.decision import settlement_words
 from returns_desk.domain.money import ZERO, format_money
-from returns_desk.domain.policy.facts import PolicyFacts, WindowFact
-from returns_desk.domain.words import say_list
+from returns_desk.domain.policy.model import FinalSaleRule, Policy
+from returns_desk.domain.policy.summary import window_lines
+from returns_desk.domain.policy.terms import Verdict
 
 
 class SlipKind(StrEnum):
@@ -258,65 +259,33 @@ def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Sli
 # --- the policy's terms, in words ---------------------------------------------------------
 
 
-def _day(day: date) -> str:
-    return f"{day:%b} {day.day}"
-
-
-def _days(days: int | None) -> str:
-    return "no time limit" if days is None else f"{days} days"
-
-
-def _window_line(fact: WindowFact, alone: bool) -> str:
-    days = _days(fact.days)
-    since = "" if fact.days is None else f" from {fact.since}"
-    if fact.covers:
-        line = f"{fact.covers}: {days}"
-    elif alone:
-        line = f"Returns with the receipt: {days}{since}"
-    else:
-        line = f"Most items: {days}{since} with the receipt"
-    by_days: dict[int | None, list[str]] = {}
-    for tier, tier_days in fact.by_tier:
-        by_days.setdefault(tier_days, []).append(tier)
-    tiers = "; ".join(f"{say_list(names)} members {_days(d)}" for d, names in by_days.items())
-    return line + (f" ({tiers})." if tiers else ".")
-
-
-def policy_lines(facts: PolicyFacts, on: date) -> tuple[str, ...]:
-    """The policy's terms as a slip prints them on day ``on``: each window with its tiers,
-    holiday windows still open, final sale, returns without a receipt, store credit."""
-    alone = len(facts.windows) == 1
-    lines = [_window_line(fact, alone) for fact in facts.windows]
-    for h in facts.holidays:
-        if h.returnable_until < on:
-            continue
-        what = f"Holiday{' ' + say_list(h.covers) if h.covers else ''}"
-        lines.append(
-            _sentence(h.description)
-            or f"{what}: bought {_day(h.bought_from)} to {_day(h.bought_until)}, "
-            f"returnable until {_day(h.returnable_until)} {h.returnable_until.year}."
-        )
-    if facts.final_sale:
-        lines.append(f"Final sale, not returnable: {say_list(facts.final_sale)}.")
-    lines.append(_receiptless_line(facts))
+def policy_lines(policy: Policy) -> tuple[str, ...]:
+    """The policy's terms as a slip prints them: its windows in the policy's own public
+    words (``window_lines``: the standard window, window rules, extensions, holiday
+    deadlines), what is final sale, returns without a receipt, how long store credit lasts."""
+    lines = list(window_lines(policy))
+    finals = [_final_words(rule) for rule in policy.final_sale]
+    if finals:
+        lines.append(f"Final sale, not returnable: {'; '.join(finals)}.")
+    lines.append(_receiptless_line(policy))
     lines.append("Store credit is valid until the date printed on the voucher.")
     return tuple(lines)
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".!?" else text + "."
+def _final_words(rule: FinalSaleRule) -> str:
+    words = rule.description or rule.describe().replace("-", " ")
+    return words + (" (defective ones may still come back)" if rule.allow_defective else "")
 
 
-def _receiptless_line(facts: PolicyFacts) -> str:
-    r = facts.receiptless
-    if not r.allowed:
+def _receiptless_line(policy: Policy) -> str:
+    r = policy.receipt
+    if r.receiptless is Verdict.DENY:
         return "No returns without a receipt."
-    ways = settlement_words(r.settlements)
+    ways = settlement_words(frozenset(r.receiptless_settlements))
     line = f"Without a receipt: {ways} at the lowest price of the last {r.lowest_price_days} days"
     if r.id_required:
         line += ", with photo ID"
-    if r.needs_manager:
+    if r.receiptless is Verdict.NEEDS_OVERRIDE:
         line += ", if a manager agrees"
     return line + "."
 

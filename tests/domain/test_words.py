@@ -20,7 +20,7 @@ ROOT = Path(__file__).parents[2]
 def test_docs_codes_md_is_generated_from_the_words():
     assert (ROOT / "docs" / "codes.md").read_text(encoding="utf-8") == codes_table(), (
         "regenerate: uv run python -c 'from returns_desk.domain.words import codes_table; "
-        "print(codes_table(), end=\"\")' > docs/codes.md"
+        'print(codes_table(), end="")\' > docs/codes.md'
     )
 
 

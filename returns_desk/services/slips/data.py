@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.policy import load_policy
-from returns_desk.domain.policy.facts import policy_facts
 from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.slips import (
     ComplaintSlip,
@@ -326,7 +325,7 @@ def slip_terms(session: Session, data: SlipData) -> tuple[str, ...]:
     if policy is None:
         active = current_policy(session)
         policy = active.policy if active else load_policy(default_policy_path())
-    return policy_lines(policy_facts(policy), data.head.at.date())
+    return policy_lines(policy)
 
 
 def slip_source(
