@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -23,10 +24,12 @@ SAMPLE_VOUCHER = "VK7M2Q9XW4HTBA"
 SAMPLE_PRERETURN_TOKEN = "PTK7M2Q9XW4HTBAK7M2Q9XW4HTBA"
 
 
-def sample_slips(at: datetime = SAMPLE_AT) -> list[SlipData]:
+def sample_slips(at: datetime = SAMPLE_AT, head: SlipHead | None = None) -> list[SlipData]:
     """A return, an exchange, a voucher, a complaint acknowledgement and decision, a defect
-    tag and a pre-registered return's code."""
-    head = SlipHead("101 Portside", "Register 2", "Cleo", at)
+    tag, a pre-registered return's code; ``head`` puts them in a real store (its name and address)."""
+    head = head or SlipHead(
+        "Portside, store 101", "Register 2", "Cleo", at, "12 Harbour Street, Portside"
+    )
     jacket = SlipLine("Rain jacket, navy, M", "APP-20931", 1, Decimal("89.00"), "wrong size")
     kettle = SlipLine("Electric kettle 1.7 l", "HOM-55102", 1, Decimal("34.99"), "defective")
     jacket_l = SlipLine("Rain jacket, navy, L", "APP-20932", 1, Decimal("94.00"))
@@ -95,7 +98,7 @@ def sample_slips(at: datetime = SAMPLE_AT) -> list[SlipData]:
             receipt_code="101-03-9000001-8",
         ),
         PreReturnSlip(
-            SlipHead("101 Portside", "Self-service kiosk K1", "Customer kiosk", at),
+            replace(head, register="Self-service kiosk K1", clerk="Customer kiosk"),
             "PR-0000042",
             "PK7M2Q9XWM",
             "P-K7M2-Q9XW-M",

@@ -39,10 +39,11 @@ def code_slip(engine: Engine, actor: Actor, started: Started) -> PreReturnSlip:
     zone = ZoneInfo(store.timezone if store and store.timezone else "UTC")
     where = "Self-service kiosk" if actor.role.value == "kiosk" else "Returns desk"
     head = SlipHead(
-        f"{store.number} {store.name}" if store else "",
+        f"{store.name}, store {store.number}" if store else "",
         f"{where} {actor.register}".strip(),
         actor.display_name,
         row.created_at.astimezone(zone),
+        store.address if store else "",
     )
     return PreReturnSlip(
         head,
