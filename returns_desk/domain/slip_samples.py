@@ -26,7 +26,8 @@ SAMPLE_PRERETURN_TOKEN = "PTK7M2Q9XW4HTBAK7M2Q9XW4HTBA"
 
 def sample_slips(at: datetime = SAMPLE_AT, head: SlipHead | None = None) -> list[SlipData]:
     """A return, an exchange, a voucher, a complaint acknowledgement and decision, a defect
-    tag, a pre-registered return's code; ``head`` puts them in a real store (its name and address)."""
+    tag, a pre-registered return's code; ``head`` puts them in a real store (its name and
+    address)."""
     head = head or SlipHead(
         "Portside, store 101", "Register 2", "Cleo", at, "12 Harbour Street, Portside"
     )
