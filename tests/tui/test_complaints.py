@@ -403,3 +403,33 @@ async def test_f6_at_the_counter_opens_the_form_with_the_open_receipt(demo_engin
         await pilot.pause()
         assert isinstance(app.screen, ComplaintForm)
         assert app.screen.query_one("#receipt").value == receipt.code
+
+
+async def test_a_decided_refund_is_carried_out_at_the_counter_and_linked(
+    demo_engine, demo_actors, pick_receipt
+):
+    from tests.tui.test_counter import RecordingDesk, completed, fresh, plain, take_line
+
+    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
+    maria = demo_actors["maria"]
+    ref = _log(demo_engine, demo_actors["cleo"], receipt_code=receipt.code)
+    transition(demo_engine, maria, ref, Status.INVESTIGATING)
+    decide(demo_engine, maria, ref, Outcome.UPHELD, "It was faulty.", Remedy.REFUND)
+    app = RecordingDesk(demo_engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#username")
+        await pilot.press(*"maria", "enter", *"9999", "enter")
+        await _settle(pilot)
+        app.open_complaint(ref)
+        await _settle(pilot)
+        await pilot.press("k")  # carry the refund out at the counter
+        await _settle(pilot)
+        assert f"Remedy for {ref}" in _text(app, "#scan-error")
+        await take_line(pilot, 1)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("r")
+        said = await completed(pilot)
+        assert said.startswith("Done: RT-")
+    done = complaint_detail(demo_engine, ref).decision.remedy_done
+    assert done == app.completed[0].reference

@@ -46,6 +46,7 @@ KEYS = {
 EXTRA_KEYS = {  # steps that are not moves: (key, label, roles)
     "note": ("n", "Note", ("clerk", "manager")),
     "remedy": ("m", "Remedy done", ("manager",)),
+    "counter": ("k", "At the counter", ("clerk", "manager")),
     "owner": ("w", "Owner", ("manager",)),
     "severity": ("v", "Severity", ("manager",)),
     "slip": ("P", "Decision slip", ("clerk", "manager")),
@@ -139,12 +140,24 @@ def offered(detail: ComplaintDetail | None, role: str | None) -> tuple[str, ...]
             continue
         if step == "remedy" and not _remedy_due(detail):
             continue
+        if step == "counter" and not _at_counter(detail):
+            continue
         if step == "slip" and detail.decision is None:
             continue
         if step in ("owner", "severity") and status is Status.CLOSED:
             continue
         steps.append(step)
     return tuple(steps)
+
+
+def _at_counter(detail: ComplaintDetail) -> bool:
+    """A decided refund, exchange or exception on a receipt: the counter carries it out."""
+    d = detail.decision
+    return (
+        _remedy_due(detail)
+        and bool(detail.receipt_code)
+        and (d is not None and d.remedy in TRANSACTION_REMEDIES)
+    )
 
 
 def _remedy_due(detail: ComplaintDetail) -> bool:
