@@ -284,7 +284,8 @@ def test_a_return_made_for_the_complaint_is_linked_in_the_same_transaction(
         Settlement.REFUND,
     )
     early = replace(request, complaint=ref)
-    with pytest.raises(ReturnError, match=f"complaint {ref}: it is investigating: there is no decision"):
+    refused = f"complaint {ref}: it is investigating: there is no decision"
+    with pytest.raises(ReturnError, match=refused):
         complete_return(demo_engine, cleo, early, TODAY)  # no decision yet: no return either
     with read_only(demo_engine) as session:
         assert session.exec(select(ReturnTxn)).all() == []

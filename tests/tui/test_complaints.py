@@ -465,6 +465,8 @@ async def test_refer_to_a_dispute_body_record_its_outcome_implement_and_close(
         assert "Closed: referred externally" in _text(app, "#detail-facts")
     dispute = complaint_detail(demo_engine, ref).dispute
     assert (dispute.provider, dispute.method.value, dispute.outcome) == (
-        "Retail Dispute Service", "advisory", "25.00 store credit",
+        "Retail Dispute Service",
+        "advisory",
+        "25.00 store credit",
     )
     assert dispute.implemented_by.startswith("V") and dispute.closed_on is not None
