@@ -13,6 +13,7 @@ from returns_desk.commands.journal import journal_app
 from returns_desk.commands.policy import policy_app
 from returns_desk.commands.prereturn import prereturn_app
 from returns_desk.commands.receipt import receipt_app
+from returns_desk.commands.serve import kiosk, serve
 from returns_desk.commands.slip import slip_app
 from returns_desk.commands.voucher import voucher_app
 
@@ -34,6 +35,8 @@ app.add_typer(voucher_app, name="voucher")
 app.add_typer(slip_app, name="slip")
 app.add_typer(prereturn_app, name="prereturn")
 app.command("demo")(demo)
+app.command("serve")(serve)
+app.command("kiosk")(kiosk)
 
 
 @app.callback()
