@@ -63,12 +63,17 @@ def run(cursor: Any, query: Query, key: Any) -> list[dict[str, Any]]:
     return [query.convert(row) for row in cursor.fetchall()]
 
 
-def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any]]:
+def stream(
+    conn: Connection, stmt: Select[Any], batch: int, text: bool = False
+) -> Iterator[list[Any]]:
     """Rows of a long SELECT, ``batch`` at a time, each value through its column's type.
 
     For exports of millions of rows: SQLAlchemy compiles the statement and converts every
     value (bind and result processors), but rows skip its Result layer. PostgreSQL reads
-    through a server-side cursor, so memory stays flat on both backends.
+    through a server-side cursor, so memory stays flat on both backends. ``text``: values
+    as a text file writes them, straight from the driver's (a column type's
+    ``text_processor``: cents to ``"12.50"``, a stored time to ISO 8601 in UTC), skipping
+    the Decimal and datetime a CSV would only turn back into text.
     """
     dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect)
@@ -82,7 +87,7 @@ def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any
     procs = [
         (i, proc)
         for i, column in enumerate(stmt.selected_columns)
-        if (proc := column.type.dialect_impl(dialect).result_processor(dialect, None))
+        if (proc := _processor(column.type.dialect_impl(dialect), dialect, text))
     ]
     raw = conn.connection.dbapi_connection
     assert raw is not None
@@ -98,3 +103,10 @@ def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any
                 yield values
     finally:
         cursor.close()
+
+
+def _processor(impl: Any, dialect: Dialect, text: bool) -> Processor:
+    if text and hasattr(impl, "text_processor"):
+        found: Processor = impl.text_processor(dialect)
+        return found
+    return impl.result_processor(dialect, None)  # type: ignore[no-any-return]

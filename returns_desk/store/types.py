@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, String
@@ -37,6 +38,11 @@ class Money(TypeDecorator[Decimal]):
         receipt lookup converts dozens of amounts, an export millions (neither driver
         needs its own integer conversion)."""
         return _cents_to_decimal
+
+    def text_processor(self, dialect: Any) -> Any:
+        """Stored cents as the text of the amount (``"-3.00"``), as ``str`` of the Decimal
+        above gives it, for exports written as text."""
+        return _cents_to_text
 
 
 class Rate(TypeDecorator[Decimal]):
@@ -75,6 +81,15 @@ def _decimal_to_text(value: Any) -> str | None:
     return None if value is None else str(to_decimal(value))
 
 
+@lru_cache(maxsize=8192)  # an export repeats its prices and fees
+def _cents_to_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    cents = int(value)
+    whole, part = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole}.{part:02d}"
+
+
 def _cents_to_decimal(value: Any) -> Decimal | None:
     return None if value is None else from_minor(int(value))
 
@@ -100,14 +115,16 @@ class UTCDateTime(TypeDecorator[datetime]):
     def bind_processor(self, dialect: Any) -> Any:
         """One call per value (SQLite keeps naive UTC, PostgreSQL aware), as above."""
         naive = dialect.name == "sqlite"
+        stored = self.impl_instance.dialect_impl(dialect).bind_processor(dialect)  # SQLite: text
 
-        def bind(value: Any) -> datetime | None:
+        def bind(value: Any) -> Any:
             if value is None:
                 return None
             if value.tzinfo is None:
                 raise ValueError(f"naive datetime {value!r}: the desk stores aware times only")
             utc: datetime = value.astimezone(UTC)
-            return utc.replace(tzinfo=None) if naive else utc
+            out = utc.replace(tzinfo=None) if naive else utc
+            return stored(out) if stored else out
 
         return bind
 
@@ -117,3 +134,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+    def text_processor(self, dialect: Any) -> Any:
+        """A stored time as ISO 8601 in UTC to the second (``2026-11-20T10:15:00+00:00``),
+        as ``isoformat(timespec="seconds")`` of the value above: SQLite's stored text is
+        cut to shape without parsing it."""
+        if dialect.name == "sqlite":
+            return _sqlite_time_text
+        return _aware_time_text
+
+
+def _sqlite_time_text(value: Any) -> str | None:
+    """``2026-11-20 10:15:00.000000`` (naive UTC, as SQLite keeps it) -> ISO in UTC."""
+    if value is None:
+        return None
+    return f"{value[:10]}T{value[11:19]}+00:00"
+
+
+def _aware_time_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    utc: datetime = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return utc.isoformat(timespec="seconds")
