@@ -90,6 +90,7 @@ def _cents_to_text(value: Any) -> str | None:
     return f"{'-' if cents < 0 else ''}{whole}.{part:02d}"
 
 
+@lru_cache(maxsize=65536)  # a store's prices repeat on every receipt; Decimals are immutable
 def _cents_to_decimal(value: Any) -> Decimal | None:
     return None if value is None else from_minor(int(value))
 
