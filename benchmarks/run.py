@@ -281,6 +281,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--receipts", type=int, default=1_000_000)
     parser.add_argument("--db", default="/tmp/returns-desk-bench.db")
+    parser.add_argument(
+        "--only", choices=["lookup", "return", "export", "decisions", "cold-start"],
+        help="Run one benchmark (on the database as it is).",
+    )  # fmt: skip
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
     engine, imported = ensure_data(args)
@@ -294,10 +298,14 @@ def main() -> None:
                 f"{args.receipts:,} receipts in minutes",
             )
         )
-    for bench in (bench_lookup, bench_whole_return, bench_export):
-        bench(engine, rows)
-    bench_decisions(rows)
-    bench_cold_start(engine, rows)
+    chosen = {"lookup": bench_lookup, "return": bench_whole_return, "export": bench_export}
+    for name, bench in chosen.items():
+        if args.only in (None, name):
+            bench(engine, rows)
+    if args.only in (None, "decisions"):
+        bench_decisions(rows)
+    if args.only in (None, "cold-start"):
+        bench_cold_start(engine, rows)
     table = Table(title=f"Returns Desk benchmarks on {backend}, {_sales(engine):,} receipts")
     for column in ("measure", "result", "goal"):
         table.add_column(column)
