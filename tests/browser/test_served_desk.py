@@ -5,6 +5,7 @@ barcodes a real decoder reads."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from sqlmodel import col, func, select
@@ -148,7 +149,11 @@ def test_kiosk_in_the_browser_starts_a_prereturn_a_terminal_desk_completes(
     with read_only(engine) as session:
         row = session.exec(select(PreReturn)).one()
     assert row.status == "approved" and row.channel == "browser"
-    asyncio.run(_complete_at_a_terminal_desk(DeskApp(engine), token, receipt.lines[0].sku))
+    # its own thread: playwright's sync API keeps an event loop running in this one
+    with ThreadPoolExecutor(1) as desk:
+        desk.submit(
+            asyncio.run, _complete_at_a_terminal_desk(DeskApp(engine), token, receipt.lines[0].sku)
+        ).result()
     assert _completed(engine, row.id) is not None
 
 

@@ -58,6 +58,33 @@ async def test_a_customer_starts_a_return_and_gets_the_code_and_slip(
     assert list((tmp_path / "slips").glob(f"prereturn-{row.reference}*.pdf"))
 
 
+async def test_a_receipt_typed_before_the_database_is_up_is_found_once_it_is(
+    demo_engine, pick_receipt
+):
+    """A served kiosk starts its database behind the welcome screen: a customer quick with
+    the keys waits for it, rather than ending the session."""
+    import threading
+
+    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
+    up = threading.Event()
+
+    def slow_database():
+        up.wait(30)
+        return demo_engine
+
+    app = kiosk(slow_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press(*receipt.code, "enter")
+        await pilot.pause()  # not settle: its workers wait for the database
+        assert not app.ready.is_set()
+        up.set()
+        await ready(pilot)
+        await settle(pilot)
+        assert "Bought" in said(app, "#find-result")
+
+
 async def test_a_typo_in_the_receipt_code_is_caught_and_nothing_is_started(demo_engine):
     app = kiosk(demo_engine)
     async with app.run_test(size=SIZE) as pilot:

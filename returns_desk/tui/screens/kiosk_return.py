@@ -118,8 +118,9 @@ class StartReturnScreen(KioskPage):
 
         app = self.app
         try:
+            actor = app.kiosk()  # type: ignore[attr-defined]  (waits for the database)
             receipt = find_for_customer(
-                app.engine, app.kiosk(), finding.receipt_code, finding.loyalty_id, finding.day,  # type: ignore[attr-defined]
+                app.engine, actor, finding.receipt_code, finding.loyalty_id, finding.day,  # type: ignore[attr-defined]
             )  # fmt: skip
         except (PreReturnError, RuntimeError) as exc:
             app.call_from_thread(self.say, "#find-result", str(exc), True)
