@@ -123,5 +123,5 @@ def _record(
         )  # fmt: skip
     )
     if how != SCAN:  # the exceptions; plain scans are in prereturn_check
-        details = {"line": line_no, "how": how, "code": code}
+        details: dict[str, object] = {"line": line_no, "how": how, "code": code}
         audited(session, actor, f"prereturn.item_{how}", source.reference, details)
