@@ -33,7 +33,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(autouse=True)
 def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Slips a test prints land in its own folder, never the user's, and no real printer;
-    ID fingerprints use a fixed test key."""
+    ID fingerprints use a fixed test key. A command run without a test database gets a
+    data folder of its own, never the user's (other checkouts migrate that one)."""
+    monkeypatch.setenv("RETURNS_DESK_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("RETURNS_DESK_SLIPS", str(tmp_path / "slips"))
     for name in ("", "_COLUMNS", "_PROFILE", "_BARCODES"):
         monkeypatch.delenv(f"RETURNS_DESK_PRINTER{name}", raising=False)
