@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from returns_desk.domain.complaint_promises import slip_promises
 from returns_desk.domain.complaint_sla import Severity
-from returns_desk.domain.money import format_money
+from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.policy import load_policy
 from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.slips import (
@@ -19,12 +20,14 @@ from returns_desk.domain.slips import (
     ComplaintSlip,
     DefectTag,
     ExchangeSlip,
+    Kept,
     ReturnSlip,
     SlipData,
     SlipHead,
     SlipKind,
     SlipLine,
     VoucherSlip,
+    kept_back,
     policy_lines,
 )
 from returns_desk.domain.voucher_code import parse_voucher_code
@@ -100,12 +103,27 @@ def _returned(session: Session, txn: ReturnTxn) -> list[tuple[ReturnLine, Produc
     return list(rows)
 
 
-def _slip_line(line: ReturnLine, product: Product) -> SlipLine:
-    """'opened, wrong size': the item's condition and why it came back, in words."""
+def _slip_line(line: ReturnLine, product: Product, kept: Decimal) -> SlipLine:
+    """'opened, wrong size': the item's condition and why it came back, in words. The
+    amount is what the units were paid: the refund with the fee and ``kept`` put back."""
     condition = say(Vocabulary.CONDITION, line.condition)
     reason = reason_words(line.reason_code, line.reason_text)
     note = ", ".join(dict.fromkeys(x for x in (condition, reason) if x))
-    return SlipLine(product.description, product.sku, line.qty, line.refund_amount, note)
+    paid = line.refund_amount + line.restocking_fee + kept
+    return SlipLine(product.description, product.sku, line.qty, paid, note)
+
+
+def _clawbacks(line: ReturnLine) -> tuple[list[tuple[str, Decimal]], int]:
+    """What the line's recorded decision kept back, in its words, and the loyalty points it
+    reversed (none for lines recorded before decisions kept them)."""
+    try:
+        decision = json.loads(line.decision_json or "{}")
+    except ValueError:
+        return [], 0
+    if not isinstance(decision, dict):
+        return [], 0
+    kept = [(d["description"], Decimal(d["amount"])) for d in decision.get("deductions") or ()]
+    return kept, int(decision.get("points_reversed") or 0)
 
 
 def _tender_label(
@@ -158,9 +176,28 @@ class _Returned:
         return cls(txn, head, _returned(session, txn))
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """The returned lines in words, with what the policy kept back and the points reversed."""
+
+    lines: tuple[SlipLine, ...]
+    kept: Kept
+    points: int
+
+    @classmethod
+    def of(cls, returned: _Returned) -> _Lines:
+        lines, kept, points = [], [], 0
+        for line, product in returned.lines:
+            deductions, reversed_points = _clawbacks(line)
+            lines.append(_slip_line(line, product, sum((a for _, a in deductions), ZERO)))
+            kept += deductions
+            points += reversed_points
+        return cls(tuple(lines), kept_back(kept), points)
+
+
 def _return_slip(session: Session, returned: _Returned) -> ReturnSlip | ExchangeSlip:
     txn, head = returned.txn, returned.head
-    lines = tuple(_slip_line(line, product) for line, product in returned.lines)
+    lines = _Lines.of(returned)
     refunds = session.exec(
         select(RefundTender).where(RefundTender.return_id == txn.id).order_by(col(RefundTender.id))
     ).all()
@@ -175,13 +212,15 @@ def _return_slip(session: Session, returned: _Returned) -> ReturnSlip | Exchange
         return ReturnSlip(
             head,
             txn.reference,
-            lines,
+            lines.lines,
             txn.total_refund,
             tenders,
             _receipt_code(session, txn.sale_id),
             txn.restocking_fees,
             manager.display_name if manager else None,
             _id_words(txn),
+            lines.kept,
+            lines.points,
         )
     return _exchange_slip(session, txn, exchange, head, lines, tenders)
 
@@ -198,7 +237,7 @@ def _exchange_slip(
     txn: ReturnTxn,
     exchange: Exchange,
     head: SlipHead,
-    lines: tuple[SlipLine, ...],
+    lines: _Lines,
     refund_tenders: tuple[tuple[str, Decimal], ...],
 ) -> ExchangeSlip:
     new_sale = session.get(Sale, exchange.new_sale_id)
@@ -218,7 +257,7 @@ def _exchange_slip(
     return ExchangeSlip(
         head,
         txn.reference,
-        lines,
+        lines.lines,
         tuple(
             SlipLine(n.description, n.sku, n.qty, n.unit_price * n.qty + n.tax_charged)
             for n in new_lines
@@ -227,6 +266,9 @@ def _exchange_slip(
         tenders + refund_tenders,
         new_sale.receipt_code if new_sale else "",
         _receipt_code(session, txn.sale_id),
+        txn.restocking_fees,
+        lines.kept,
+        lines.points,
     )
 
 
