@@ -308,11 +308,12 @@ def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Sli
 # --- the policy's terms, in words ---------------------------------------------------------
 
 
-def policy_lines(policy: Policy) -> tuple[str, ...]:
+def policy_lines(policy: Policy, on: date | None = None) -> tuple[str, ...]:
     """The policy's terms as a slip prints them: its windows in the policy's own public
     words (``window_lines``: the standard window, window rules, extensions, holiday
-    deadlines), what is final sale, returns without a receipt, how long store credit lasts."""
-    lines = list(window_lines(policy))
+    deadlines not yet past ``on``, the slip's date), what is final sale, returns without a
+    receipt, how long store credit lasts."""
+    lines = list(window_lines(policy, on))
     finals = [_final_words(rule) for rule in policy.final_sale]
     if finals:
         lines.append(f"Final sale, not returnable: {'; '.join(finals)}.")

@@ -408,7 +408,8 @@ def _voucher_codes(session: Session, txn: ReturnTxn) -> list[str]:
 
 def slip_terms(session: Session, data: SlipData) -> tuple[str, ...]:
     """The policy's terms a receipt or voucher prints: those of the policy that decided its
-    return (a reprint says what the original said), else of the active policy."""
+    return (a reprint says what the original said), else of the active policy; on the
+    slip's own date (the store's day), so a holiday deadline already past is left out."""
     if isinstance(data, VoucherSlip):
         reference = data.issued_for
     elif isinstance(data, ReturnSlip | ExchangeSlip):
@@ -424,7 +425,7 @@ def slip_terms(session: Session, data: SlipData) -> tuple[str, ...]:
     if policy is None:
         active = current_policy(session)
         policy = active.policy if active else load_policy(default_policy_path())
-    return policy_lines(policy)
+    return policy_lines(policy, data.head.at.date())
 
 
 def slip_source(
