@@ -120,6 +120,7 @@ class SlipHead:
     clerk: str
     at: datetime  # aware, in the store's time zone
     address: str = ""
+    store_no: int | None = None  # picks the store's own slip layout, if it has one
 
     def rows(self) -> tuple[tuple[str, str], ...]:
         return (

@@ -83,6 +83,7 @@ def _head(
         user.display_name if user else "",
         _local(at, store),
         store.address if store else "",
+        store.number if store else None,
     )
 
 
@@ -298,9 +299,12 @@ def _first_store(session: Session) -> int:
     return store.id if store and store.id else 0
 
 
-def complaint_slip(session: Session, reference: str, next_steps: tuple[str, ...]) -> ComplaintSlip:
+def complaint_slip(
+    session: Session, reference: str, next_steps: tuple[str, ...] = ()
+) -> ComplaintSlip:
     """The acknowledgement: its words about time come from the complaint's own targets
-    (severity, category, tier, the store's calendar), never from a fixed sentence."""
+    (severity, category, tier, the store's calendar), never from a fixed sentence;
+    ``next_steps`` none: the store's layout adds them when it is printed."""
     complaint, store_id = _complaint(session, reference)
     store = session.get(Store, store_id)
     head = _head(session, store_id, None, complaint.clerk_id, complaint.created_at)
