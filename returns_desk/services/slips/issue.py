@@ -22,6 +22,7 @@ from sqlmodel import Session, col, func, select
 from returns_desk.domain.slips import (
     ComplaintSlip,
     Frame,
+    PreReturnSlip,
     Slip,
     SlipData,
     SlipHead,
@@ -55,6 +56,7 @@ __all__ = [
     "framed",
     "print_complaint",
     "print_decision",
+    "print_prereturn",
     "print_voucher",
     "reprint",
     "slips_for_return",
@@ -246,6 +248,13 @@ def _print_one(
         data, layout = _laid_out(settings, source(session))
         slip = _composed(session, data, layout)
     return _emit(engine, actor, slip, settings, layout)
+
+
+def print_prereturn(
+    engine: Engine, actor: Actor, data: PreReturnSlip, settings: SlipSettings | None = None
+) -> PrintedSlip:
+    """A pre-registered return's code slip (QR and Code128): printed once, when started."""
+    return _print_one(engine, actor, settings, lambda session: data)
 
 
 def reprint(
