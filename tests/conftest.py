@@ -33,9 +33,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(autouse=True)
 def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Slips a test prints land in its own folder, never the user's, and no real printer;
-    ID fingerprints use a fixed test key. A command run without a test database gets a
-    data folder of its own, never the user's (other checkouts migrate that one)."""
-    monkeypatch.setenv("RETURNS_DESK_DATA", str(tmp_path / "data"))
+    ID fingerprints use a fixed test key."""
     monkeypatch.setenv("RETURNS_DESK_SLIPS", str(tmp_path / "slips"))
     # and the data folder (the default SQLite file, key files) is the test's own, never
     # the user's one that other checkouts may have migrated further
