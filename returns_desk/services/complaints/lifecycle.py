@@ -31,7 +31,7 @@ from returns_desk.domain.roles import Role
 from returns_desk.resources import data_dir
 from returns_desk.services import audit
 from returns_desk.services.staff.security import Actor, require
-from returns_desk.store.db import unit_of_work
+from returns_desk.store.db import retrying, unit_of_work
 from returns_desk.store.models import Complaint, ComplaintEvent, ReturnTxn, Sale
 from returns_desk.store.tables._base import utcnow
 
@@ -69,6 +69,7 @@ class NewComplaint:
     return_id: int | None = None
 
 
+@retrying
 def log_complaint(
     engine: Engine,
     actor: Actor,
@@ -107,6 +108,7 @@ def log_complaint(
         return row.reference
 
 
+@retrying
 def transition(
     engine: Engine,
     actor: Actor,

@@ -16,7 +16,7 @@ from returns_desk.services import audit
 from returns_desk.services.journal.demo_data import demo_journal_lines, scale_sales
 from returns_desk.services.journal.importer import ImportResult, Progress, import_parsed
 from returns_desk.services.staff.security import hash_pin
-from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.models import Sale, User
 
 AHEAD = 3  # chunks generated ahead of the import
@@ -53,6 +53,7 @@ def seed_demo(engine: Engine, today: date, receipts: int = 400, seed: int = 7) -
     return DemoResult(imported, people)
 
 
+@retrying
 def _seed_people(engine: Engine) -> list[tuple[str, str, str, str]]:
     with unit_of_work(engine) as session:
         known = set(session.exec(select(User.username)))

@@ -16,7 +16,7 @@ from returns_desk.domain.journal import Journal, JournalInvalid, RowProblem, Sal
 from returns_desk.domain.journal_parse import parse_csv, parse_jsonl
 from returns_desk.services import audit
 from returns_desk.store import bulk
-from returns_desk.store.db import unit_of_work
+from returns_desk.store.db import retrying, unit_of_work
 from returns_desk.store.models import (
     JournalImport,
     Product,
@@ -105,6 +105,7 @@ def import_journal(
     return import_parsed(engine, journal, sha, actor, progress)
 
 
+@retrying
 def import_parsed(
     engine: Engine,
     journal: Journal,

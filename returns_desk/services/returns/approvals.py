@@ -6,9 +6,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from returns_desk.domain.roles import Role
-from returns_desk.services import audit
-from returns_desk.services.staff.security import Actor, AuthError, RoleError, log_in, with_article
-from returns_desk.store.db import unit_of_work
+from returns_desk.services.staff.security import (
+    Actor,
+    AuthError,
+    RoleError,
+    log_in,
+    record_refusal,
+    with_article,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -46,22 +51,14 @@ def confirm_manager(
     if manager.role is not Role.MANAGER:
         role = with_article(manager.role.value)
         why = f"{manager.display_name} is {role}; overrides need a manager"
-        with unit_of_work(engine) as session:
-            audit.append(
-                session,
-                actor=clerk.username,
-                action="override.refused",
-                entity="receipt",
-                entity_id=receipt_code,
-                register=clerk.register,
-                details={
-                    "clerk": clerk.username,
-                    "approver": manager.username,
-                    "approver_role": manager.role.value,
-                    "lines": list(lines),
-                    "override_reason": override.reason.strip(),
-                    "refused": why,
-                },
-            )
+        details = {
+            "clerk": clerk.username,
+            "approver": manager.username,
+            "approver_role": manager.role.value,
+            "lines": list(lines),
+            "override_reason": override.reason.strip(),
+            "refused": why,
+        }
+        record_refusal(engine, clerk, "override.refused", "receipt", receipt_code, details)
         raise RoleError(why)
     return manager

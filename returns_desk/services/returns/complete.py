@@ -42,7 +42,7 @@ from returns_desk.services.returns.request import (
 from returns_desk.services.returns.settle import Settling, settle
 from returns_desk.services.returns.tenders import lock_tenders
 from returns_desk.services.staff.security import require
-from returns_desk.store.db import unit_of_work
+from returns_desk.store.db import retrying, unit_of_work
 from returns_desk.store.models import (
     Register,
     ReturnLine,
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 DESK_REGISTER_BASE = 90  # returns-desk registers are numbered 91, 92, ... in each store
 
 
+@retrying
 def complete_return(
     engine: Engine, actor: Actor, request: ReturnRequest, today: date
 ) -> CompletedReturn:

@@ -20,8 +20,6 @@ the limit; SQLite's write lock does the same), write the return, settle it, audi
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -64,7 +62,7 @@ from returns_desk.services.returns.request import (
 )
 from returns_desk.services.returns.settle import Settling, settle
 from returns_desk.services.staff.security import require
-from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.models import ReturnTxn
 
 if TYPE_CHECKING:
@@ -84,23 +82,7 @@ def id_key() -> bytes:
     from returns_desk.settings import load_settings
 
     settings = load_settings()
-    if settings.id_key and settings.id_key.get_secret_value():
-        return settings.id_key.get_secret_value().encode()
-    folder = settings.data_folder
-    path = folder / KEY_FILE
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another desk process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(secrets.token_hex(32))
-    key = path.read_bytes().strip()
-    if not key:
-        raise ReturnError(f"the ID key file {path} is empty: delete it or set {ID_KEY_ENV}")
-    return key
+    return settings.secret(settings.id_key, KEY_FILE)
 
 
 def earlier_receiptless(session: Session, fingerprint: str, today: date, days: int) -> int:
@@ -188,6 +170,7 @@ def _decide(
     return result
 
 
+@retrying
 def complete_receiptless(
     engine: Engine, actor: Actor, request: ReceiptlessRequest, today: date
 ) -> CompletedReturn:
