@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from returns_desk.commands.common import console, engine, err_console, fail
+from returns_desk.commands.common import (
+    console,
+    engine,
+    err_console,
+    fail,
+    logged_in,
+    pin_option,
+    user_option,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -23,23 +31,8 @@ audit_app = typer.Typer(
 
 def _reader(user: str, pin: str) -> tuple[Engine, Actor]:
     """The engine and the logged-in person, or a clean failure (wrong PIN, locked, ...)."""
-    from returns_desk.services.staff.security import AuthError, log_in
-
     eng = engine()
-    try:
-        return eng, log_in(eng, user, pin, register="cli")
-    except AuthError as exc:
-        fail(str(exc))
-
-
-def _user_option(what: str) -> Any:
-    return typer.Option(..., help=f"The {what} (logs in; audited).")
-
-
-def _pin_option(whose: str) -> Any:
-    return typer.Option(
-        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help=f"The {whose} PIN."
-    )
+    return eng, logged_in(eng, user, pin)
 
 
 @audit_app.command("verify")
@@ -52,8 +45,8 @@ def verify(
     anchor: Path | None = typer.Option(
         None, help="An anchor file (`audit anchor`): check the chain still holds that head."
     ),
-    user: str = _user_option("auditor or manager checking"),
-    pin: str = _pin_option("auditor's or manager's"),
+    user: str = user_option("auditor or manager checking"),
+    pin: str = pin_option("auditor's or manager's"),
 ) -> None:
     """Recompute the keyed hash chain; name the first broken sequence (exit 1) if any.
 
@@ -96,8 +89,8 @@ def verify(
 @audit_app.command("anchor")
 def anchor_(
     out: Path = typer.Option(..., "--out", help="The anchor file to write (JSON)."),
-    user: str = _user_option("auditor or manager anchoring"),
-    pin: str = _pin_option("auditor's or manager's"),
+    user: str = user_option("auditor or manager anchoring"),
+    pin: str = pin_option("auditor's or manager's"),
 ) -> None:
     """Write the chain's head (sequence and hash) to a file, to keep away from the database.
 
@@ -126,8 +119,8 @@ def anchor_(
 @audit_app.command("log")
 def log(
     limit: int = typer.Option(20, min=1, help="How many of the latest events."),
-    user: str = _user_option("auditor or manager reading"),
-    pin: str = _pin_option("auditor's or manager's"),
+    user: str = user_option("auditor or manager reading"),
+    pin: str = pin_option("auditor's or manager's"),
 ) -> None:
     """The latest audit events, newest last (your own log-in is the last one).
 
@@ -189,10 +182,8 @@ def export(
     outcome: str | None = typer.Option(None, help="Only lines with this outcome."),
     overrides_only: bool = typer.Option(False, help="Only returns a manager overrode."),
     unmask: bool = typer.Option(False, help="Show customer ids in full (audited)."),
-    user: str = typer.Option(..., help="The auditor exporting (logs in; audited)."),
-    pin: str = typer.Option(
-        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help="The auditor's PIN."
-    ),
+    user: str = user_option("auditor exporting"),
+    pin: str = pin_option("auditor's"),
 ) -> None:
     """Export the exchange log, one row per returned line, with a manifest (auditors only)."""
     from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn

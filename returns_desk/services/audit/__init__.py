@@ -159,6 +159,14 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
     return row[0], row[1], row[2]
 
 
+def check_key(session: Session) -> None:
+    """Refuse (:class:`AuditKeyError`) a register whose key is not the chain's, at start-up,
+    before anyone works at it."""
+    chain, ours = chain_key_id(session), key_id(audit_key())
+    if chain and chain != ours:
+        raise AuditKeyError(key_mismatch(ours, chain))
+
+
 def chain_key_id(session: Session) -> str:
     """The id of the key the chain is written with ('' before its first keyed event)."""
     found = session.execute(select(AuditHead.key_id).where(AuditHead.id == 1)).first()

@@ -14,7 +14,9 @@ from sqlmodel import Session, SQLModel, col, select
 
 from returns_desk.domain.journal import Journal, JournalInvalid, RowProblem, SaleRecord
 from returns_desk.domain.journal_parse import parse_csv, parse_jsonl
+from returns_desk.domain.roles import Role
 from returns_desk.services import audit
+from returns_desk.services.staff.security import Actor, require_or_record
 from returns_desk.store import bulk
 from returns_desk.store.db import retrying, unit_of_work
 from returns_desk.store.models import (
@@ -103,6 +105,25 @@ def import_journal(
     """Validate then import ``path``; raises :class:`JournalInvalid` with nothing written."""
     journal, sha = read_journal(path)
     return import_parsed(engine, journal, sha, actor, progress)
+
+
+IMPORTERS = (Role.MANAGER, Role.INTEGRATION)  # who may bring sales in
+
+
+def import_journal_as(
+    engine: Engine, actor: Actor, path: Path, progress: Progress | None = None
+) -> ImportResult:
+    """:func:`import_journal` for a logged-in manager or integration account (the POS feed).
+
+    Sales are what refunds are paid against, so nobody else may add them; a refused
+    attempt is written to the audit trail. The import is recorded under the actor's name.
+    """
+    require_or_record(
+        engine, actor, *IMPORTERS, action="journal.import.refused", entity="journal_import",
+        details={"file": path.name},
+        why="importing sales needs a manager or an integration account",
+    )  # fmt: skip
+    return import_journal(engine, path, actor.username, progress)
 
 
 @retrying

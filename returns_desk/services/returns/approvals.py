@@ -25,6 +25,14 @@ class OverrideError(PermissionError):
     """An override that cannot stand; the message is for the clerk and the manager."""
 
 
+def may_self_approve(clerk: Actor) -> bool:
+    """A manager approving their own return: only where the store allows it
+    (``RETURNS_DESK_SELF_APPROVAL``, for a one-manager store); two people by default."""
+    from returns_desk.settings import load_settings
+
+    return clerk.role is Role.MANAGER and load_settings().self_approval
+
+
 def confirm_manager(
     engine: Engine,
     clerk: Actor,
@@ -34,7 +42,10 @@ def confirm_manager(
 ) -> Actor:
     """Check the manager's PIN (wrong PINs count toward their lockout, audited) and role.
 
-    The PIN check commits on its own, like any log-in attempt; the approval itself is
+    The approver is another person than the clerk, unless the store lets a manager approve
+    their own return (:func:`may_self_approve`); they still type their PIN and a reason,
+    and the approval is audited as self-approved. The PIN check commits on its own, like
+    any log-in attempt; the approval itself is
     recorded with the return it approves. An approver who is not a manager is refused, and
     that refusal (``override.refused``: the clerk who asked, the approver, the receipt and
     its lines, why) is committed in its own unit of work before ``RoleError`` is raised, so
@@ -42,7 +53,7 @@ def confirm_manager(
     """
     if not override.reason.strip():
         raise OverrideError("an override needs a reason")
-    if override.username.strip() == clerk.username:
+    if override.username.strip() == clerk.username and not may_self_approve(clerk):
         raise OverrideError(f"{clerk.display_name} cannot approve their own return")
     try:
         manager = log_in(engine, override.username, override.pin, clerk.register)

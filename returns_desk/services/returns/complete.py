@@ -307,6 +307,10 @@ def audit_override(session: Session, actor: Actor, manager: Actor, txn: ReturnTx
         action="return.override",
         entity="return_txn",
         entity_id=txn.id,
-        details={"clerk": actor.username, "reason": txn.override_reason},
+        details={
+            "clerk": actor.username,
+            "reason": txn.override_reason,
+            "self_approved": manager.username == actor.username,
+        },
         register=actor.register,
     )

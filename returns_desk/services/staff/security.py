@@ -45,10 +45,15 @@ class Actor:
 
 
 def hash_pin(pin: str) -> str:
-    """An argon2 hash of a PIN of 4 to 8 digits."""
+    """An argon2 hash of a PIN of 4 to 8 digits (the PIN rule is checked by staff changes)."""
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise ValueError("a PIN is 4 to 8 digits")
     return _hasher.hash(pin)
+
+
+def hash_secret(secret: str) -> str:
+    """An argon2 hash of a checked PIN or an integration account's generated key."""
+    return _hasher.hash(secret)
 
 
 def pin_matches(pin_hash: str, pin: str) -> bool:

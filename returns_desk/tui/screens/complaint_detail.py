@@ -113,12 +113,13 @@ class ComplaintDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
-        from returns_desk.services.complaints.views import complaint_detail
+        from returns_desk.services.complaints.reading import complaint_for
 
         app = self.app
         actor = app.actor  # type: ignore[attr-defined]
-        role = actor.role.value if actor else "auditor"
-        detail = complaint_detail(app.engine, self.reference, role)  # type: ignore[attr-defined]
+        if actor is None:  # locked meanwhile
+            return
+        detail = complaint_for(app.engine, actor, self.reference)  # type: ignore[attr-defined]
         app.call_from_thread(self._show, detail)
 
     async def _show(self, d: ComplaintDetail) -> None:

@@ -111,10 +111,12 @@ class ComplaintListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _load(self, status: Status | None, category: str | None, overdue: bool) -> None:
-        from returns_desk.services.complaints.views import list_complaints
+        from returns_desk.services.complaints.reading import complaints_for
 
-        engine = self.app.engine  # type: ignore[attr-defined]
-        rows = list_complaints(engine, status=status, category=category, overdue=overdue)
+        engine, actor = self.app.engine, self.app.actor  # type: ignore[attr-defined]
+        if actor is None:  # locked meanwhile
+            return
+        rows = complaints_for(engine, actor, status=status, category=category, overdue=overdue)
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[ComplaintRow]) -> None:

@@ -394,6 +394,7 @@ class CounterScreen(Screen[None]):
         from returns_desk.services.returns.complete import complete_return
         from returns_desk.services.returns.receiptless import complete_receiptless
         from returns_desk.services.returns.request import ReturnError
+        from returns_desk.services.trouble import trouble
 
         app = self.app
         try:
@@ -406,6 +407,11 @@ class CounterScreen(Screen[None]):
             return
         except (ReturnError, ReceiptCodeError, PermissionError) as exc:
             app.call_from_thread(self._refused, str(exc), False)
+            return
+        except Exception as exc:  # the database failing: said at the counter, never fatal
+            if (message := trouble(exc)) is None:
+                raise
+            app.call_from_thread(self._refused, f"not completed: {message}", False)
             return
         app.call_from_thread(self._completed, done)
 
