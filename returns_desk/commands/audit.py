@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +9,7 @@ import typer
 
 from returns_desk.commands.common import (
     console,
+    day,
     engine,
     err_console,
     fail,
@@ -159,13 +159,6 @@ def _format(fmt: str | None, out: Path, formats: tuple[str, ...]) -> str:
     return fmt.strip().lower()
 
 
-def _day(value: str, option: str) -> datetime:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 (a calendar day)
-    except ValueError:
-        fail(f"{option} {value!r}: expected a date like 2026-11-23")
-
-
 @audit_app.command("export")
 def export(
     date_from: str = typer.Option(
@@ -194,7 +187,7 @@ def export(
 
     fmt = _format(fmt, out, FORMATS)
     filters = LogFilters(
-        _day(date_from, "--from").date(), _day(date_to, "--to").date(),
+        day(date_from, "--from"), day(date_to, "--to"),
         store, register, clerk, outcome, overrides_only, unmask,
     )  # fmt: skip
     eng = engine()
