@@ -7,8 +7,9 @@ throwaway one); otherwise a SQLite file (default /tmp/returns-desk-registers.db,
 For 1, 2, 4 ... up to ``--registers`` registers at once, each register is a process of its
 own with its own connections: it logs in once, then completes returns of different
 receipts (one unit of a line, store credit) through the same use case as the counter's F9,
-one after another, for ``--seconds``. A completion is one transaction: claim the units,
-decide again, settle, audit. Slips are left out (they print after the transaction, off it).
+one after another, for ``--seconds``. A completion is the receipt's lookup and then one
+transaction: claim the units, decide again, settle, audit. Slips are left out (they print
+after the transaction, off it).
 Errors are any exception a register got; a policy refusal is counted apart.
 """
 
@@ -95,8 +96,9 @@ def returnable(url: str) -> list[tuple[str, int, date]]:
 def register(url: str, number: int, work: list, seconds: float, start, results) -> None:  # type: ignore[no-untyped-def]
     """One register: log in, then complete returns until time is up; report what happened."""
     from returns_desk.domain.decision import Settlement
+    from returns_desk.domain.draft import CompletionRequest, FromReceipt, ReturnError, ReturnItem
     from returns_desk.services.returns.complete import complete_return
-    from returns_desk.services.returns.request import ReturnError, ReturnItem, ReturnRequest
+    from returns_desk.services.returns.receipts import find_receipt
     from returns_desk.services.staff.security import log_in
     from returns_desk.store.db import make_engine
 
@@ -109,11 +111,11 @@ def register(url: str, number: int, work: list, seconds: float, start, results) 
     for code, line_no, day in work:
         if time.perf_counter() >= deadline:
             break
-        request = ReturnRequest(
-            code, (ReturnItem(line_no, 1, reason_code="changed_mind"),), Settlement.STORE_CREDIT
-        )
         began = time.perf_counter()
-        try:
+        try:  # as at the counter: the receipt looked up, then the return completed
+            item = ReturnItem(line_no, 1, reason_code="changed_mind")
+            source = FromReceipt(find_receipt(engine, code))
+            request = CompletionRequest(source, (item,), Settlement.STORE_CREDIT)
             complete_return(engine, actor, request, day)
             latencies.append(time.perf_counter() - began)
         except ReturnError:

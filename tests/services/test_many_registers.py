@@ -74,11 +74,12 @@ def _count(engine, action: str) -> int:
 
 def complete_one(engine, actor, receipt_code: str, line_no: int, qty: int, today: date) -> str:
     """One return of ``qty`` of a line, for store credit, as a register completes it."""
+    from returns_desk.domain.draft import ReturnItem
     from returns_desk.services.returns.complete import complete_return
-    from returns_desk.services.returns.request import ReturnItem, ReturnRequest
+    from tests.drafts import receipt_request
 
     item = ReturnItem(line_no, qty, reason_code="changed_mind")
-    request = ReturnRequest(receipt_code, (item,), Settlement.STORE_CREDIT)
+    request = receipt_request(engine, receipt_code, (item,), Settlement.STORE_CREDIT)
     return complete_return(engine, actor, request, today).reference
 
 
