@@ -45,10 +45,11 @@ def confirm_manager(
     The approver is another person than the clerk, unless the store lets a manager approve
     their own return (:func:`may_self_approve`); they still type their PIN and a reason,
     and the approval is audited as self-approved. The PIN check commits on its own, like
-    any log-in attempt; the approval itself is recorded with the return it approves. An approver who is not a manager is refused, and
-    that refusal (``override.refused``: the clerk who asked, the approver, the receipt and
-    its lines, why) is committed in its own unit of work before ``RoleError`` is raised, so
-    it stands although the return never happens.
+    any log-in attempt; the approval itself is recorded with the return it approves. An
+    approver who is not a manager is refused, and that refusal (``override.refused``: the
+    clerk who asked, the approver, the receipt and its lines, why) is committed in its own
+    unit of work before ``RoleError`` is raised, so it stands although the return never
+    happens.
     """
     if not override.reason.strip():
         raise OverrideError("an override needs a reason")
