@@ -65,3 +65,47 @@ async def test_a_database_that_could_not_be_opened_is_said_at_log_in(tmp_path):
         await _log_in(pilot)
         said = str(app.screen.query_one("#login-error", Static).render())
         assert "cannot open the desk" in said and "db upgrade" in said
+
+
+async def test_a_return_the_database_could_not_take_is_said_and_can_be_tried_again(
+    demo_engine, pick_receipt, monkeypatch
+):
+    from returns_desk.services.returns import complete
+    from returns_desk.store.db import DatabaseBusy
+    from returns_desk.tui.screens.counter import CounterScreen
+    from tests.tui.test_counter import (
+        RecordingDesk,
+        fresh,
+        log_in_and_scan,
+        plain,
+        returned,
+        settle,
+        take_line,
+    )
+
+    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
+    real = complete.complete_return
+
+    def busy(*args, **kwargs):
+        raise DatabaseBusy("the database stayed busy (two registers waited on each other); "
+                           "nothing was saved: try again")  # fmt: skip
+
+    monkeypatch.setattr(complete, "complete_return", busy)
+    app = RecordingDesk(demo_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_and_scan(pilot, receipt.code)
+        await take_line(pilot, 1)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, CounterScreen)
+        said = str(app.screen.query_one("#scan-error", Static).render())
+        assert said.startswith("not completed: the database stayed busy")
+        assert app.completed == [] and returned(demo_engine, receipt.lines[0].line_id) == 0
+        monkeypatch.setattr(complete, "complete_return", real)
+        await pilot.press("f9")  # the return is still on the counter: F9 again
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(pilot)
+        assert [m.settlement for m in app.completed] == ["refund"]
