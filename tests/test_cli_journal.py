@@ -14,14 +14,18 @@ RECEIPTS = Path(__file__).parents[1] / "receipts"
 
 
 @pytest.fixture(autouse=True)
-def _manager(engine, monkeypatch):
-    """Imports are a manager's (or the POS feed's): the store's first manager, logged in."""
+def _manager(request, engine, monkeypatch):
+    """Imports are a manager's (or the POS feed's): the store's first manager, logged in;
+    on the demo store, maria."""
+    if "demo_engine" in request.fixturenames:
+        monkeypatch.setenv("RETURNS_DESK_PIN", "9999")
+        return
     create_first_manager(engine, "dana", "Dana Owner", "482915")
     monkeypatch.setenv("RETURNS_DESK_PIN", "482915")
 
 
-def _import(*args: str):
-    return runner.invoke(app, ["journal", "import", *args, "--user", "dana"])
+def _import(*args: str, user: str = "dana"):
+    return runner.invoke(app, ["journal", "import", *args, "--user", user])
 
 
 def _feed(folder: Path) -> Path:
@@ -74,3 +78,20 @@ def test_a_missing_file_or_an_empty_folder_is_one_clear_line(engine, tmp_path):
     (tmp_path / "empty").mkdir()
     empty = _import(str(tmp_path / "empty"))
     assert empty.exit_code == 1 and "no .jsonl or .csv files in it" in empty.output
+
+
+def test_shopify_and_square_exports_from_the_command_line(demo_engine):
+    samples = RECEIPTS / "samples"
+    shop = _import(
+        "--from", "shopify-orders", str(samples / "shopify-orders.csv"),
+        "--payments", str(samples / "shopify-transactions.csv"), user="maria",
+    )  # fmt: skip
+    assert shop.exit_code == 0, shop.output
+    assert "imported shopify-orders.csv: 3 receipts" in shop.output
+    assert "order #1004 skipped: cancelled" in shop.output
+    square = _import("--from", "square-items", str(samples / "square-items.csv"), user="maria")
+    assert square.exit_code == 0 and "3 receipts" in square.output
+    shown = runner.invoke(app, ["receipt", "show", "#1003"])
+    assert shown.exit_code == 0 and "Speckled mug" in shown.output
+    wrong = _import("--from", "lightspeed", "x.csv", user="maria")
+    assert wrong.exit_code == 2 and "choose journal, shopify-orders, square-items" in wrong.output

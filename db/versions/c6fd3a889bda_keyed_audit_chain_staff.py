@@ -12,7 +12,7 @@ Plain ``ADD COLUMN`` rather than batch mode: recreating ``audit_event`` on SQLit
 drop its append-only triggers.
 
 Revision ID: c6fd3a889bda
-Revises: 5b1e2c7d9a40
+Revises: 45f98d1ed929
 Create Date: 2026-11-27 12:56:59.223383
 """
 
@@ -27,7 +27,7 @@ from alembic import op
 import returns_desk.store.types
 
 revision: str = "c6fd3a889bda"
-down_revision: str | None = "5b1e2c7d9a40"
+down_revision: str | None = "45f98d1ed929"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -26,6 +26,9 @@ class Sale(SQLModel, table=True):
     rewards_spent: Decimal = money_field()
     points_earned: int = 0
     import_id: int | None = Field(default=None, foreign_key="journal_import.id")
+    # The POS's own name for the sale (a Shopify order "#1001", a Square transaction id):
+    # clerks can find the receipt by it.
+    reference: str | None = Field(default=None, index=True, max_length=64)
 
 
 class SaleLine(SQLModel, table=True):
