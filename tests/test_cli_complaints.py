@@ -19,11 +19,17 @@ AS_MARIA = ["--user", "maria"]
 def _two_complaints(engine, actors):
     long_ago = datetime.now(UTC) - timedelta(days=40)
     late = log_complaint(
-        engine, actors["cleo"], NewComplaint("refund", "Refund never arrived"), now=long_ago
+        engine,
+        actors["cleo"],
+        NewComplaint("refund", "Refund never arrived", remedy_sought="refund", channel="email"),
+        now=long_ago,
     )
     fresh = log_complaint(
-        engine, actors["cleo"], NewComplaint("service", "Rude at till 3", customer_name="Bo")
-    )
+        engine,
+        actors["cleo"],
+        NewComplaint("service", "Rude at till 3", customer_name="Bo", channel="phone",
+                     remedy_sought="apology"),
+    )  # fmt: skip
     transition(engine, actors["cleo"], fresh, Status.ACKNOWLEDGED, note="phoned back")
     return late, fresh
 
@@ -41,6 +47,23 @@ def test_list_marks_overdue_and_filters(demo_engine, demo_actors):
     none = runner.invoke(app, ["complaints", "list", "--category", "pricing", *AS_MARIA],
                          env=MANAGER)  # fmt: skip
     assert "no complaints match" in none.output
+
+
+def test_list_fits_80_columns_without_wrapping_and_counts_in_words(demo_engine, demo_actors):
+    late, fresh = _two_complaints(demo_engine, demo_actors)
+    narrow = {**MANAGER, "COLUMNS": "80"}
+    result = runner.invoke(app, ["complaints", "list", *AS_MARIA], env=narrow)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    rows = {line.split()[0]: line for line in lines if line.startswith("CMP-")}
+    assert set(rows) == {late, fresh}  # one line each: nothing wrapped
+    assert "OVERDUE" in rows[late] and "acknowledged" in rows[fresh]
+    assert lines[0].split()[:4] == ["reference", "status", "due", "severity"]
+    one = runner.invoke(app, ["complaints", "list", "--overdue", *AS_MARIA], env=narrow)
+    assert one.output.splitlines()[-1] == "1 complaint"
+    wide = runner.invoke(app, ["complaints", "list", *AS_MARIA], env=MANAGER)
+    assert "logged" in wide.output.splitlines()[0] and "Bo" in wide.output
 
 
 def test_bad_status_is_explained(demo_engine):
@@ -63,9 +86,11 @@ def test_show_prints_the_history(demo_engine, demo_actors):
 def test_clerks_see_customers_masked_managers_in_full_and_nobody_without_a_log_in(
     demo_engine, demo_actors
 ):
+    """A clerk who did not take the complaint sees the customer masked; the one who did, and
+    managers, in full; nobody reads complaints without logging in."""
     _, fresh = _two_complaints(demo_engine, demo_actors)
     ref = log_complaint(
-        demo_engine, demo_actors["cleo"],
+        demo_engine, demo_actors["sam"],
         NewComplaint("service", "Wrong size", customer_name="Dana Whitfield",
                      contact="dana.whitfield@example.com"),
     )  # fmt: skip
@@ -79,6 +104,9 @@ def test_clerks_see_customers_masked_managers_in_full_and_nobody_without_a_log_i
     assert "***om" in shown.output
     full = runner.invoke(app, ["complaints", "show", ref, *AS_MARIA], env=MANAGER)
     assert "Dana Whitfield" in full.output and "dana.whitfield@example.com" in full.output
+    taker = runner.invoke(app, ["complaints", "show", ref, "--user", "sam"],
+                          env={"RETURNS_DESK_PIN": "2222"})  # fmt: skip
+    assert "Dana Whitfield" in taker.output
     for command in (["list"], ["show", fresh]):
         anonymous = runner.invoke(app, ["complaints", *command])
         assert anonymous.exit_code == 2 and "--user" in anonymous.output
@@ -112,7 +140,7 @@ def test_export_filters_and_unmask(demo_engine, demo_actors, tmp_path):
     args = ["complaints", "export", str(out), "--status", "acknowledged", "--unmask"]
     result = runner.invoke(app, [*args, "--user", "avi"], input="7777\n")
     assert result.exit_code == 0, result.output
-    assert "exported 1 complaints" in result.output and "unmasked" in result.output
+    assert "exported 1 complaint to" in result.output and "unmasked" in result.output
     assert fresh in out.read_text() and ",Bo," in out.read_text() and late not in out.read_text()
     lost = runner.invoke(app, [*args[:3], "--status", "lost", "--user", "avi"], input="7777\n")
     assert lost.exit_code == 1 and "--status 'lost': choose one of" in lost.output
