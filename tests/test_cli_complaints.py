@@ -92,7 +92,7 @@ def test_clerks_see_customers_masked_managers_in_full_and_nobody_without_a_log_i
     ref = log_complaint(
         demo_engine, demo_actors["sam"],
         NewComplaint("service", "Wrong size", customer_name="Dana Whitfield",
-                     contact="dana.whitfield@example.com"),
+                     contact="dana.whitfield@example.com", remedy_sought="exchange"),
     )  # fmt: skip
     clerk = {"RETURNS_DESK_PIN": "1111", "COLUMNS": "160"}
     listed = runner.invoke(app, ["complaints", "list", "--user", "cleo"], env=clerk)
