@@ -12,7 +12,7 @@ Plain ``ADD COLUMN`` rather than batch mode: recreating ``audit_event`` on SQLit
 drop its append-only triggers.
 
 Revision ID: c6fd3a889bda
-Revises: 2f30f529d5b6
+Revises: 411854294b50
 Create Date: 2026-11-27 12:56:59.223383
 """
 
@@ -27,7 +27,7 @@ from alembic import op
 import returns_desk.store.types
 
 revision: str = "c6fd3a889bda"
-down_revision: str | None = "2f30f529d5b6"
+down_revision: str | None = "411854294b50"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

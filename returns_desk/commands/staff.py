@@ -96,11 +96,13 @@ def add(
     PINs: at least 6 digits for managers and auditors, 4 for clerks; runs and repeats such
     as 1234 or 0000 are refused. An integration account gets a generated key instead.
     """
-    from returns_desk.domain.roles import Role
+    from returns_desk.domain.roles import ACCOUNTS, Role
     from returns_desk.services.staff.people import add_user
 
     try:
         wanted = Role(role.strip().lower())
+        if wanted not in ACCOUNTS:
+            raise ValueError(role)
     except ValueError:
         fail(f"--role {role!r}: choose {ROLES}")
     eng = engine()

@@ -18,7 +18,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.pin_rule import PinRuleError, check_pin
-from returns_desk.domain.roles import Role
+from returns_desk.domain.roles import ACCOUNTS, Role
 from returns_desk.services import audit
 from returns_desk.services.staff.security import (
     Actor,
@@ -137,6 +137,8 @@ def add_user(
     generated key is returned, to be shown once and kept by whoever runs the feed."""
     name = _check_username(username)
     _require_manager(engine, actor, "add", name)
+    if role not in ACCOUNTS:
+        raise StaffError(f"{role.value}: not a role for an account (nobody logs in as one)")
     if not display_name.strip():
         raise StaffError("a name to show is needed, e.g. 'Dana Clerk'")
     pin_hash, key = _new_secret(role, pin)

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from returns_desk.domain.roles import Role
+from returns_desk.domain.roles import ACCOUNTS, Role
 
 PIN_HINT = "Clerks 4 to 8 digits, managers and auditors 6 to 8; no runs or repeats (1234, 0000)."
 
@@ -79,7 +79,7 @@ class AddPersonDialog(_Form):
                 yield Input(placeholder="user name (log-in), e.g. dana", id="new-username")
                 yield Input(placeholder="name shown, e.g. Dana Clerk", id="new-name")
             with Horizontal(classes="form-row"):
-                yield Select([(r.value, r) for r in Role], value=Role.CLERK, allow_blank=False,
+                yield Select([(r.value, r) for r in ACCOUNTS], value=Role.CLERK, allow_blank=False,
                              id="new-role")  # fmt: skip
                 yield _pin_input("PIN", "new-pin")
                 yield _pin_input("PIN again", "new-pin-again")
