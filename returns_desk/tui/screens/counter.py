@@ -305,6 +305,7 @@ class CounterScreen(PreReturnCounter, Screen[None]):
         from returns_desk.domain.draft import ReturnError
         from returns_desk.services.returns.approvals import OverrideError
         from returns_desk.services.returns.complete import complete_return
+        from returns_desk.services.trouble import trouble
 
         app = self.app
         try:
@@ -314,6 +315,11 @@ class CounterScreen(PreReturnCounter, Screen[None]):
             return
         except (ReturnError, ReceiptCodeError, PermissionError) as exc:
             self.post_message(Refused(str(exc)))
+            return
+        except Exception as exc:  # the database failing: said at the counter, never fatal
+            if (message := trouble(exc)) is None:
+                raise
+            self.post_message(Refused(f"not completed: {message}"))
             return
         if draft is not None:
             self.post_message(Completed(draft, done))
