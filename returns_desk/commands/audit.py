@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, engine, err_console, fail
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-    from returns_desk.services.staff.security import Actor
+from returns_desk.commands.common import (
+    console,
+    engine,
+    err_console,
+    fail,
+    logged_in,
+    pin_option,
+    user_option,
+)
 
 audit_app = typer.Typer(
     help="Audit trail: verify the hash chain, list events, export the exchange log.",
@@ -22,34 +24,13 @@ audit_app = typer.Typer(
 )
 
 
-def _reader(user: str, pin: str) -> tuple[Engine, Actor]:
-    """The engine and the logged-in person, or a clean failure (wrong PIN, locked, ...)."""
-    from returns_desk.services.staff.security import AuthError, log_in
-
-    eng = engine()
-    try:
-        return eng, log_in(eng, user, pin, register="cli")
-    except AuthError as exc:
-        fail(str(exc))
-
-
-def _user_option(what: str) -> Any:
-    return typer.Option(..., help=f"The {what} (logs in; audited).")
-
-
-def _pin_option(whose: str) -> Any:
-    return typer.Option(
-        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help=f"The {whose} PIN."
-    )
-
-
 @audit_app.command("verify")
 def verify(
     manifest: Path | None = typer.Option(
         None, help="An export manifest: also check the chain still holds the head it recorded."
     ),
-    user: str = _user_option("auditor or manager checking"),
-    pin: str = _pin_option("auditor's or manager's"),
+    user: str = user_option("auditor or manager checking"),
+    pin: str = pin_option("auditor's or manager's"),
 ) -> None:
     """Recompute the SHA-256 chain; name the first broken sequence (exit 1) if any.
 
@@ -65,7 +46,7 @@ def verify(
             anchor = (int(head["seq"]), str(head["hash"]))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             fail(f"{manifest}: not an export manifest ({exc})")
-    eng, actor = _reader(user, pin)
+    eng, actor = logged_in(user, pin)
     try:
         report = verify_chain(eng, actor, anchor)
     except RoleError as exc:
@@ -78,8 +59,8 @@ def verify(
 @audit_app.command("log")
 def log(
     limit: int = typer.Option(20, min=1, help="How many of the latest events."),
-    user: str = _user_option("auditor or manager reading"),
-    pin: str = _pin_option("auditor's or manager's"),
+    user: str = user_option("auditor or manager reading"),
+    pin: str = pin_option("auditor's or manager's"),
 ) -> None:
     """The latest audit events, newest last (your own log-in is the last one).
 
@@ -90,7 +71,7 @@ def log(
     from returns_desk.services.audit.trail import latest_events
     from returns_desk.services.staff.security import RoleError
 
-    eng, actor = _reader(user, pin)
+    eng, actor = logged_in(user, pin)
     try:
         events = latest_events(eng, actor, limit)
     except RoleError as exc:

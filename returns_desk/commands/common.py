@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from returns_desk.services.staff.security import Actor
 
 console = Console()
 err_console = Console(stderr=True)
@@ -29,3 +31,26 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print a plain error (what and where) and exit non-zero."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def user_option(what: str) -> Any:
+    """``--user``: the person running the command (logs in; audited)."""
+    return typer.Option(..., help=f"The {what} (logs in; audited).")
+
+
+def pin_option(whose: str) -> Any:
+    """``--pin``: asked for unless ``RETURNS_DESK_PIN`` holds it."""
+    return typer.Option(
+        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help=f"The {whose} PIN."
+    )
+
+
+def logged_in(user: str, pin: str) -> tuple[Engine, Actor]:
+    """The engine and the person logged in, or a clean failure (wrong PIN, locked ...)."""
+    from returns_desk.services.staff.security import AuthError, log_in
+
+    eng = engine()
+    try:
+        return eng, log_in(eng, user, pin, register="cli")
+    except AuthError as exc:
+        fail(str(exc))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from returns_desk.commands.common import console, err_console, fail
+from returns_desk.commands.policy_versions import register as register_versions
 
 if TYPE_CHECKING:
     from returns_desk.domain.decision import Decision
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
     from returns_desk.domain.policy.model import Policy
 
 policy_app = typer.Typer(
-    help="Return policies: check a policy file, or decide one return.", no_args_is_help=True
+    help="Return policies: check a file, decide one return, and a version's life from draft "
+    "(import, diff, replay) to in force per store (activate, history, rollback).",
+    no_args_is_help=True,
 )
 
 # CLI option name for each case key, so errors speak the language the user typed.
@@ -209,3 +212,6 @@ def _print_decision(decision: Decision) -> None:
     console.print(
         f"[dim]{decision.policy_name}, version {decision.policy_version}[/]", highlight=False
     )
+
+
+register_versions(policy_app)

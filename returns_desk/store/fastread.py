@@ -63,12 +63,15 @@ def run(cursor: Any, query: Query, key: Any) -> list[dict[str, Any]]:
     return [query.convert(row) for row in cursor.fetchall()]
 
 
-def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any]]:
+def stream(
+    conn: Connection, stmt: Select[Any], batch: int, name: str = "returns_desk_stream"
+) -> Iterator[list[Any]]:
     """Rows of a long SELECT, ``batch`` at a time, each value through its column's type.
 
     For exports of millions of rows: SQLAlchemy compiles the statement and converts every
     value (bind and result processors), but rows skip its Result layer. PostgreSQL reads
-    through a server-side cursor, so memory stays flat on both backends.
+    through a server-side cursor (two streams read together each need their own ``name``),
+    so memory stays flat on both backends.
     """
     dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect)
@@ -87,7 +90,7 @@ def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any
     raw = conn.connection.dbapi_connection
     assert raw is not None
     postgres = dialect.name == "postgresql"
-    cursor = raw.cursor(name="returns_desk_stream") if postgres else raw.cursor()
+    cursor = raw.cursor(name=name) if postgres else raw.cursor()
     try:
         cursor.execute(str(compiled), args)
         while rows := cursor.fetchmany(batch):

@@ -1,6 +1,6 @@
 """Every table of the desk in one import, so metadata is complete for migrations."""
 
-from returns_desk.store.tables.audit import AuditEvent, PolicyVersion
+from returns_desk.store.tables.audit import AuditEvent, PolicyAssignment, PolicyVersion
 from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
 from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Store, User
 from returns_desk.store.tables.printing import SlipPrint
@@ -21,6 +21,7 @@ __all__ = [
     "Exchange",
     "Feedback",
     "JournalImport",
+    "PolicyAssignment",
     "PolicyVersion",
     "Product",
     "ProductPrice",

@@ -23,7 +23,7 @@ from returns_desk.domain.money import ZERO
 from returns_desk.domain.return_reasons import ReasonError, check_reason
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.policies.active import active_policy
+from returns_desk.services.policies.active import active_policy, current_policy
 from returns_desk.services.returns.approvals import confirm_manager
 from returns_desk.services.returns.quote import (
     cash_refunded_today,
@@ -71,11 +71,13 @@ def complete_return(
     if request.override:
         lines = [item.line_no for item in items]
         manager = confirm_manager(engine, actor, request.override, code.digits, lines)
-    active = active_policy(engine)
+    active_policy(engine)  # first use: puts the shipped default in force everywhere
     with unit_of_work(engine) as session:
         sale = session.exec(select(Sale).where(Sale.receipt_code == code.digits)).first()
         if sale is None or sale.id is None:
             raise ReturnError(f"receipt {code.pretty()} is not in the sales journal")
+        active = current_policy(session, sale.store_id)  # the store's version, in force now
+        assert active is not None
         claimed = claim_units(session, sale.id, items)
         tender_rows = lock_tenders(session, sale.id)
         store = session.get(Store, sale.store_id)  # kept: load_receipt reads it from the session

@@ -58,12 +58,14 @@ def _receipt_facts(
     """The policy in force, what the tenders got back, the store's region, and the cash
     paid back today: read together, as the clerk waits on them after every scan."""
     with read_only(engine) as session:
-        active = current_policy(session)
         store = store_of(session, receipt)
+        active = current_policy(session, store.id if store else None)  # the store's, in force
         refunded = tender_refunds(session, receipt)
         cash_today = cash_refunded_today(session, receipt.sale_id, store, today)
     region = (store.region or None) if store else None
-    return active or active_policy(engine), refunded, region, cash_today
+    if active is None:  # first use: the shipped default goes in force everywhere
+        active = active_policy(engine, store.id if store else None)
+    return active, refunded, region, cash_today
 
 
 def decide_items(

@@ -38,7 +38,7 @@ from returns_desk.domain.receipt import SoldLine
 from returns_desk.domain.return_reasons import ReasonError, check_reason
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.policies.active import active_policy
+from returns_desk.services.policies.active import active_policy, current_policy
 from returns_desk.services.returns.approvals import confirm_manager
 from returns_desk.services.returns.catalog import (
     desk_store,
@@ -132,6 +132,7 @@ def quote_receiptless(
     active = active_policy(engine)
     with read_only(engine) as session:
         store = desk_store(session, store_no)
+        active = current_policy(session, store.id) or active  # the store's version in force
         fingerprint = customer.fingerprint(id_key()) if customer else None
         decided = _decide(session, active.policy, items, customer, fingerprint, today, store)
     return Quote(tuple(quote for quote, _product in decided), active.version_id)
@@ -194,7 +195,9 @@ def complete_receiptless(
     """Decide again, write the return, settle it and audit it, all in one unit of work."""
     require(actor, Role.CLERK, Role.MANAGER)
     _check_items(request.items)
-    active = active_policy(engine)
+    with read_only(engine) as session:
+        desk_store_id = desk_store(session, request.store_no).id
+    active = active_policy(engine, desk_store_id)  # the desk's store's version in force
     policy = active.policy
     rules = policy.receipt
     if rules.receiptless is Verdict.DENY:

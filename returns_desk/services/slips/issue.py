@@ -12,8 +12,10 @@ folder's ``slips``), ``RETURNS_DESK_PRINTER`` (a CUPS queue; unset = save only),
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -31,7 +33,7 @@ from returns_desk.services.slips.data import (
 )
 from returns_desk.services.staff.security import Actor
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import SlipPrint, Store
+from returns_desk.store.models import ReturnTxn, SlipPrint, Store
 
 __all__ = [
     "PrintedSlip",
@@ -133,6 +135,8 @@ def _emit(
         )
         session.add(record)
         session.flush()
+        if slip.kind in _RETURN_KINDS and not slip.copy_no:
+            _mark_slip_printed(session, slip.reference, record.printed_at)
         audit.append(
             session,
             actor=actor.username,
@@ -144,6 +148,18 @@ def _emit(
         )
     return PrintedSlip(
         slip.kind, slip.reference, slip.copy_no, path, settings.printer, printed, error
+    )
+
+
+_RETURN_KINDS = (SlipKind.RETURN, SlipKind.EXCHANGE)
+
+
+def _mark_slip_printed(session: Session, reference: str, at: datetime) -> None:
+    """The moment the return's own slip came out: the end of its time at the desk."""
+    session.execute(
+        update(ReturnTxn)
+        .where(col(ReturnTxn.reference) == reference, col(ReturnTxn.slip_printed_at).is_(None))
+        .values(slip_printed_at=at)
     )
 
 

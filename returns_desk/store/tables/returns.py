@@ -39,6 +39,7 @@ class ReturnTxn(SQLModel, table=True):
     restocking_fees: Decimal = money_field()
     policy_version_id: int | None = Field(default=None, foreign_key="policy_version.id")
     created_at: datetime = time_field(index=True)
+    slip_printed_at: datetime | None = time_field(now=False)  # its first slip, not a reprint
 
 
 class ReturnLine(SQLModel, table=True):
