@@ -4,7 +4,8 @@ A policy version is no longer "the active one": it is imported as a draft and as
 one store or to every store from an effective moment (``policy_assignment``, rows only
 added, so they are the history). The version that was active becomes a chain-wide
 assignment from the moment it was activated. ``return_txn.slip_printed_at`` records when
-the return's first slip came out (time per return).
+the return's first slip came out (time per return); ``sale.cashier`` who rang a sale up
+(the desk's clerk for an exchange), so refunds of a clerk's own sales can be counted.
 
 Columns are renamed, added and dropped with plain ALTER TABLE (SQLite 3.35 and later,
 PostgreSQL), not batch mode: recreating policy_version on SQLite fails once returns point
@@ -71,9 +72,11 @@ def upgrade() -> None:
     )
     op.drop_column("policy_version", "active")
     op.add_column("return_txn", sa.Column("slip_printed_at", _TIME, nullable=True))
+    op.add_column("sale", sa.Column("cashier", _TEXT, nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("sale", "cashier")
     op.drop_column("return_txn", "slip_printed_at")
     op.add_column(
         "policy_version",

@@ -76,9 +76,9 @@ def stream(
     dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect)
     params: dict[str, Any] = {}
-    for name, value in compiled.construct_params().items():
-        proc = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-        params[name] = proc(value) if proc else value
+    for key, value in compiled.construct_params().items():
+        proc = compiled.binds[key].type.dialect_impl(dialect).bind_processor(dialect)
+        params[key] = proc(value) if proc else value
     args: Any = (
         tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
     )

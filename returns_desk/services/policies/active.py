@@ -69,11 +69,15 @@ def activate_policy(
     engine: Engine, path: Path, actor: Actor | None, reason: str = ""
 ) -> ActivePolicy:
     """Store a policy file (if new) and put it in force at every store now; ``actor``
-    None is the system itself (the shipped default on first use). Managers only."""
+    None is the system itself (the shipped default on first use). Managers only.
+
+    For setting a desk up (and tests): the file's examples are not run. Managers at work go
+    through ``lifecycle.import_policy`` (which runs them, as `policy check` does) and
+    ``lifecycle.activate``."""
     from returns_desk.services.policies.lifecycle import Activation, activate, import_policy
 
     why = reason or ("first use: the shipped default" if actor is None else "activated")
-    stored = import_policy(engine, actor, path, why, require_examples=actor is not None)
+    stored = import_policy(engine, actor, path, why, require_examples=False)
     moment = _before_any(engine) if actor is None else None
     activate(engine, actor, Activation(stored.version_id, None, None, why, moment))
     return ActivePolicy(stored.version_id, stored.policy)

@@ -107,7 +107,9 @@ def _exchange(ctx: Settling) -> CompletedReturn:
     if difference > 0:
         kind = "store_credit" if by_voucher else request.collect_with
         tenders.append((kind, difference, request.voucher_code if by_voucher else None))
-    new_sale = exchange_sale(session, ctx.sale, ctx.register, items, tenders)
+    new_sale = exchange_sale(
+        session, ctx.sale, ctx.register, items, tenders, cashier=ctx.actor.username
+    )
     if by_voucher:
         _redeem(ctx, request.voucher_code or "", difference, new_sale.id)
     refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]

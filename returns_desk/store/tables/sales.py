@@ -22,6 +22,7 @@ class Sale(SQLModel, table=True):
     gift_receipt: bool = False
     order_discount: Decimal = money_field()
     total: Decimal = money_field()
+    cashier: str | None = None  # who rang it up (the desk's clerk for exchanges)
     import_id: int | None = Field(default=None, foreign_key="journal_import.id")
 
 
