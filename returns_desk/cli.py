@@ -9,6 +9,7 @@ from returns_desk.commands.complaints import complaints_app
 from returns_desk.commands.db import db_app
 from returns_desk.commands.demo import demo
 from returns_desk.commands.journal import journal_app
+from returns_desk.commands.kpi import kpi_command
 from returns_desk.commands.policy import policy_app
 from returns_desk.commands.receipt import receipt_app
 from returns_desk.commands.slip import slip_app
@@ -29,6 +30,7 @@ app.add_typer(complaints_app, name="complaints")
 app.add_typer(voucher_app, name="voucher")
 app.add_typer(slip_app, name="slip")
 app.command("demo")(demo)
+app.command("kpi")(kpi_command)
 
 
 @app.callback()
