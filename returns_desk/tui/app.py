@@ -44,6 +44,8 @@ class DeskApp(App[None]):
     BINDINGS = [
         Binding("f6", "new_complaint", "Complaint", id="new-complaint", tooltip="Log a complaint"),
         Binding("f8", "complaints", "Complaints", id="complaints", tooltip="The complaint list"),
+        Binding("f10", "manager", "Manager", id="manager", show=False,
+                tooltip="Policies and KPIs (managers and auditors)"),
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
         Binding(
             "ctrl+p", "command_palette", "More", show=False, priority=True,
@@ -157,6 +159,12 @@ class DeskApp(App[None]):
             return self.actor is not None
         if action == "new_complaint":
             return self.actor is not None and self.actor.role.value != "auditor"
+        if action == "manager":
+            from returns_desk.tui.screens.manager import ManagerScreen
+
+            if isinstance(self.screen, ManagerScreen):
+                return False
+            return self.actor is not None and self.actor.role.value in ("manager", "auditor")
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -167,6 +175,9 @@ class DeskApp(App[None]):
         if self.check_action("complaints", ()):
             yield SystemCommand("Complaints (F8)", "The complaint list: filter, open, move on",
                                 self.action_complaints)  # fmt: skip
+        if self.check_action("manager", ()):
+            yield SystemCommand("Manager (F10)", "Policies (versions, diff, replay) and KPIs",
+                                self.action_manager)  # fmt: skip
         yield from super().get_system_commands(screen)
 
     def action_complaints(self) -> None:
@@ -175,6 +186,13 @@ class DeskApp(App[None]):
 
         if self.actor is not None and not isinstance(self.screen, ComplaintListScreen):
             self.push_screen(ComplaintListScreen())
+
+    def action_manager(self) -> None:
+        """The manager's area (F10): policies and KPIs; Esc comes back."""
+        from returns_desk.tui.screens.manager import ManagerScreen
+
+        if self.check_action("manager", ()):
+            self.push_screen(ManagerScreen())
 
     def action_new_complaint(self) -> None:
         """Log a complaint (F6), pre-filled with the receipt the counter has open, if any."""

@@ -1,0 +1,107 @@
+"""The manager's area (F10) driven with Pilot: KPIs with their definitions, a breakdown and
+a trend chart; policy versions, the diff and a replay with its chart; auditors read only."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+
+import pytest
+from textual.widgets import DataTable, Static, TabbedContent
+from textual.worker import WorkerCancelled
+from textual_plotext import PlotextPlot
+
+from returns_desk.services.policies.lifecycle import import_policy
+from returns_desk.tui.app import DeskApp
+from returns_desk.tui.screens.manager import ManagerScreen
+from tests.conftest import TODAY
+from tests.exports.conftest import actor
+from tests.kpi.conftest import build_kpi_ledger
+from tests.services.test_policy_lifecycle import draft_file
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def kpi_engine(engine):
+    build_kpi_ledger(engine)
+    return engine
+
+
+async def settle(pilot):
+    """Until every worker is done (a newer one may cancel an older one: that is fine)."""
+    for _ in range(4):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def cells(app, table_id: str) -> list[list[str]]:
+    table = app.screen.query_one(table_id, DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_manager(pilot, who):
+    pilot.app.actor = who
+    await pilot.press("f10")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ManagerScreen)
+
+
+async def test_kpis_for_the_period_with_definitions_breakdown_and_trend(kpi_engine):
+    app = DeskApp(kpi_engine, today=lambda: date(2026, 11, 30), ask_feedback=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_manager(pilot, actor("maria"))
+        rows = cells(app, "#kpi-table")
+        assert rows[0][:3] == ["Return rate", "", "76.3%"] and rows[0][4] == "50.0%"
+        assert [r[0] for r in rows if r[0]] == [
+            "Return rate", "Override rate", "Receiptless rate", "Refunds by tender",
+            "Serial returners",
+        ]  # fmt: skip
+        words = str(app.screen.query_one("#kpi-definition", Static).render())
+        assert "return_rate@1" in words and "gross sales" in words
+        plot = app.screen.query_one("#kpi-trend", PlotextPlot)
+        assert plot.plt  # drawn after the trend worker posted its days
+        await pilot.press("b")  # by store
+        await settle(pilot)
+        by_store = cells(app, "#kpi-table")
+        assert by_store[0][:3] == ["Return rate", "101", "69.0%"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ManagerScreen)
+
+
+async def test_policies_versions_diff_and_replay_with_a_chart(demo_engine, demo_actors, tmp_path):
+    maria = demo_actors["maria"]
+    stored = import_policy(demo_engine, maria, draft_file(tmp_path, "draft-9", 20), "try")
+    app = DeskApp(demo_engine, today=lambda: TODAY, ask_feedback=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_manager(pilot, maria)
+        app.screen.query_one("#manager-tabs", TabbedContent).active = "policies"
+        await settle(pilot)
+        versions = {row[2]: row for row in cells(app, "#policy-versions")}
+        assert versions["draft-9"][:4] == [
+            str(stored.version_id), "Default store policy", "draft-9", "draft",
+        ]  # fmt: skip
+        assert versions["2026.11-1"][3:] == ["active", "in force at all stores"]
+        table = app.screen.query_one("#policy-versions", DataTable)
+        table.focus()
+        table.move_cursor(row=[r[2] for r in cells(app, "#policy-versions")].index("draft-9"))
+        await pilot.press("d")
+        await settle(pilot)
+        diff = str(app.screen.query_one("#policy-diff", Static).render())
+        assert "New window rule electronics" in diff
+        await pilot.press("r")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#replay-summary", Static).render())
+        assert "approve → needs a manager" in summary
+        examples = cells(app, "#replay-examples")
+        assert examples and examples[0][0] == "approve → needs a manager"
+
+
+async def test_auditors_read_kpis_but_cannot_replay(kpi_engine):
+    app = DeskApp(kpi_engine, today=lambda: date(2026, 11, 30), ask_feedback=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_manager(pilot, actor("avi"))
+        assert cells(app, "#kpi-table")[0][2] == "76.3%"
+        pane = app.screen.query_one("#policy-pane")
+        assert pane.check_action("replay", ()) is False and pane.check_action("diff", ())
