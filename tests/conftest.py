@@ -35,6 +35,21 @@ def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RETURNS_DESK_STORE", raising=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_pin_hashes() -> Iterator[None]:
+    """PIN hashes stay real argon2, at its cheapest cost: the demo seed hashes four PINs for
+    every test that uses it, and at the desk's own cost (64 MiB, 3 passes) that was most of
+    the suite's time. Verification reads the cost from each hash, so log-ins work alike."""
+    from argon2 import PasswordHasher
+
+    from returns_desk.services.staff import security
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate once per session: a template SQLite file, or the PostgreSQL schema."""

@@ -67,6 +67,8 @@ class ProductRecord:
     upc: str | None = None
     serialized: bool = False
     final_sale: bool = False
+    brand: str | None = None
+    attributes: str | None = None  # canonical JSON (domain.receipt.canonical_attributes)
 
 
 @dataclass(slots=True)
@@ -89,6 +91,9 @@ class LineRecord:
     tax: Decimal
     serial: str | None = None
     delivered_on: date | None = None
+    promo_of: int | None = None
+    bundle: str | None = None
+    bundle_discount: Decimal = ZERO
 
     @property
     def net_before_order_discount(self) -> Decimal:
@@ -101,6 +106,7 @@ class TenderRecord:
     amount: Decimal
     last4: str | None = None
     reference: str | None = None
+    card_brand: str | None = None
 
 
 @dataclass(slots=True)
@@ -116,6 +122,9 @@ class SaleRecord:
     gift_receipt: bool = False
     order_discount: Decimal = ZERO
     row: int = 0
+    rewards_earned: Decimal = ZERO
+    rewards_spent: Decimal = ZERO
+    points_earned: int = 0
 
     @property
     def total(self) -> Decimal:

@@ -23,7 +23,7 @@ from returns_desk.domain.journal import (
     _Row,
 )
 from returns_desk.domain.money import ZERO, allocate
-from returns_desk.domain.receipt import TenderKind
+from returns_desk.domain.receipt import MAX_ATTRIBUTES, TenderKind, canonical_attributes
 
 CSV_COLUMNS = (
     "receipt",
@@ -69,8 +69,49 @@ def parse_product(row: _Row) -> ProductRecord | None:
         upc=row.text("upc", required=False),
         serialized=row.flag("serialized"),
         final_sale=row.flag("final_sale"),
+        brand=_short(row, "brand", 80),
+        attributes=_attributes(row),
     )
     return rec if row.ok else None
+
+
+def _short(row: _Row, name: str, limit: int, prefix: str = "") -> str | None:
+    """Optional text of at most ``limit`` characters."""
+    text = row.text(name, required=False, prefix=prefix)
+    if text is not None and len(text) > limit:
+        row.fail(prefix + name, f"is longer than {limit} characters")
+        return None
+    return text
+
+
+def _attributes(row: _Row) -> str | None:
+    """A product's attributes: an object of names to text or numbers (policies can scope
+    rules by them, e.g. capacity), kept as canonical JSON."""
+    value = row.data.get("attributes")
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):  # CSV or a quoted object
+        try:
+            value = json.loads(value, parse_float=Decimal)
+        except json.JSONDecodeError:
+            value = None
+    scalars = (str, int, Decimal)
+    if (
+        not isinstance(value, dict)
+        or len(value) > MAX_ATTRIBUTES
+        or not all(
+            isinstance(v, scalars) and not isinstance(v, bool) and 0 < len(str(k)) <= 40
+            and len(str(v)) <= 100
+            for k, v in value.items()
+        )
+    ):  # fmt: skip
+        row.fail(
+            "attributes",
+            f"expected an object of up to {MAX_ATTRIBUTES} names (40 characters) to text or "
+            'numbers (100 characters), like {"capacity_cu_ft": 22}',
+        )
+        return None
+    return canonical_attributes(value)
 
 
 def _epoch():  # type: ignore[no-untyped-def]
@@ -106,7 +147,16 @@ def _parse_line(row: _Row, data: dict[str, Any], index: int) -> LineRecord:
         tax=sub.money("tax", required=False, prefix=prefix) or ZERO,
         serial=sub.text("serial", required=False, prefix=prefix),
         delivered_on=sub.day("delivered_on", required=False, prefix=prefix),
+        promo_of=sub.integer("promo_of", minimum=1, prefix=prefix)
+        if data.get("promo_of") not in (None, "")
+        else None,
+        bundle=_short(sub, "bundle", 40, prefix),
+        bundle_discount=sub.money("bundle_discount", required=False, prefix=prefix) or ZERO,
     )
+    if not ZERO <= line.bundle_discount <= line.line_discount:
+        sub.fail(prefix + "bundle_discount", "must be part of the line_discount")
+    if line.bundle_discount and not line.bundle:
+        sub.fail(prefix + "bundle", "a line with a bundle_discount needs its bundle id")
     if line.unit_price < 0 or line.line_discount < 0 or line.tax < 0:
         sub.fail(prefix + "unit_price", "amounts on a sold line cannot be negative")
     if line.line_discount > line.unit_price * line.qty:
@@ -135,7 +185,12 @@ def _parse_tender(row: _Row, data: dict[str, Any], index: int) -> TenderRecord |
     if not sub.ok:
         row.ok = False
         return None
-    return TenderRecord(kind, amount, last4, sub.text("reference", required=False, prefix=prefix))
+    reference = sub.text("reference", required=False, prefix=prefix)
+    brand = _short(sub, "card_brand", 40, prefix)
+    if not sub.ok:
+        row.ok = False
+        return None
+    return TenderRecord(kind, amount, last4, reference, brand.lower() if brand else None)
 
 
 def parse_sale(row: _Row) -> SaleRecord | None:
@@ -172,12 +227,39 @@ def parse_sale(row: _Row) -> SaleRecord | None:
         gift_receipt=row.flag("gift_receipt"),
         order_discount=row.money("order_discount", required=False) or ZERO,
         row=row.row,
+        rewards_earned=row.money("rewards_earned", required=False) or ZERO,
+        rewards_spent=row.money("rewards_spent", required=False) or ZERO,
+        points_earned=_points(row),
     )
+    _check_promotions(row, sale)
     if row.ok:
         _settle_order_discount(row, sale)
     if row.ok:
         _check_totals(row, sale)
     return sale if row.ok else None
+
+
+def _points(row: _Row) -> int:
+    if row.data.get("points_earned") in (None, ""):
+        return 0
+    points = row.integer("points_earned", minimum=0)
+    if points > 10**9:
+        row.fail("points_earned", "is more than 1,000,000,000")
+    return points
+
+
+def _check_promotions(row: _Row, sale: SaleRecord) -> None:
+    """Rewards spent come out of rewards earned; a free item points at a line of the sale."""
+    if sale.rewards_earned < 0 or sale.rewards_spent < 0:
+        row.fail("rewards_earned", "rewards cannot be negative")
+    elif sale.rewards_spent > sale.rewards_earned:
+        row.fail("rewards_spent", "is more than rewards_earned")
+    numbers = {ln.line_no for ln in sale.lines}
+    for index, line in enumerate(sale.lines):
+        if line.promo_of is not None and (
+            line.promo_of not in numbers or line.promo_of == line.line_no
+        ):
+            row.fail(f"lines[{index}].promo_of", f"no other line {line.promo_of} on this sale")
 
 
 def _settle_order_discount(row: _Row, sale: SaleRecord) -> None:
@@ -286,7 +368,10 @@ def _csv_tenders(text: str) -> list[dict[str, str]]:
     for part in filter(None, (p.strip() for p in text.split("|"))):
         bits = part.split(":")
         kind, last4, amount = (bits + ["", ""])[:3] if len(bits) >= 3 else (bits[0], "", bits[-1])
-        tenders.append({"type": kind, "last4": last4, "amount": amount})
+        tender = {"type": kind, "last4": last4, "amount": amount}
+        if len(bits) >= 4:  # type:last4:amount:card_brand
+            tender["card_brand"] = bits[3]
+        tenders.append(tender)
     return tenders
 
 

@@ -6,12 +6,36 @@ the slips read them. Amounts are Decimal and already rounded by the POS.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from returns_desk.domain.money import ZERO, round_money
+
+MAX_ATTRIBUTES = 20
+
+
+def canonical_attributes(values: Mapping[str, object] | None) -> str | None:
+    """Product attributes as stored: JSON text, names lower-case and sorted, values as text
+    (numbers keep their exact digits), so equal attributes are equal strings."""
+    if not values:
+        return None
+    pairs = {str(k).strip().lower(): str(v).strip() for k, v in values.items()}
+    return json.dumps(dict(sorted(pairs.items())), ensure_ascii=False, separators=(",", ":"))
+
+
+def attribute_map(text: str | None) -> dict[str, str]:
+    """The attributes stored by :func:`canonical_attributes`; {} for none or unreadable."""
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 class TenderKind(StrEnum):
@@ -31,6 +55,7 @@ class Tender:
     amount: Decimal
     card_last4: str | None = None
     reference: str | None = None
+    card_brand: str | None = None  # "visa", or the store's own card ("store-card")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +79,16 @@ class SoldLine:
     qty_returned: int = 0
     delivered_on: date | None = None
     line_id: int | None = None
+    brand: str | None = None
+    attributes: str | None = None  # canonical JSON text: see :func:`attribute_map`
+    promo_of: int | None = None  # line_no of the bought line whose promotion gave this item
+    bundle: str | None = None  # lines sharing a bundle id were sold as one bundle
+    bundle_discount: Decimal = ZERO  # the bundle's part of line_discount
+
+    @property
+    def attribute_map(self) -> dict[str, str]:
+        """The product's attributes by name (``capacity_cu_ft`` -> ``"22"``); {} if none."""
+        return attribute_map(self.attributes)
 
     @property
     def gross(self) -> Decimal:
@@ -92,6 +127,9 @@ class Receipt:
     order_discount: Decimal = ZERO
     sale_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    rewards_earned: Decimal = ZERO  # store currency earned on this purchase
+    rewards_spent: Decimal = ZERO  # how much of it the customer has spent since
+    points_earned: int = 0  # loyalty points earned on this purchase
 
     @property
     def total(self) -> Decimal:

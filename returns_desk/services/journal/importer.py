@@ -42,6 +42,9 @@ _SALE_COLUMNS = [
     "order_discount",
     "total",
     "import_id",
+    "rewards_earned",
+    "rewards_spent",
+    "points_earned",
 ]
 _LINE_COLUMNS = [
     "sale_id",
@@ -62,8 +65,15 @@ _LINE_COLUMNS = [
     "final_sale",
     "delivered_on",
     "qty_returned",
+    "brand",
+    "attributes",
+    "promo_of",
+    "bundle",
+    "bundle_discount",
 ]
-_TENDER_COLUMNS = ["sale_id", "seq", "kind", "amount", "refunded", "card_last4", "reference"]
+_TENDER_COLUMNS = [
+    "sale_id", "seq", "kind", "amount", "refunded", "card_last4", "reference", "card_brand"
+]  # fmt: skip
 Progress = Callable[[int, int], None]
 
 
@@ -186,6 +196,8 @@ def _write_products(session: Session, journal: Journal) -> dict[str, tuple[int, 
             category=rec.category,
             serialized=rec.serialized,
             final_sale=rec.final_sale,
+            brand=rec.brand,
+            attributes=rec.attributes,
         )
         session.add(product)
         known[rec.sku] = product
@@ -323,6 +335,7 @@ def _write_sales(
                     "refunded": 0,
                     "card_last4": t.last4,
                     "reference": t.reference,
+                    "card_brand": t.card_brand,
                 }
                 for i, t in enumerate(sale.tenders)
             )
@@ -353,6 +366,9 @@ def _sale_row(
         "order_discount": sale.order_discount,
         "total": sale.total,
         "import_id": import_id,
+        "rewards_earned": sale.rewards_earned,
+        "rewards_spent": sale.rewards_spent,
+        "points_earned": sale.points_earned,
     }
 
 
@@ -376,4 +392,9 @@ def _line_row(sale_id: int, line: Any, product: Product) -> dict[str, Any]:
         "final_sale": product.final_sale,
         "delivered_on": line.delivered_on,
         "qty_returned": 0,
+        "brand": product.brand,
+        "attributes": product.attributes,
+        "promo_of": line.promo_of,
+        "bundle": line.bundle,
+        "bundle_discount": line.bundle_discount,
     }

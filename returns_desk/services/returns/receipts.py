@@ -57,11 +57,17 @@ def find_receipt(engine: Engine, text: str) -> Receipt:
         gift_receipt=bool(head["gift_receipt"]),
         order_discount=head["order_discount"],
         sale_id=head["id"],
+        rewards_earned=head["rewards_earned"],
+        rewards_spent=head["rewards_spent"],
+        points_earned=head["points_earned"] or 0,
     )
 
 
 def _tender(get: Field) -> Tender:
-    return Tender(TenderKind(get("kind")), get("amount"), get("card_last4"), get("reference"))
+    return Tender(
+        TenderKind(get("kind")), get("amount"), get("card_last4"), get("reference"),
+        get("card_brand"),
+    )  # fmt: skip
 
 
 @dataclass
@@ -169,6 +175,9 @@ def load_receipt(
         gift_receipt=sale.gift_receipt,
         order_discount=sale.order_discount,
         sale_id=sale.id,
+        rewards_earned=sale.rewards_earned,
+        rewards_spent=sale.rewards_spent,
+        points_earned=sale.points_earned or 0,
     )
 
 

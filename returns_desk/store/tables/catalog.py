@@ -52,6 +52,8 @@ class Product(SQLModel, table=True):
     category: str = ""
     serialized: bool = False
     final_sale: bool = False
+    brand: str | None = Field(default=None, max_length=80)
+    attributes: str | None = Field(default=None, max_length=2000)  # canonical JSON, see receipt
 
 
 class ProductPrice(SQLModel, table=True):

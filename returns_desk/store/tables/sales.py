@@ -22,6 +22,9 @@ class Sale(SQLModel, table=True):
     gift_receipt: bool = False
     order_discount: Decimal = money_field()
     total: Decimal = money_field()
+    rewards_earned: Decimal = money_field()
+    rewards_spent: Decimal = money_field()
+    points_earned: int = 0
     cashier: str | None = None  # who rang it up (the desk's clerk for exchanges)
     import_id: int | None = Field(default=None, foreign_key="journal_import.id")
 
@@ -57,6 +60,11 @@ class SaleLine(SQLModel, table=True):
     final_sale: bool = False
     delivered_on: date | None = None
     qty_returned: int = 0
+    brand: str | None = Field(default=None, max_length=80)
+    attributes: str | None = Field(default=None, max_length=2000)
+    promo_of: int | None = None
+    bundle: str | None = Field(default=None, max_length=40)
+    bundle_discount: Decimal = money_field()
 
 
 class Tender(SQLModel, table=True):
@@ -75,6 +83,7 @@ class Tender(SQLModel, table=True):
     refunded: Decimal = money_field()
     card_last4: str | None = Field(default=None, index=True)
     reference: str | None = None
+    card_brand: str | None = Field(default=None, max_length=40)
 
 
 class JournalImport(SQLModel, table=True):
