@@ -101,3 +101,18 @@ def _decimal(raw: Any) -> Decimal | None:
         return None if raw is None else Decimal(str(raw))
     except InvalidOperation:
         return None
+
+
+def page_rows(report: KpiReport) -> tuple[list[list[str]], list[str]]:
+    """The KPI page of a PDF: a table (KPI, now, of, before, change) and the definitions."""
+    rows = [["KPI", "now", "of", "before", "change"]]
+    for row in report.rows:
+        for line in row.lines:
+            now, before = line.current, line.previous
+            change = compare(now, before.kpi.key, before.value).shown(row.kpi.unit)
+            name = row.kpi.name + (f" ({now.group})" if now.group else "")
+            rows.append([name, now.shown(), now.fraction(), before.shown(), change])
+            for part, was in line.parts:
+                rows.append([f"   {part.group}", part.shown(), part.fraction(), was.shown(), ""])
+    words = [f"{row.kpi.name} ({row.kpi.key}): {row.kpi.definition}" for row in report.rows]
+    return rows, words
