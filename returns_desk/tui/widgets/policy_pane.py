@@ -82,7 +82,11 @@ class PolicyPane(Horizontal):
             "#", "policy", "version", "state", "where"
         )
         self.query_one("#replay-examples", DataTable).add_columns("change", "receipt", "line")
-        self._load()
+
+    def on_show(self) -> None:
+        """Versions are read when the tab is first shown, so F10 paints the KPIs sooner."""
+        if not self.versions:
+            self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "replay":
