@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -311,11 +311,11 @@ def bench_whole_return(engine, rows: list[tuple[str, str, str]]) -> None:  # typ
     import tempfile
 
     from returns_desk.domain.decision import Settlement
+    from returns_desk.domain.draft import FromReceipt, ReturnDraft, ReturnItem
     from returns_desk.domain.roles import Role
     from returns_desk.services.returns.complete import complete_return
     from returns_desk.services.returns.quote import preview
     from returns_desk.services.returns.receipts import find_receipt
-    from returns_desk.services.returns.request import ReturnItem, ReturnRequest
     from returns_desk.services.slips.issue import SlipSettings, slips_for_return
     from returns_desk.services.staff.security import Actor
 
@@ -338,9 +338,8 @@ def bench_whole_return(engine, rows: list[tuple[str, str, str]]) -> None:  # typ
         item = ReturnItem(
             ok[0].line.line_no, 1, serial=ok[0].line.serial, reason_code="changed_mind"
         )
-        done = complete_return(
-            engine, clerk, ReturnRequest(code, (item,), Settlement.REFUND), TODAY
-        )
+        draft = ReturnDraft(FromReceipt(receipt), datetime.now(UTC), previews=quotes).put(item)
+        done = complete_return(engine, clerk, draft.request(Settlement.REFUND), TODAY)
         slips_for_return(engine, clerk, done.reference, settings)
         samples.append(time.perf_counter() - start)
     if samples:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from returns_desk.commands.audit import audit_app
+from returns_desk.commands.common import DeskGroup
 from returns_desk.commands.complaints import complaints_app
 from returns_desk.commands.db import db_app
 from returns_desk.commands.demo import demo
@@ -20,6 +21,8 @@ app = typer.Typer(
     invoke_without_command=True,
     add_completion=False,
     rich_markup_mode="rich",
+    cls=DeskGroup,
+    pretty_exceptions_show_locals=False,  # --debug tracebacks never print a PIN
 )
 app.add_typer(db_app, name="db")
 app.add_typer(journal_app, name="journal")
@@ -34,7 +37,12 @@ app.command("kpi")(kpi_command)
 
 
 @app.callback()
-def root(ctx: typer.Context) -> None:
+def root(
+    ctx: typer.Context,
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the full traceback when a command fails."
+    ),
+) -> None:
     """Open the desk when no command is given."""
     if ctx.invoked_subcommand is None:
         desk()

@@ -119,15 +119,15 @@ def demo_engine(engine: Engine) -> Engine:
 @pytest.fixture
 def pick_receipt(demo_engine: Engine):
     """``pick_receipt(predicate)``: the first demo receipt (a domain Receipt) that fits."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    from returns_desk.services.returns.receipts import load_receipt
     from returns_desk.store.db import read_only
     from returns_desk.store.models import Sale
+    from returns_desk.store.receipts import read_receipt
 
     with read_only(demo_engine) as session:
-        sales = session.exec(select(Sale).order_by(Sale.id)).all()
-        found = [load_receipt(session, sale) for sale in sales]
+        codes = session.exec(select(Sale.receipt_code).order_by(col(Sale.id))).all()
+    found = [read_receipt(demo_engine, code) for code in codes]
 
     def pick(wanted):
         for receipt in found:

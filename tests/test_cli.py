@@ -40,7 +40,7 @@ def test_bad_journal_fails_with_file_row_and_field(engine, tmp_path):
     bad.write_text((RECEIPTS / "demo-journal.csv").read_text().replace("89.00", "89.0O"))
     result = runner.invoke(app, ["journal", "import", str(bad)])
     assert result.exit_code == 1
-    assert "pos.csv, row 2, field 'lines[0].unit_price'" in result.output
+    assert "pos.csv, row 2, field 'unit_price'" in result.output
     assert "nothing was imported" in result.output
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import typer
 
 from returns_desk.commands.common import (
     console,
+    day,
     engine,
     err_console,
     fail,
@@ -88,13 +88,6 @@ def log(
     console.print(table)
 
 
-def _day(value: str, option: str) -> datetime:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 (a calendar day)
-    except ValueError:
-        fail(f"{option} {value!r}: expected a date like 2026-11-23")
-
-
 @audit_app.command("export")
 def export(
     date_from: str = typer.Option(
@@ -124,7 +117,7 @@ def export(
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
     filters = LogFilters(
-        _day(date_from, "--from").date(), _day(date_to, "--to").date(),
+        day(date_from, "--from"), day(date_to, "--to"),
         store, register, clerk, outcome, overrides_only, unmask,
     )  # fmt: skip
     eng = engine()

@@ -1,11 +1,19 @@
-"""What every command needs: the engine (migrated), a console, and clean failure."""
+"""What every command needs: the engine (migrated), a console, and clean failure.
+
+Errors never reach the user as a traceback: :class:`DeskGroup` (the root command's class)
+turns any error a command lets through into one clear line and exit code 1 (click keeps
+exit code 2 for usage errors); ``returns-desk --debug ...`` shows the traceback instead.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer._click.exceptions import ClickException  # typer's own click: usage errors
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -29,7 +37,9 @@ def engine(upgrade: bool = True) -> Engine:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print a plain error (what and where) and exit non-zero."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(
+        f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True
+    )
     raise typer.Exit(code)
 
 
@@ -54,3 +64,63 @@ def logged_in(user: str, pin: str) -> tuple[Engine, Actor]:
         return eng, log_in(eng, user, pin, register="cli")
     except AuthError as exc:
         fail(str(exc))
+
+
+def day(value: str, option: str) -> date:
+    """A calendar day given on the command line (YYYY-MM-DD), or a clean failure."""
+    text = value.strip()
+    try:
+        if text.isascii() and len(text) == 10:
+            parsed = date.fromisoformat(text)
+            if 2000 <= parsed.year <= 2100:
+                return parsed
+    except ValueError:
+        pass
+    fail(f"{option} {_shown(value)}: expected a day from 2000 to 2100 like 2026-11-23")
+
+
+def _shown(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:36] + "...'"
+
+
+class DeskGroup(TyperGroup):
+    """The root command: runs a command and says what went wrong in one line."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException, ClickException):
+            raise  # exits, and usage errors: click prints those with exit code 2
+        except KeyboardInterrupt:
+            err_console.print("interrupted")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            fail(explain(exc))
+
+
+def explain(exc: BaseException) -> str:
+    """One clear line for an error: the desk's own errors say what and where already."""
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    if isinstance(exc, DBAPIError):
+        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        return f"the database refused or could not be reached: {first or type(exc.orig).__name__}"
+    if isinstance(exc, SQLAlchemyError):
+        return f"database error: {_first_line(exc)}"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or _first_line(exc)}"
+    if type(exc).__module__.startswith("returns_desk."):
+        return str(exc)
+    return (
+        f"unexpected {type(exc).__name__}: {_first_line(exc)} "
+        "(run again with --debug for the details)"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from returns_desk.commands.common import console, engine
+from returns_desk.commands.common import day as parse_day
 
 
 def demo(
@@ -27,7 +28,7 @@ def demo(
     from returns_desk.services.journal.demo import seed_demo
     from returns_desk.services.journal.demo_data import demo_journal_lines
 
-    day = date.fromisoformat(today) if today else date.today()  # noqa: DTZ011 (store's local day)
+    day = parse_day(today, "--today") if today else date.today()  # noqa: DTZ011 (local day)
     if write_journal:
         text = "\n".join(demo_journal_lines(day, receipts, seed)) + "\n"
         write_journal.write_text(text, encoding="utf-8")

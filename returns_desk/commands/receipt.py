@@ -21,6 +21,7 @@ def show(
     from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt
 
     try:
+        parse_receipt_code(code)  # a typo is caught before the database is opened
         receipt = find_receipt(engine(), code)
     except (ReceiptCodeError, ReceiptNotFound) as exc:
         fail(str(exc))

@@ -15,10 +15,11 @@ def check_voucher(
 ) -> None:
     """Show a voucher's balance, expiry and uses; exit 1 if it cannot be spent today."""
     from returns_desk.domain.money import format_money
-    from returns_desk.domain.voucher_code import VoucherCodeError
+    from returns_desk.domain.voucher_code import VoucherCodeError, parse_voucher_code
     from returns_desk.services.vouchers.ledger import VoucherRefused, check
 
     try:
+        parse_voucher_code(code)  # a typo is caught before the database is opened
         state = check(engine(), code)
     except (VoucherCodeError, VoucherRefused) as exc:
         fail(str(exc))

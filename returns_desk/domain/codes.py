@@ -62,8 +62,8 @@ def parse_receipt_code(text: str) -> ReceiptCode:
     cleaned = re.sub(r"[\s\-]", "", text or "")
     if not cleaned:
         raise ReceiptCodeError("no receipt code entered")
-    if not cleaned.isdigit():
-        bad = next(c for c in cleaned if not c.isdigit())
+    if not (cleaned.isascii() and cleaned.isdigit()):  # "١٢٣" is digits, not ours
+        bad = next(c for c in cleaned if not "0" <= c <= "9")
         raise ReceiptCodeError(f"receipt code {text!r} has {bad!r}; codes are digits only")
     if len(cleaned) != BODY_DIGITS + 1:
         raise ReceiptCodeError(

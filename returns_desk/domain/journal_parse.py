@@ -1,31 +1,39 @@
-"""Turn journal rows (JSON Lines records or CSV rows) into validated records."""
+"""Read a journal (JSON Lines records or CSV rows) into validated records.
+
+Rows are checked against the declared schemas (journal_schema.py); every problem is
+reported at the physical, 1-based row a person sees in the file, with the field. A CSV
+line's own problem is reported at that line's row, by its column name.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
-from returns_desk.domain.codes import ReceiptCodeError, parse_receipt_code
-from returns_desk.domain.journal import (
-    Journal,
-    JournalInvalid,
-    LineRecord,
-    PriceRecord,
-    ProductRecord,
-    RowProblem,
-    SaleRecord,
-    StoreRecord,
-    TenderRecord,
-    _Row,
-)
-from returns_desk.domain.money import ZERO, allocate
-from returns_desk.domain.receipt import MAX_ATTRIBUTES, TenderKind, canonical_attributes
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-CSV_COLUMNS = (
+from returns_desk.domain.journal import Journal, JournalInvalid, RowProblem
+from returns_desk.domain.journal_errors import describe
+from returns_desk.domain.journal_schema import (
+    RECORDS,
+    LineRow,
+    PriceRow,
+    ProductRow,
+    RegisterRow,
+    SaleHead,
+    SaleRow,
+    StoreRow,
+    TenderRow,
+)
+from returns_desk.domain.journal_types import show
+
+MAX_PROBLEMS = 1000  # a file this broken is the wrong file: stop reading and say so
+SALE_COLUMNS = (
     "receipt",
     "store",
     "register",
@@ -34,359 +42,375 @@ CSV_COLUMNS = (
     "loyalty_tier",
     "gift_receipt",
     "order_discount",
+    "rewards_earned",
+    "rewards_spent",
+    "points_earned",
+    "tenders",
+)
+LINE_COLUMNS = (
     "line_no",
     "sku",
     "qty",
     "unit_price",
     "line_discount",
+    "order_discount_share",
     "tax_rate",
     "tax",
     "serial",
     "delivered_on",
+    "promo_of",
+    "bundle",
+    "bundle_discount",
+)
+# In the order JOURNAL.md lists them: the usual columns, then the optional policy facts.
+CSV_COLUMNS = (
+    *SALE_COLUMNS[:8],
+    *LINE_COLUMNS[:10],
+    "tenders",
+    *LINE_COLUMNS[10:],
+    *SALE_COLUMNS[8:11],
+)
+REQUIRED_COLUMNS = (
+    "receipt",
+    "store",
+    "register",
+    "sold_at",
+    "sku",
+    "qty",
+    "unit_price",
+    "tax_rate",
+    "tax",
     "tenders",
 )
+_TENDERS: TypeAdapter[list[TenderRow]] = TypeAdapter(list[TenderRow])
 
 
-def parse_store(row: _Row) -> StoreRecord | None:
-    rec = StoreRecord(
-        number=row.integer("number", minimum=0),
-        name=row.text("name") or "",
-        region=row.text("region", required=False) or "",
-        timezone=row.text("timezone", required=False) or "UTC",
-        address=row.text("address", required=False) or "",
-    )
-    return rec if row.ok else None
+class _TooMany(Exception):
+    """Enough problems found to stop reading."""
 
 
-def parse_product(row: _Row) -> ProductRecord | None:
-    rec = ProductRecord(
-        sku=row.text("sku") or "",
-        description=row.text("description") or "",
-        department=row.text("department") or "",
-        category=row.text("category", required=False) or "",
-        price=row.money("price") or ZERO,
-        price_from=row.day("price_from", required=False) or _epoch(),
-        upc=row.text("upc", required=False),
-        serialized=row.flag("serialized"),
-        final_sale=row.flag("final_sale"),
-        brand=_short(row, "brand", 80),
-        attributes=_attributes(row),
-    )
-    return rec if row.ok else None
+class _Reader:
+    """Validates records one at a time into a :class:`Journal`, collecting problems."""
 
+    def __init__(self, source: str, context: Mapping[str, Any] | None = None) -> None:
+        self.journal = Journal(source)
+        self.problems: list[RowProblem] = []
+        self.context = dict(context or {})
 
-def _short(row: _Row, name: str, limit: int, prefix: str = "") -> str | None:
-    """Optional text of at most ``limit`` characters."""
-    text = row.text(name, required=False, prefix=prefix)
-    if text is not None and len(text) > limit:
-        row.fail(prefix + name, f"is longer than {limit} characters")
-        return None
-    return text
+    def fail(self, row: int, field: str, message: str) -> None:
+        self.problems.append(RowProblem(self.journal.source, row, field, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooMany
 
+    def failed(self, exc: ValidationError, row: int, rows: list[int] | None = None) -> None:
+        """Each of a record's errors at its row and field; a CSV line's at its own row."""
+        for error in exc.errors(include_url=False):
+            where, message = describe(error)
+            line_row = _line_row(where, rows)
+            if line_row is not None:
+                self.fail(line_row, ".".join(str(p) for p in where[2:]), message)
+            else:
+                self.fail(row, _dotted(where), message)
 
-def _attributes(row: _Row) -> str | None:
-    """A product's attributes: an object of names to text or numbers (policies can scope
-    rules by them, e.g. capacity), kept as canonical JSON."""
-    value = row.data.get("attributes")
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):  # CSV or a quoted object
-        try:
-            value = json.loads(value, parse_float=Decimal)
-        except json.JSONDecodeError:
-            value = None
-    scalars = (str, int, Decimal)
-    if (
-        not isinstance(value, dict)
-        or len(value) > MAX_ATTRIBUTES
-        or not all(
-            isinstance(v, scalars) and not isinstance(v, bool) and 0 < len(str(k)) <= 40
-            and len(str(v)) <= 100
-            for k, v in value.items()
-        )
-    ):  # fmt: skip
-        row.fail(
-            "attributes",
-            f"expected an object of up to {MAX_ATTRIBUTES} names (40 characters) to text or "
-            'numbers (100 characters), like {"capacity_cu_ft": 22}',
-        )
-        return None
-    return canonical_attributes(value)
-
-
-def _epoch():  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    return date(2000, 1, 1)
-
-
-def parse_price(row: _Row) -> PriceRecord | None:
-    rec = PriceRecord(
-        sku=row.text("sku") or "",
-        price=row.money("price") or ZERO,
-        effective_from=row.day("effective_from") or _epoch(),
-        row=row.row,
-    )
-    return rec if row.ok else None
-
-
-def _parse_line(row: _Row, data: dict[str, Any], index: int) -> LineRecord:
-    sub = _Row(row.source, row.row, data, row.problems)
-    prefix = f"lines[{index}]."
-    share = sub.money("order_discount_share", required=False, prefix=prefix)
-    line = LineRecord(
-        line_no=sub.integer("line_no", minimum=1, prefix=prefix)
-        if "line_no" in data
-        else index + 1,
-        sku=sub.text("sku", prefix=prefix) or "",
-        qty=sub.integer("qty", minimum=1, prefix=prefix),
-        unit_price=sub.money("unit_price", prefix=prefix) or ZERO,
-        line_discount=sub.money("line_discount", required=False, prefix=prefix) or ZERO,
-        order_discount_share=share,
-        tax_rate=sub.decimal("tax_rate", prefix=prefix),
-        tax=sub.money("tax", required=False, prefix=prefix) or ZERO,
-        serial=sub.text("serial", required=False, prefix=prefix),
-        delivered_on=sub.day("delivered_on", required=False, prefix=prefix),
-        promo_of=sub.integer("promo_of", minimum=1, prefix=prefix)
-        if data.get("promo_of") not in (None, "")
-        else None,
-        bundle=_short(sub, "bundle", 40, prefix),
-        bundle_discount=sub.money("bundle_discount", required=False, prefix=prefix) or ZERO,
-    )
-    if not ZERO <= line.bundle_discount <= line.line_discount:
-        sub.fail(prefix + "bundle_discount", "must be part of the line_discount")
-    if line.bundle_discount and not line.bundle:
-        sub.fail(prefix + "bundle", "a line with a bundle_discount needs its bundle id")
-    if line.unit_price < 0 or line.line_discount < 0 or line.tax < 0:
-        sub.fail(prefix + "unit_price", "amounts on a sold line cannot be negative")
-    if line.line_discount > line.unit_price * line.qty:
-        sub.fail(prefix + "line_discount", "discount is more than the line's price")
-    if not sub.ok:
-        row.ok = False
-    return line
-
-
-def _parse_tender(row: _Row, data: dict[str, Any], index: int) -> TenderRecord | None:
-    sub = _Row(row.source, row.row, data, row.problems)
-    prefix = f"tenders[{index}]."
-    kind_text = sub.text("type", prefix=prefix) or ""
-    try:
-        kind = TenderKind(kind_text)
-    except ValueError:
-        allowed = ", ".join(k.value for k in TenderKind)
-        sub.fail(prefix + "type", f"{kind_text!r} is not a tender type ({allowed})")
-        kind = TenderKind.CASH
-    amount = sub.money("amount", prefix=prefix) or ZERO
-    last4 = sub.text("last4", required=False, prefix=prefix)
-    if kind is TenderKind.CARD and (last4 is None or len(last4) != 4 or not last4.isdigit()):
-        sub.fail(prefix + "last4", "a card tender needs the card's last 4 digits")
-    if amount <= 0:
-        sub.fail(prefix + "amount", "a tender must be more than zero")
-    if not sub.ok:
-        row.ok = False
-        return None
-    reference = sub.text("reference", required=False, prefix=prefix)
-    brand = _short(sub, "card_brand", 40, prefix)
-    if not sub.ok:
-        row.ok = False
-        return None
-    return TenderRecord(kind, amount, last4, reference, brand.lower() if brand else None)
-
-
-def parse_sale(row: _Row) -> SaleRecord | None:
-    """A sale record with its lines and tenders, checked to add up to the cent."""
-    code_text = row.text("receipt") or ""
-    try:
-        code = parse_receipt_code(code_text)
-    except ReceiptCodeError as exc:
-        row.fail("receipt", str(exc))
-        code = None
-    store, register = row.integer("store", minimum=0), row.integer("register", minimum=0)
-    if code is not None and (code.store_no, code.register_no) != (store, register):
-        row.fail(
-            "receipt",
-            f"code {code_text} belongs to store {code.store_no} "
-            f"register {code.register_no}, not store {store} register {register}",
-        )
-    lines_data, tenders_data = row.data.get("lines") or [], row.data.get("tenders") or []
-    if not isinstance(lines_data, list) or not lines_data:
-        row.fail("lines", "a sale needs at least one line")
-        lines_data = []
-    if not isinstance(tenders_data, list) or not tenders_data:
-        row.fail("tenders", "a sale needs at least one tender")
-        tenders_data = []
-    sale = SaleRecord(
-        receipt=code.digits if code else code_text,
-        store=store,
-        register=register,
-        sold_at=row.moment("sold_at"),  # type: ignore[arg-type]
-        lines=[_parse_line(row, d, i) for i, d in enumerate(lines_data)],
-        tenders=[t for i, d in enumerate(tenders_data) if (t := _parse_tender(row, d, i))],
-        customer_id=row.text("customer_id", required=False),
-        loyalty_tier=row.text("loyalty_tier", required=False),
-        gift_receipt=row.flag("gift_receipt"),
-        order_discount=row.money("order_discount", required=False) or ZERO,
-        row=row.row,
-        rewards_earned=row.money("rewards_earned", required=False) or ZERO,
-        rewards_spent=row.money("rewards_spent", required=False) or ZERO,
-        points_earned=_points(row),
-    )
-    _check_promotions(row, sale)
-    if row.ok:
-        _settle_order_discount(row, sale)
-    if row.ok:
-        _check_totals(row, sale)
-    return sale if row.ok else None
-
-
-def _points(row: _Row) -> int:
-    if row.data.get("points_earned") in (None, ""):
-        return 0
-    points = row.integer("points_earned", minimum=0)
-    if points > 10**9:
-        row.fail("points_earned", "is more than 1,000,000,000")
-    return points
-
-
-def _check_promotions(row: _Row, sale: SaleRecord) -> None:
-    """Rewards spent come out of rewards earned; a free item points at a line of the sale."""
-    if sale.rewards_earned < 0 or sale.rewards_spent < 0:
-        row.fail("rewards_earned", "rewards cannot be negative")
-    elif sale.rewards_spent > sale.rewards_earned:
-        row.fail("rewards_spent", "is more than rewards_earned")
-    numbers = {ln.line_no for ln in sale.lines}
-    for index, line in enumerate(sale.lines):
-        if line.promo_of is not None and (
-            line.promo_of not in numbers or line.promo_of == line.line_no
-        ):
-            row.fail(f"lines[{index}].promo_of", f"no other line {line.promo_of} on this sale")
-
-
-def _settle_order_discount(row: _Row, sale: SaleRecord) -> None:
-    """Give each line its share of order discounts, or check the shares the POS wrote."""
-    shares = [ln.order_discount_share for ln in sale.lines]
-    if all(s is None for s in shares):
-        split = allocate(sale.order_discount, [ln.net_before_order_discount for ln in sale.lines])
-        for line, part in zip(sale.lines, split, strict=True):
-            line.order_discount_share = part
-        return
-    given = sum((s or ZERO for s in shares), ZERO)
-    if given != sale.order_discount:
-        row.fail(
-            "lines",
-            f"order discount shares add up to {given}, but order_discount is {sale.order_discount}",
-        )
-    for line in sale.lines:
-        line.order_discount_share = line.order_discount_share or ZERO
-
-
-def _check_totals(row: _Row, sale: SaleRecord) -> None:
-    line_nos = [ln.line_no for ln in sale.lines]
-    if len(set(line_nos)) != len(line_nos):
-        row.fail("lines", "two lines share a line_no")
-    tendered = sum((t.amount for t in sale.tenders), ZERO)
-    if tendered != sale.total:
-        row.fail("tenders", f"tenders add up to {tendered} but the lines come to {sale.total}")
-
-
-_PARSERS = {"store": parse_store, "product": parse_product, "price": parse_price}
-
-
-def parse_jsonl(lines: Iterable[str], source: str) -> Journal:
-    """Parse a JSON Lines journal; raise :class:`JournalInvalid` listing every problem."""
-    journal, problems = Journal(source), []
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            data = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            problems.append(RowProblem(source, number, "", f"not valid JSON ({exc.msg})"))
-            continue
+    def record(self, data: object, row: int) -> None:
+        """One JSON record: its type picks the schema (``sale`` when it has none)."""
         if not isinstance(data, dict):
-            problems.append(RowProblem(source, number, "", "a record must be a JSON object"))
-            continue
-        _add_record(journal, _Row(source, number, data, problems), data.get("type", "sale"))
-    _finish(journal, problems)
-    return journal
+            self.fail(row, "", "a record must be a JSON object")
+            return
+        kind = data.get("type", "sale")
+        model = RECORDS.get(kind) if isinstance(kind, str) else None
+        if model is None:
+            self.fail(row, "type", f"{show(kind)} is not a record type ({', '.join(RECORDS)})")
+            return
+        try:
+            record = model.model_validate(data, context=self.context)
+        except ValidationError as exc:
+            self.failed(exc, row)
+            return
+        self.add(record, row)
+
+    def add(self, record: BaseModel, row: int) -> None:
+        j = self.journal
+        if isinstance(record, SaleRow):
+            record._row = row
+            j.sales.append(record)
+            return
+        j.rows[id(record)] = row
+        if isinstance(record, StoreRow):
+            j.stores.append(record)
+        elif isinstance(record, RegisterRow):
+            j.registers.append(record)
+        elif isinstance(record, ProductRow):
+            j.products.append(record)
+        elif isinstance(record, PriceRow):
+            j.prices.append(record)
+
+    def finish(self) -> Journal:
+        with suppress(_TooMany):
+            _check_repeats(self)
+        if self.problems:
+            raise JournalInvalid(sorted(self.problems, key=lambda p: p.row))
+        return self.journal
 
 
-def parse_records(records: Iterable[dict[str, Any]], source: str, first_row: int = 1) -> Journal:
-    """Validate records already decoded (a generator's output) exactly as a file's rows."""
-    journal, problems = Journal(source), []
-    for number, data in enumerate(records, start=first_row):
-        _add_record(journal, _Row(source, number, data, problems), data.get("type", "sale"))
-    _finish(journal, problems)
-    return journal
+def _dotted(where: tuple[str | int, ...]) -> str:
+    """``('lines', 0, 'qty')`` -> ``lines[0].qty``."""
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
 
 
-def _add_record(journal: Journal, row: _Row, kind: object) -> None:
-    if kind == "sale":
-        if rec := parse_sale(row):
-            journal.sales.append(rec)
-    elif kind in _PARSERS:
-        rec = _PARSERS[kind](row)  # type: ignore[index]
-        target = {"store": journal.stores, "product": journal.products, "price": journal.prices}
-        if rec is not None:
-            target[kind].append(rec)  # type: ignore[index]
-    else:
-        row.fail("type", f"{kind!r} is not a record type (store, product, price, sale)")
+def _line_row(where: tuple[str | int, ...], rows: list[int] | None) -> int | None:
+    if rows and len(where) > 2 and where[0] == "lines" and isinstance(where[1], int):
+        return rows[where[1]] if where[1] < len(rows) else None
+    return None
+
+
+def _check_repeats(reader: _Reader) -> None:
+    """The same receipt, store, register, SKU, UPC or price date twice in one file."""
+    j = reader.journal
+    keyed: list[tuple[str, str, list[tuple[str, int]]]] = [
+        ("receipt", "receipt", [(s.receipt, s.row) for s in j.sales]),
+        ("number", "store", [(str(s.number), j.row_of(s)) for s in j.stores]),
+        ("number", "register", [(f"{r.store}/{r.number}", j.row_of(r)) for r in j.registers]),
+        ("sku", "SKU", [(p.sku, j.row_of(p)) for p in j.products]),
+        ("upc", "UPC", [(p.upc, j.row_of(p)) for p in j.products if p.upc]),
+        (
+            "effective_from",
+            "price of",
+            [(f"{p.sku} from {p.effective_from}", j.row_of(p)) for p in j.prices],
+        ),
+    ]
+    for field, what, pairs in keyed:
+        seen: dict[str, int] = {}
+        for key, row in pairs:
+            if key in seen:
+                reader.fail(row, field, f"{what} {key} already on row {seen[key]}")
+            seen.setdefault(key, row)
+
+
+def physical_lines(text: str) -> Iterator[str]:
+    """The lines a person sees: split at line feeds only (JSON text may hold U+2028)."""
+    for line in text.split("\n"):
+        yield line[:-1] if line.endswith("\r") else line
+
+
+def parse_jsonl(
+    lines: Iterable[str], source: str, context: Mapping[str, Any] | None = None
+) -> Journal:
+    """Parse a JSON Lines journal; raise :class:`JournalInvalid` listing every problem."""
+    reader = _Reader(source, context)
+    with suppress(_TooMany):
+        for number, text in enumerate(lines, start=1):
+            if text.strip():
+                data = _decode(reader, text, number)
+                if data is not None:
+                    reader.record(data, number)
+    return reader.finish()
+
+
+def _decode(reader: _Reader, text: str, number: int) -> object | None:
+    try:
+        data: object = json.loads(text, parse_float=Decimal)
+        return data
+    except json.JSONDecodeError as exc:
+        reader.fail(number, "", f"not valid JSON ({exc.msg}, column {exc.colno})")
+    except RecursionError:
+        reader.fail(number, "", "not valid JSON (nested too deeply)")
+    except ValueError:  # Python refuses integers of thousands of digits
+        reader.fail(number, "", "not valid JSON (a number of more than 4,300 digits)")
+    return None
+
+
+def parse_records(
+    records: Iterable[dict[str, Any]],
+    source: str,
+    first_row: int = 1,
+    context: Mapping[str, Any] | None = None,
+) -> Journal:
+    """Validate records already decoded (a generator's or an adapter's) as a file's rows."""
+    reader = _Reader(source, context)
+    with suppress(_TooMany):
+        for number, data in enumerate(records, start=first_row):
+            reader.record(data, number)
+    return reader.finish()
 
 
 def parse_csv(text: str, source: str) -> Journal:
-    """Parse a CSV journal: one row per sold line, rows of a receipt next to each other."""
-    journal, problems = Journal(source), []
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [
-        c
-        for c in ("receipt", "store", "register", "sold_at", "sku", "qty", "unit_price", "tenders")
-        if c not in (reader.fieldnames or [])
-    ]
+    """Parse a CSV journal: one row per sold line, the rows of a receipt next to each other."""
+    reader = _Reader(source)
+    with suppress(_TooMany):
+        rows = _csv_rows(reader, text)
+        header = next(rows, None)
+        columns = _check_header(reader, *header) if header else None
+        for group in _receipts(reader, rows, columns) if columns else ():
+            _csv_sale(reader, group)
+    return reader.finish()
+
+
+def _csv_rows(reader: _Reader, text: str) -> Iterator[tuple[int, list[str]]]:
+    """(physical row where the record starts, its fields); a broken CSV stops at its row."""
+    parsed = csv.reader(io.StringIO(text, newline=""), strict=True)
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            fields = next(parsed)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reader.fail(parsed.line_num or start, "", f"not valid CSV ({exc})")
+            return
+        end = parsed.line_num
+        if any(f.strip() for f in fields):
+            yield start, fields
+
+
+def _check_header(reader: _Reader, row: int, names: list[str]) -> list[str] | None:
+    columns = [name.strip().lower() for name in names]
+    known = set(CSV_COLUMNS)
+    bad = False
+    for name in columns:
+        if name not in known:
+            reader.fail(row, name, "unknown column (see receipts/JOURNAL.md)")
+            bad = True
+        elif columns.count(name) > 1:
+            reader.fail(row, name, "column appears twice")
+            bad = True
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise JournalInvalid([RowProblem(source, 1, ", ".join(missing), "column missing")])
-    groups: list[tuple[int, dict[str, Any]]] = []
-    for number, raw in enumerate(reader, start=2):
-        code = (raw.get("receipt") or "").strip()
-        if groups and groups[-1][1]["receipt"] == code:
-            groups[-1][1]["lines"].append(raw)
-            continue
-        data = dict(raw)
-        data["lines"] = [raw]
-        data["tenders"] = _csv_tenders(raw.get("tenders") or "")
-        groups.append((number, data))
-    for number, data in groups:
-        journal_row = _Row(source, number, data, problems)
-        if rec := parse_sale(journal_row):
-            journal.sales.append(rec)
-    _finish(journal, problems)
-    return journal
+        reader.fail(row, ", ".join(missing), "column missing")
+    return None if bad or missing else columns
 
 
-def _csv_tenders(text: str) -> list[dict[str, str]]:
-    """``card:4242:25.10|cash::5.00`` -> tender dicts (type, last4, amount)."""
+_Group = list[tuple[int, dict[str, str]]]
+
+
+def _receipts(
+    reader: _Reader, rows: Iterator[tuple[int, list[str]]], columns: list[str]
+) -> Iterator[_Group]:
+    """Rows grouped by receipt (a receipt's rows are next to each other)."""
+    group: _Group = []
+    for number, values in _full_rows(reader, rows, len(columns)):
+        mapped = dict(zip(columns, values, strict=True))
+        if group and mapped["receipt"].strip() != group[0][1]["receipt"].strip():
+            yield group
+            group = []
+        group.append((number, mapped))
+    if group:
+        yield group
+
+
+def _full_rows(
+    reader: _Reader, rows: Iterator[tuple[int, list[str]]], width: int
+) -> Iterator[tuple[int, list[str]]]:
+    """Rows with as many fields as the header; a line break in an unquoted field (which
+    splits one row in two short ones) is reported once, as that."""
+    short: tuple[int, list[str]] | None = None
+    for number, fields in rows:
+        if len(fields) == width:
+            if short is not None:
+                _wrong_width(reader, *short, width)
+                short = None
+            yield number, fields
+        elif short is not None and len(short[1]) + len(fields) - 1 == width:
+            reader.fail(short[0], "", "a line break inside a field: put the field in quotes")
+            short = None
+        elif short is None and len(fields) < width:
+            short = (number, fields)
+        else:
+            if short is not None:
+                _wrong_width(reader, *short, width)
+                short = None
+            _wrong_width(reader, number, fields, width)
+    if short is not None:
+        _wrong_width(reader, *short, width)
+
+
+def _wrong_width(reader: _Reader, number: int, fields: list[str], width: int) -> None:
+    reader.fail(number, "", f"has {len(fields)} fields; the header has {width}")
+
+
+def _present(values: dict[str, str], names: Iterable[str]) -> dict[str, str]:
+    """The named fields that are not blank (a blank optional field takes its default)."""
+    return {name: values[name] for name in names if name in values and values[name].strip()}
+
+
+def _csv_sale(reader: _Reader, group: _Group) -> None:
+    first_row, first = group[0]
+    ok = _same_sale_fields(reader, group)
+    lines: list[LineRow] = []
+    for number, values in group:
+        try:
+            lines.append(LineRow.model_validate(_present(values, LINE_COLUMNS)))
+        except ValidationError as exc:
+            reader.failed(exc, number)
+            ok = False
+    head = _present(first, SALE_COLUMNS[:-1])
+    tenders = _csv_tenders(reader, first_row, first.get("tenders", ""))
+    if tenders is None:
+        ok = False
+    if not ok:  # the sums would only repeat the problems above: check the rest alone
+        _check_alone(reader, first_row, head, tenders)
+        return
+    rows = [number for number, _ in group]
+    try:
+        sale = SaleRow.model_validate({**head, "lines": lines, "tenders": tenders})
+    except ValidationError as exc:
+        reader.failed(exc, first_row, rows)
+        return
+    sale._line_rows = rows
+    reader.add(sale, first_row)
+
+
+def _check_alone(
+    reader: _Reader, row: int, head: dict[str, str], tenders: list[dict[str, str]] | None
+) -> None:
+    try:
+        SaleHead.model_validate(head)
+    except ValidationError as exc:
+        reader.failed(exc, row)
+    if tenders:
+        try:
+            _TENDERS.validate_python(tenders)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                where, message = describe(error)
+                reader.fail(row, _dotted(("tenders", *where)), message)
+
+
+def _same_sale_fields(reader: _Reader, group: _Group) -> bool:
+    """A receipt's own fields repeat on its rows (or are blank there): never differ."""
+    first_row, first = group[0]
+    ok = True
+    for number, values in group[1:]:
+        for name in SALE_COLUMNS:
+            value = values.get(name, "").strip()
+            if value and value != first.get(name, "").strip():
+                reader.fail(
+                    number,
+                    name,
+                    f"{show(value)} differs from row {first_row}, the receipt's first row "
+                    f"({show(first.get(name, '').strip())})",
+                )
+                ok = False
+    return ok
+
+
+def _csv_tenders(reader: _Reader, row: int, text: str) -> list[dict[str, str]] | None:
+    """``card:4242:146.27:visa|cash::15.00`` -> tender fields (type, last4, amount, brand)."""
     tenders = []
     for part in filter(None, (p.strip() for p in text.split("|"))):
-        bits = part.split(":")
-        kind, last4, amount = (bits + ["", ""])[:3] if len(bits) >= 3 else (bits[0], "", bits[-1])
-        tender = {"type": kind, "last4": last4, "amount": amount}
-        if len(bits) >= 4:  # type:last4:amount:card_brand
-            tender["card_brand"] = bits[3]
-        tenders.append(tender)
+        bits = [b.strip() for b in part.split(":")]
+        if len(bits) == 2:
+            bits = [bits[0], "", bits[1]]
+        if len(bits) not in (3, 4):
+            reader.fail(row, "tenders", f"{show(part)} is not type:last4:amount[:card_brand]")
+            return None
+        names = ("type", "last4", "amount", "card_brand")
+        tenders.append({k: v for k, v in zip(names, bits, strict=False) if v})
+    if not tenders:
+        reader.fail(row, "tenders", "is missing")
+        return None
     return tenders
-
-
-def _finish(journal: Journal, problems: list[RowProblem]) -> None:
-    seen: dict[str, int] = {}
-    for sale in journal.sales:
-        if sale.receipt in seen:
-            problems.append(
-                RowProblem(
-                    journal.source,
-                    sale.row,
-                    "receipt",
-                    f"receipt {sale.receipt} already on row {seen[sale.receipt]}",
-                )
-            )
-        seen.setdefault(sale.receipt, sale.row)
-    if problems:
-        raise JournalInvalid(sorted(problems, key=lambda p: p.row))

@@ -49,9 +49,13 @@ def new_voucher_code() -> VoucherCode:
 
 def parse_voucher_code(text: str) -> VoucherCode:
     """Validate what a clerk typed or a scanner sent; raise with a plain reason."""
-    cleaned = re.sub(r"[\s\-]", "", text or "").upper()
+    cleaned = re.sub(r"[\s\-]", "", text or "")
     if not cleaned:
         raise VoucherCodeError("no voucher code entered")
+    if not cleaned.isascii():  # before upper(): "ß" would become "SS"
+        bad = next(c for c in cleaned if not c.isascii())
+        raise VoucherCodeError(f"voucher code {text!r} has {bad!r}; codes are letters and digits")
+    cleaned = cleaned.upper()
     body = cleaned
     if cleaned.startswith(PREFIX) and len(cleaned) == BODY_CHARS + 2:
         body = cleaned[len(PREFIX) :]

@@ -4,6 +4,7 @@ paper. Managers edit them; a bad file is reported with its name and the key at f
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +37,13 @@ def find_layout(name: str | None = None, store_no: int | None = None) -> Path:
     """The file for ``name`` (a path, or a name in receipts/layouts); else the store's own
     ``store-<number>.toml`` if it exists; else ``default.toml``."""
     if name:
+        if "\x00" in name:
+            raise LayoutError(f"no slip layout {name!r}")
         path = Path(name)
-        if path.suffix == ".toml" and path.exists():
+        if path.suffix == ".toml" and path.is_file():
             return path
         path = layouts_dir() / f"{name}.toml"
-        if not path.exists():
+        if not path.is_file():
             raise LayoutError(f"no slip layout {name!r} (looked for {path})")
         return path
     if store_no is not None:
@@ -55,8 +58,10 @@ def load_layout(name: str | None = None, store_no: int | None = None) -> Layout:
     path = find_layout(name, store_no)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise LayoutError(f"{path.name}: {exc}") from exc
+    except RecursionError:
+        raise LayoutError(f"{path.name}: nested too deeply") from None
     unknown = set(data) - {"paper", *_TEXT_KEYS}
     if unknown:
         raise LayoutError(f"{path.name}: unknown key {sorted(unknown)[0]!r}")
@@ -73,8 +78,21 @@ def load_layout(name: str | None = None, store_no: int | None = None) -> Layout:
 _TEXT_KEYS = ("header", "footer", "policy_summary", "complaint_next_steps")
 
 
+MAX_LINES, MAX_CHARS = 40, 500
+
+
 def _lines(path: Path, data: dict[str, object], key: str) -> tuple[str, ...]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise LayoutError(f"{path.name}: {key} must be a list of text lines")
+    if len(value) > MAX_LINES:
+        raise LayoutError(f"{path.name}: {key} has {len(value)} lines; at most {MAX_LINES}")
+    for number, line in enumerate(value, start=1):
+        if len(line) > MAX_CHARS:
+            raise LayoutError(f"{path.name}: {key} line {number} is over {MAX_CHARS} characters")
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in line):
+            raise LayoutError(
+                f"{path.name}: {key} line {number} has a control character or broken text: "
+                f"{line[:40]!r}"
+            )
     return tuple(value)

@@ -104,10 +104,10 @@ class DeskApp(App[None]):
             self._last_input = self.idle_clock()
         await super().on_event(event)
 
-    def _lock_if_idle(self) -> None:
+    async def _lock_if_idle(self) -> None:
         idle = self.idle_clock() - self._last_input
         if self.actor is not None and idle >= self.idle_lock_seconds:
-            self.action_lock()
+            await self.action_lock()
             self.notify("The desk locked itself after a quiet spell; log in again.")
 
     def signed_in(self, actor: Actor) -> None:
@@ -141,13 +141,17 @@ class DeskApp(App[None]):
         words = "; ".join(s.message for s in (failed or slips[:1]))
         self.call_from_thread(self.notify, words, severity="warning" if failed else "information")
 
-    def action_lock(self) -> None:
-        """Back to the log-in screen; nothing is lost, the counter starts fresh."""
+    async def action_lock(self) -> None:
+        """Back to the log-in screen; nothing is lost, the counter starts fresh.
+
+        The screens go first and are awaited: a header still being removed must not be
+        told the title changed."""
         self.actor = None
-        self.sub_title = ""
         while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.switch_screen(LoginScreen())
+            await self.pop_screen()
+        if not isinstance(self.screen, LoginScreen):
+            await self.switch_screen(LoginScreen())
+        self.sub_title = ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Complaints once someone is logged in; logging one is not for auditors."""
@@ -198,5 +202,6 @@ class DeskApp(App[None]):
         """Log a complaint (F6), pre-filled with the receipt the counter has open, if any."""
         from returns_desk.tui.dialogs.complaint_form import ComplaintForm
 
-        receipt = getattr(self.screen, "receipt", None)
-        self.push_screen(ComplaintForm(receipt_code=getattr(receipt, "code", "") or ""))
+        draft = getattr(self.screen, "draft", None)
+        receipt = draft.receipt if draft is not None else None
+        self.push_screen(ComplaintForm(receipt_code=receipt.code if receipt else ""))

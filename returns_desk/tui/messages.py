@@ -1,8 +1,17 @@
-"""Messages the desk's screens post for others to hook (feedback prompts, slip printing)."""
+"""Messages the desk's screens and their workers post: workers never touch widgets, they
+post one of these and an ``@on`` handler changes the screen. Tests wait on them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from returns_desk.domain.draft import CompletedReturn, ReturnDraft
+    from returns_desk.domain.quote import LineQuote, Quote
+    from returns_desk.domain.receipt import Receipt
 
 
 class ReturnCompleted(Message):
@@ -13,3 +22,38 @@ class ReturnCompleted(Message):
         self.return_id = return_id
         self.reference = reference
         self.settlement = settlement
+
+
+@dataclass
+class ReceiptFound(Message):
+    """A scanned receipt, each line decided as if all of it came back; ``note``: what to
+    say above it (after a completion, what was done)."""
+
+    receipt: Receipt
+    previews: dict[int, LineQuote]
+    note: str = ""
+
+
+@dataclass
+class Quoted(Message):
+    """The policy's decisions for ``draft`` (the draft as it was when asked)."""
+
+    draft: ReturnDraft
+    quote: Quote
+
+
+@dataclass
+class Completed(Message):
+    """The draft was completed as ``done``."""
+
+    draft: ReturnDraft
+    done: CompletedReturn
+
+
+@dataclass
+class Refused(Message):
+    """A lookup, quote or completion the services refused; ``message`` says why.
+    ``override_refused``: the manager's approval did not stand and is dropped."""
+
+    message: str
+    override_refused: bool = False

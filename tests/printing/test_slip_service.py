@@ -192,13 +192,14 @@ def test_a_return_without_a_receipt_prints_the_masked_id_only(
 ):
     from returns_desk.domain.customer_id import parse_customer_id
     from returns_desk.domain.decision import Settlement
-    from returns_desk.services.returns.receiptless import complete_receiptless
-    from returns_desk.services.returns.request import ReceiptlessItem, ReceiptlessRequest
+    from returns_desk.domain.draft import ReturnItem
+    from returns_desk.services.returns.complete import complete_return
+    from tests.drafts import receiptless_request
 
-    item = ReceiptlessItem("HM-BLND", reason_code="changed_mind")
+    item = ReturnItem(1, code="HM-BLND", reason_code="changed_mind")
     customer = parse_customer_id("drivers_license", "D123-4567-89")
-    request = ReceiptlessRequest((item,), customer, Settlement.STORE_CREDIT)
-    done = complete_receiptless(demo_engine, demo_actors["cleo"], request, date(2026, 11, 23))
+    request = receiptless_request((item,), customer, Settlement.STORE_CREDIT)
+    done = complete_return(demo_engine, demo_actors["cleo"], request, date(2026, 11, 23))
     slips = slips_for_return(demo_engine, demo_actors["cleo"], done.reference, settings(tmp_path))
     receipt = read_pdf(slips[0].path.read_bytes())
     flat = " ".join(receipt.text.split())

@@ -15,9 +15,10 @@ from sqlmodel import col, select
 
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import ExchangeItem, FromReceipt, ReturnItem
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.returns.quote import quote
-from returns_desk.services.returns.request import ExchangeItem, ReturnItem, ReturnRequest
+from returns_desk.services.returns.receipts import find_receipt
 from returns_desk.services.staff.security import log_in
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import (
@@ -32,6 +33,7 @@ from returns_desk.store.models import (
     Tender,
     Voucher,
 )
+from tests.drafts import receipt_request
 
 TODAY = date(2026, 11, 23)
 CHICAGO = ZoneInfo("America/Chicago")
@@ -84,7 +86,8 @@ def cash_sale(engine, *prices: str, card: str | None = None) -> str:
 
 
 def refund(engine, code, *lines, today=TODAY):
-    request = ReturnRequest(
+    request = receipt_request(
+        engine,
         code,
         tuple(ReturnItem(n, 1, reason_code="changed_mind") for n in lines),
         Settlement.REFUND,
@@ -109,7 +112,7 @@ def returned_at(engine, done, local: datetime) -> None:
 def test_several_lines_of_one_return_share_one_cash_limit(demo_engine):
     code = cash_sale(demo_engine, "200.00", "150.00", "100.00")
     items = [ReturnItem(n, 1, reason_code="changed_mind") for n in (1, 2, 3)]
-    quoted = quote(demo_engine, code, items, TODAY)
+    quoted = quote(demo_engine, FromReceipt(find_receipt(demo_engine, code)), items, TODAY)
     assert quoted.notes == (
         "Cash refunds are limited to $250.00 per return: $200.00 comes as a voucher instead.",
     )
@@ -171,7 +174,8 @@ def test_an_exchange_gives_back_no_more_cash_than_the_limit(demo_engine):
             .join(ProductPrice, col(ProductPrice.product_id) == Product.id)
             .where(col(Product.serialized).is_(False), col(ProductPrice.price) < 50)
         ).first()
-    request = ReturnRequest(
+    request = receipt_request(
+        demo_engine,
         code,
         (ReturnItem(1, 1, reason_code="wrong_size"), ReturnItem(2, 1, reason_code="wrong_size")),
         Settlement.EXCHANGE,

@@ -10,13 +10,14 @@ from sqlmodel import select
 
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import ExchangeItem, ReturnError
 from returns_desk.domain.money import round_money
 from returns_desk.services.exchanges.new_sale import price_items
 from returns_desk.services.returns.complete import complete_return
-from returns_desk.services.returns.request import ExchangeItem, ReturnError, ReturnRequest
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Product, ProductPrice, Register, Sale, SaleLine, Store
 from returns_desk.store.tables._base import utcnow
+from tests.drafts import receipt_request
 from tests.services.test_returns import TODAY, fresh, item, line_row, plain
 
 
@@ -69,8 +70,12 @@ def test_new_items_are_taxed_at_their_own_rate_not_the_returned_lines(
     (priced,) = price_items(demo_engine, [ExchangeItem("TY-PUZ")], TODAY, receipt.store_no)
     assert priced.tax_rate == Decimal("0.0125") != returned_rate
 
-    request = ReturnRequest(
-        receipt.code, (item(1),), Settlement.EXCHANGE, exchange_items=(ExchangeItem("TY-PUZ"),)
+    request = receipt_request(
+        demo_engine,
+        receipt.code,
+        (item(1),),
+        Settlement.EXCHANGE,
+        exchange_items=(ExchangeItem("TY-PUZ"),),
     )
     done = complete_return(demo_engine, demo_actors["cleo"], request, TODAY)
     (new_line,) = _new_lines(demo_engine, done.new_receipt_code)
@@ -104,7 +109,8 @@ def test_a_serialized_replacement_needs_its_serial_and_records_it(
 ):
     receipt = _receipt(pick_receipt)
     actor = demo_actors["cleo"]
-    without = ReturnRequest(
+    without = receipt_request(
+        demo_engine,
         receipt.code,
         (item(1),),
         Settlement.EXCHANGE,
@@ -116,7 +122,8 @@ def test_a_serialized_replacement_needs_its_serial_and_records_it(
     assert line_row(demo_engine, receipt, 1).qty_returned == receipt.lines[0].qty_returned
     with pytest.raises(ReturnError, match="scan each unit on its own"):
         price_items(demo_engine, [ExchangeItem("EL-TV55", qty=2)], TODAY)
-    twice = ReturnRequest(
+    twice = receipt_request(
+        demo_engine,
         receipt.code,
         (item(1),),
         Settlement.EXCHANGE,
@@ -128,7 +135,8 @@ def test_a_serialized_replacement_needs_its_serial_and_records_it(
     with pytest.raises(ReturnError, match="serial SN1 is scanned twice"):
         complete_return(demo_engine, actor, twice, TODAY)
 
-    with_serial = ReturnRequest(
+    with_serial = receipt_request(
+        demo_engine,
         receipt.code,
         (item(1),),
         Settlement.EXCHANGE,

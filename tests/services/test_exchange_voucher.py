@@ -8,12 +8,13 @@ import pytest
 from sqlmodel import select
 
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import ExchangeItem, ReturnError
 from returns_desk.services.returns.complete import complete_return
-from returns_desk.services.returns.request import ExchangeItem, ReturnError, ReturnRequest
 from returns_desk.services.vouchers.issue import issue_voucher
 from returns_desk.services.vouchers.ledger import check
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Sale, SaleLine, Tender
+from tests.drafts import receipt_request
 from tests.services.test_returns import TODAY, clerk, fresh, item, plain
 
 
@@ -29,14 +30,15 @@ def _two_receipts(pick_receipt):
 
 def _voucher(engine, actor, amount, receipt) -> str:
     """A voucher for ``amount``, issued against a real store-credit return."""
-    request = ReturnRequest(receipt.code, (item(1),), Settlement.STORE_CREDIT)
+    request = receipt_request(engine, receipt.code, (item(1),), Settlement.STORE_CREDIT)
     done = complete_return(engine, actor, request, TODAY)
     with unit_of_work(engine) as session:
         return issue_voucher(session, actor, Decimal(amount), done.return_id, TODAY).code
 
 
-def _exchange(receipt, code):
-    return ReturnRequest(
+def _exchange(engine, receipt, code):
+    return receipt_request(
+        engine,
         receipt.code,
         (item(1),),
         Settlement.EXCHANGE,
@@ -50,7 +52,7 @@ def test_a_voucher_pays_the_difference_of_a_dearer_exchange(demo_engine, pick_re
     actor = clerk(demo_engine)
     earned, receipt = _two_receipts(pick_receipt)
     code = _voucher(demo_engine, actor, "2000.00", earned)
-    done = complete_return(demo_engine, actor, _exchange(receipt, code), TODAY)
+    done = complete_return(demo_engine, actor, _exchange(demo_engine, receipt, code), TODAY)
     assert done.difference > 0
     with read_only(demo_engine) as session:
         sale = session.exec(select(Sale).where(Sale.receipt_code == done.new_receipt_code)).one()
@@ -66,7 +68,7 @@ def test_a_voucher_too_small_refuses_the_exchange_and_nothing_is_written(demo_en
     earned, receipt = _two_receipts(pick_receipt)
     code = _voucher(demo_engine, actor, "1.00", earned)
     with pytest.raises(ReturnError, match="voucher cannot pay the difference: .*only \\$1.00"):
-        complete_return(demo_engine, actor, _exchange(receipt, code), TODAY)
+        complete_return(demo_engine, actor, _exchange(demo_engine, receipt, code), TODAY)
     with read_only(demo_engine) as session:
         assert session.get(SaleLine, receipt.lines[0].line_id).qty_returned == 0
     assert check(demo_engine, code, TODAY).balance == Decimal("1.00")

@@ -1,4 +1,5 @@
-"""The counter's fast receipt lookup shows exactly what the database holds, now."""
+"""The one receipt repository shows exactly what the database holds, now: on the counter's
+fast path and inside a unit of work alike."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -7,13 +8,15 @@ from sqlmodel import select
 
 from returns_desk.domain.codes import ReceiptCodeError, make_receipt_code
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import ReturnItem
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.returns.quote import preview
-from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt, load_receipt
-from returns_desk.services.returns.request import ReturnItem, ReturnRequest
-from returns_desk.store.db import read_only
+from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt
+from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Sale, SaleLine
+from returns_desk.store.receipts import read_receipt_in
 from tests.conftest import TODAY
+from tests.drafts import receipt_request
 
 
 def _sales(engine) -> list[Sale]:
@@ -21,9 +24,10 @@ def _sales(engine) -> list[Sale]:
         return list(session.exec(select(Sale).order_by(Sale.id)))
 
 
-def test_fast_lookup_equals_the_orm_receipt_for_every_demo_sale(demo_engine):
-    with read_only(demo_engine) as session:
-        expected = [load_receipt(session, sale) for sale in _sales(demo_engine)]
+def test_the_lookup_reads_the_same_receipt_as_a_unit_of_work_does(demo_engine):
+    codes = [sale.receipt_code for sale in _sales(demo_engine)]
+    with unit_of_work(demo_engine) as session:
+        expected = [read_receipt_in(session, code) for code in codes]
     assert len(expected) == 60
     for receipt in expected:
         assert find_receipt(demo_engine, receipt.code) == receipt
@@ -51,7 +55,7 @@ def test_a_completed_return_shows_on_the_next_lookup(demo_engine, demo_actors):
         pytest.fail("no refundable demo line")
     line = ok[0].line
     item = ReturnItem(line.line_no, 1, serial=line.serial, reason_code="changed_mind")
-    request = ReturnRequest(receipt.code, (item,), Settlement.REFUND)
+    request = receipt_request(demo_engine, receipt.code, (item,), Settlement.REFUND)
     complete_return(demo_engine, demo_actors["cleo"], request, TODAY)
     again = find_receipt(demo_engine, receipt.code)
     returned = {ln.line_no: ln.qty_returned for ln in again.lines}

@@ -8,14 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.journal import JournalInvalid
 from returns_desk.services.journal.importer import import_journal
-from returns_desk.services.returns.receipts import find_receipt, load_receipt
-from returns_desk.store.db import read_only
-from returns_desk.store.models import Sale
+from returns_desk.services.returns.receipts import find_receipt
+from returns_desk.store.db import unit_of_work
+from returns_desk.store.receipts import read_receipt_in
 
 CODE = make_receipt_code(101, 3, 4242).digits
 STORE = {"type": "store", "number": 101, "name": "Riverside", "region": "TX",
@@ -60,9 +59,8 @@ def test_policy_facts_come_back_with_the_receipt(engine, tmp_path: Path) -> None
     assert receipt.tenders[0].card_brand == "store-card"
     assert (receipt.rewards_earned, receipt.rewards_spent) == (Decimal("15.00"), Decimal("10.00"))
     assert receipt.points_earned == 1220
-    with read_only(engine) as session:  # the ORM path builds the same receipt
-        sale = session.exec(select(Sale)).one()
-        assert load_receipt(session, sale) == receipt
+    with unit_of_work(engine) as session:  # inside a unit of work: the same receipt
+        assert read_receipt_in(session, CODE) == receipt
 
 
 @pytest.mark.parametrize(

@@ -12,18 +12,14 @@ from sqlmodel import select
 
 from returns_desk.domain.customer_id import CustomerIdError, parse_customer_id
 from returns_desk.domain.decision import Outcome, Settlement
+from returns_desk.domain.draft import ExchangeItem, NoReceipt, ReturnError, ReturnItem
 from returns_desk.domain.money import round_money
 from returns_desk.resources import data_dir
 from returns_desk.services import audit
 from returns_desk.services.policies.active import activate_policy
-from returns_desk.services.returns import receiptless as receiptless_service
-from returns_desk.services.returns.receiptless import complete_receiptless, quote_receiptless
-from returns_desk.services.returns.request import (
-    ExchangeItem,
-    ReceiptlessItem,
-    ReceiptlessRequest,
-    ReturnError,
-)
+from returns_desk.services.returns import complete as returns_service
+from returns_desk.services.returns.complete import complete_return
+from returns_desk.services.returns.quote import quote
 from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import (
@@ -37,6 +33,7 @@ from returns_desk.store.models import (
     Store,
     Voucher,
 )
+from tests.drafts import receiptless_request
 from tests.services.test_returns import TODAY
 
 ID = parse_customer_id("drivers_license", "D123-4567-89")
@@ -45,11 +42,15 @@ BLENDER = "HM-BLND"  # 79.99, never repriced in the demo
 
 
 def item(code=BLENDER, qty=1, **kw):
-    return ReceiptlessItem(code, qty, reason_code=kw.pop("reason", "changed_mind"), **kw)
+    return ReturnItem(1, qty, code=code, reason_code=kw.pop("reason", "changed_mind"), **kw)
 
 
 def request(*items, customer=ID, settlement=Settlement.STORE_CREDIT, **kw):
-    return ReceiptlessRequest(items or (item(),), customer, settlement, **kw)
+    return receiptless_request(items or (item(),), customer, settlement, **kw)
+
+
+def quote_receiptless(engine, items, customer, today):
+    return quote(engine, NoReceipt(customer), items, today)
 
 
 def reprice(engine, sku, *prices):
@@ -97,7 +98,7 @@ def test_store_credit_at_the_lowest_price_of_the_look_back(demo_engine, demo_act
     assert line.decision.refund_amount == expected
     assert any("lowest price of the last 90 days" in r for r in line.decision.reasons)
 
-    done = complete_receiptless(demo_engine, demo_actors["cleo"], request(), TODAY)
+    done = complete_return(demo_engine, demo_actors["cleo"], request(), TODAY)
     assert done.total_refund == done.voucher_amount == expected
     assert done.tenders == (("voucher", expected),) and done.reference.startswith("RT-")
     with read_only(demo_engine) as session:
@@ -116,7 +117,7 @@ def test_store_credit_at_the_lowest_price_of_the_look_back(demo_engine, demo_act
 
 
 def test_only_a_fingerprint_and_a_masked_id_are_kept(demo_engine, demo_actors):
-    done = complete_receiptless(demo_engine, demo_actors["cleo"], request(), TODAY)
+    done = complete_return(demo_engine, demo_actors["cleo"], request(), TODAY)
     with read_only(demo_engine) as session:
         txn = session.get(ReturnTxn, done.return_id)
         rline = session.exec(select(ReturnLine).where(ReturnLine.return_id == txn.id)).one()
@@ -133,20 +134,20 @@ def test_only_a_fingerprint_and_a_masked_id_are_kept(demo_engine, demo_actors):
 def test_the_customer_limit_counts_earlier_receiptless_returns(demo_engine, demo_actors):
     clerk = demo_actors["cleo"]
     for _ in range(3):  # the default policy allows 3 in 365 days
-        complete_receiptless(demo_engine, clerk, request(), TODAY)
+        complete_return(demo_engine, clerk, request(), TODAY)
     (line,) = quote_receiptless(demo_engine, [item()], ID, TODAY).lines
     assert line.decision.outcome is Outcome.DENY
     assert line.decision.reasons == [
         "3 returns without a receipt in the last 365 days; the limit is 3."
     ]
     with pytest.raises(ReturnError, match="is denied: 3 returns .* the limit is 3"):
-        complete_receiptless(demo_engine, clerk, request(), TODAY)
-    complete_receiptless(demo_engine, clerk, request(customer=OTHER_ID), TODAY)  # someone else
+        complete_return(demo_engine, clerk, request(), TODAY)
+    complete_return(demo_engine, clerk, request(customer=OTHER_ID), TODAY)  # someone else
     with unit_of_work(demo_engine) as session:  # one of the three was over a year ago
         txn = session.exec(select(ReturnTxn).where(ReturnTxn.id_masked == "***89")).first()
         txn.created_at = txn.created_at - timedelta(days=400)
         session.add(txn)
-    complete_receiptless(demo_engine, clerk, request(), TODAY)
+    complete_return(demo_engine, clerk, request(), TODAY)
 
 
 def test_missing_id_unknown_sku_and_bad_id_are_said_plainly(demo_engine, demo_actors):
@@ -154,11 +155,11 @@ def test_missing_id_unknown_sku_and_bad_id_are_said_plainly(demo_engine, demo_ac
     (line,) = quote_receiptless(demo_engine, [item()], None, TODAY).lines
     assert line.decision.reasons == ["Photo ID is required for returns without a receipt."]
     with pytest.raises(ReturnError, match="needs the customer's photo ID"):
-        complete_receiptless(demo_engine, clerk, request(customer=None), TODAY)
+        complete_return(demo_engine, clerk, request(customer=None), TODAY)
     with pytest.raises(ReturnError, match="no product with SKU or UPC 'NOPE-1'"):
         quote_receiptless(demo_engine, [item("NOPE-1")], ID, TODAY)
     with pytest.raises(ReturnError, match="no product with SKU or UPC 'NOPE-1'"):
-        complete_receiptless(demo_engine, clerk, request(item("NOPE-1")), TODAY)
+        complete_return(demo_engine, clerk, request(item("NOPE-1")), TODAY)
     with pytest.raises(CustomerIdError, match="type the number of the customer's passport"):
         parse_customer_id("passport", " - ")
     with pytest.raises(CustomerIdError, match="letters and digits only"):
@@ -175,9 +176,9 @@ def test_a_upc_scans_as_well_as_a_sku_and_serials_are_required(demo_engine, demo
     clerk = demo_actors["cleo"]
     tv = item("EL-TV55", condition="defective", reason="defective")
     with pytest.raises(ReturnError, match="EL-TV55 .* is serialized: scan the serial"):
-        complete_receiptless(demo_engine, clerk, request(tv), TODAY)
+        complete_return(demo_engine, clerk, request(tv), TODAY)
     with_serial = item("EL-TV55", condition="defective", reason="defective", serial="sn-77")
-    done = complete_receiptless(demo_engine, clerk, request(with_serial), TODAY)
+    done = complete_return(demo_engine, clerk, request(with_serial), TODAY)
     with read_only(demo_engine) as session:
         rline = session.exec(select(ReturnLine).where(ReturnLine.return_id == done.return_id)).one()
     assert rline.serial == "SN-77" and rline.condition == "defective"
@@ -185,8 +186,8 @@ def test_a_upc_scans_as_well_as_a_sku_and_serials_are_required(demo_engine, demo
 
 def test_clerks_and_managers_only(demo_engine, demo_actors):
     with pytest.raises(RoleError, match="Avi Auditor is an auditor"):
-        complete_receiptless(demo_engine, demo_actors["avi"], request(), TODAY)
-    assert complete_receiptless(demo_engine, demo_actors["maria"], request(), TODAY).total_refund
+        complete_return(demo_engine, demo_actors["avi"], request(), TODAY)
+    assert complete_return(demo_engine, demo_actors["maria"], request(), TODAY).total_refund
 
 
 def test_a_policy_without_receiptless_returns_refuses_them(demo_engine, demo_actors):
@@ -195,7 +196,7 @@ def test_a_policy_without_receiptless_returns_refuses_them(demo_engine, demo_act
     (line,) = quote_receiptless(demo_engine, [item()], ID, TODAY).lines
     assert line.decision.reasons == ["Returns without a receipt are not accepted."]
     with pytest.raises(ReturnError, match="takes no returns without a receipt"):
-        complete_receiptless(demo_engine, demo_actors["cleo"], request(), TODAY)
+        complete_return(demo_engine, demo_actors["cleo"], request(), TODAY)
 
 
 def test_an_exchange_where_the_policy_allows_it(demo_engine, demo_actors):
@@ -204,7 +205,7 @@ def test_an_exchange_where_the_policy_allows_it(demo_engine, demo_actors):
     blender = quote_receiptless(demo_engine, [item()], ID, TODAY).lines[0].decision
     assert blender.settlements == {Settlement.STORE_CREDIT, Settlement.EXCHANGE}
     swap = request(settlement=Settlement.EXCHANGE, exchange_items=(ExchangeItem("TY-PUZ"),))
-    done = complete_receiptless(demo_engine, demo_actors["cleo"], swap, TODAY)
+    done = complete_return(demo_engine, demo_actors["cleo"], swap, TODAY)
     assert done.difference < 0 and done.voucher_code  # the rest is store credit, no receipt
     assert done.voucher_amount == -done.difference
     with read_only(demo_engine) as session:
@@ -219,9 +220,9 @@ def test_a_crash_mid_way_leaves_nothing_written(demo_engine, demo_actors, monkey
     def power_cut(ctx):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(receiptless_service, "settle", power_cut)
+    monkeypatch.setattr(returns_service, "settle", power_cut)
     with pytest.raises(RuntimeError, match="power cut"):
-        complete_receiptless(demo_engine, demo_actors["cleo"], request(), TODAY)
+        complete_return(demo_engine, demo_actors["cleo"], request(), TODAY)
     with read_only(demo_engine) as session:
         assert session.exec(select(ReturnTxn)).all() == []
         assert session.exec(select(ReturnLine)).all() == []
@@ -243,7 +244,7 @@ def test_a_refund_without_a_receipt_is_cash_up_to_the_limit_the_rest_a_voucher(
     total = line.decision.refund_amount
     assert Settlement.REFUND in line.decision.settlements and total > Decimal("50.00")
 
-    done = complete_receiptless(
+    done = complete_return(
         demo_engine, demo_actors["cleo"], request(settlement=Settlement.REFUND), TODAY
     )
     rest = total - Decimal("50.00")

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import (
+    AlreadyReturned,
+    ExchangeItem,
+    FromReceipt,
+    Override,
+    ReturnDraft,
+    ReturnError,
+    ReturnItem,
+)
 from returns_desk.domain.voucher_code import parse_voucher_code
 from returns_desk.services import audit
 from returns_desk.services.policies.active import active_policy
@@ -17,14 +26,6 @@ from returns_desk.services.returns import complete as returns_service
 from returns_desk.services.returns.approvals import OverrideError
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.returns.quote import quote
-from returns_desk.services.returns.request import (
-    AlreadyReturned,
-    ExchangeItem,
-    Override,
-    ReturnError,
-    ReturnItem,
-    ReturnRequest,
-)
 from returns_desk.services.staff.security import RoleError, log_in
 from returns_desk.store.db import read_only
 from returns_desk.store.models import (
@@ -37,6 +38,7 @@ from returns_desk.store.models import (
     Tender,
     Voucher,
 )
+from tests.drafts import receipt_request
 
 TODAY = date(2026, 11, 23)
 
@@ -75,9 +77,9 @@ def tenders(engine, sale_id):
 def test_refund_goes_back_to_the_original_tenders_and_is_recorded(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
     line = receipt.lines[0]
-    request = ReturnRequest(receipt.code, (item(1),), Settlement.REFUND)
+    request = receipt_request(demo_engine, receipt.code, (item(1),), Settlement.REFUND)
     done = complete_return(demo_engine, clerk(demo_engine), request, TODAY)
-    expected = quote(demo_engine, receipt.code, [item(1)], TODAY)  # after: decided again
+    expected = quote(demo_engine, FromReceipt(receipt), [item(1)], TODAY)  # after: decided again
     assert done.total_refund > 0
     assert sum(a for _k, a in done.tenders) == done.total_refund
     assert line_row(demo_engine, receipt, 1).qty_returned == 1
@@ -112,7 +114,9 @@ def test_every_line_returned_one_unit_at_a_time_refunds_exactly_what_was_paid(
     total = Decimal("0.00")
     for line in receipt.lines:
         for _ in range(line.qty):
-            request = ReturnRequest(receipt.code, (item(line.line_no),), Settlement.REFUND)
+            request = receipt_request(
+                demo_engine, receipt.code, (item(line.line_no),), Settlement.REFUND
+            )
             total += complete_return(demo_engine, actor, request, today).total_refund
     assert total == receipt.total
     assert all(t.refunded == t.amount for t in tenders(demo_engine, receipt.sale_id))
@@ -121,7 +125,9 @@ def test_every_line_returned_one_unit_at_a_time_refunds_exactly_what_was_paid(
 def test_the_same_unit_cannot_be_returned_twice(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
     line = receipt.lines[0]
-    request = ReturnRequest(receipt.code, (item(1, line.qty),), Settlement.STORE_CREDIT)
+    request = receipt_request(
+        demo_engine, receipt.code, (item(1, line.qty),), Settlement.STORE_CREDIT
+    )
     complete_return(demo_engine, clerk(demo_engine), request, TODAY)
     with pytest.raises(AlreadyReturned, match=f"only 0 of {line.qty} can still be returned"):
         complete_return(demo_engine, clerk(demo_engine, "sam", "2222"), request, TODAY)
@@ -138,7 +144,7 @@ def test_a_crash_mid_way_leaves_nothing_half_written(demo_engine, pick_receipt, 
         raise RuntimeError("power cut")
 
     monkeypatch.setattr(returns_service, "settle", power_cut)
-    request = ReturnRequest(receipt.code, (item(1),), Settlement.REFUND)
+    request = receipt_request(demo_engine, receipt.code, (item(1),), Settlement.REFUND)
     with pytest.raises(RuntimeError, match="power cut"):
         complete_return(demo_engine, actor, request, TODAY)
     assert line_row(demo_engine, receipt, 1).qty_returned == receipt.lines[0].qty_returned
@@ -150,7 +156,7 @@ def test_a_crash_mid_way_leaves_nothing_half_written(demo_engine, pick_receipt, 
 
 def test_store_credit_issues_a_voucher_with_a_valid_code(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
-    request = ReturnRequest(receipt.code, (item(1),), Settlement.STORE_CREDIT)
+    request = receipt_request(demo_engine, receipt.code, (item(1),), Settlement.STORE_CREDIT)
     done = complete_return(demo_engine, clerk(demo_engine), request, TODAY)
     assert parse_voucher_code(done.voucher_code).compact == done.voucher_code
     with read_only(demo_engine) as session:
@@ -162,7 +168,8 @@ def test_store_credit_issues_a_voucher_with_a_valid_code(demo_engine, pick_recei
 
 def test_exchange_for_a_dearer_item_collects_the_difference(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]) and r.lines[0].paid < 200)
-    request = ReturnRequest(
+    request = receipt_request(
+        demo_engine,
         receipt.code,
         (item(1),),
         Settlement.EXCHANGE,
@@ -190,8 +197,12 @@ def test_exchange_for_a_dearer_item_collects_the_difference(demo_engine, pick_re
 
 def test_exchange_for_a_cheaper_item_pays_the_rest_back(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]) and r.lines[0].paid > 40)
-    request = ReturnRequest(
-        receipt.code, (item(1),), Settlement.EXCHANGE, exchange_items=(ExchangeItem("TY-PUZ"),)
+    request = receipt_request(
+        demo_engine,
+        receipt.code,
+        (item(1),),
+        Settlement.EXCHANGE,
+        exchange_items=(ExchangeItem("TY-PUZ"),),
     )
     done = complete_return(demo_engine, clerk(demo_engine), request, TODAY)
     assert done.difference < 0
@@ -208,25 +219,33 @@ def _late(receipt) -> bool:
 def test_late_return_needs_a_manager_and_records_the_override(demo_engine, pick_receipt):
     receipt = pick_receipt(_late)
     actor = clerk(demo_engine)
-    plain_request = ReturnRequest(receipt.code, (item(1),), Settlement.REFUND)
+    plain_request = receipt_request(demo_engine, receipt.code, (item(1),), Settlement.REFUND)
     with pytest.raises(ReturnError, match="needs a manager: .*window closed"):
         complete_return(demo_engine, actor, plain_request, TODAY)
     for who, pin, error in [
         ("cleo", "1111", "cannot approve their own return"),
         ("maria", "0000", "wrong PIN"),
     ]:
-        bad = ReturnRequest(
-            receipt.code, (item(1),), Settlement.REFUND, Override(who, pin, "regular customer")
+        bad = receipt_request(
+            demo_engine,
+            receipt.code,
+            (item(1),),
+            Settlement.REFUND,
+            Override(who, pin, "regular customer"),
         )
         with pytest.raises(OverrideError, match=error):
             complete_return(demo_engine, actor, bad, TODAY)
-    by_clerk = ReturnRequest(
-        receipt.code, (item(1),), Settlement.REFUND, Override("sam", "2222", "regular")
+    by_clerk = receipt_request(
+        demo_engine, receipt.code, (item(1),), Settlement.REFUND, Override("sam", "2222", "regular")
     )
     with pytest.raises(RoleError, match="overrides need a manager"):
         complete_return(demo_engine, actor, by_clerk, TODAY)
-    ok = ReturnRequest(
-        receipt.code, (item(1),), Settlement.REFUND, Override("maria", "9999", "regular customer")
+    ok = receipt_request(
+        demo_engine,
+        receipt.code,
+        (item(1),),
+        Settlement.REFUND,
+        Override("maria", "9999", "regular customer"),
     )
     done = complete_return(demo_engine, actor, ok, TODAY)
     assert done.manager == "maria"
@@ -246,8 +265,12 @@ def test_an_override_by_someone_not_a_manager_is_refused_and_audited_on_its_own(
     receipt = pick_receipt(_late)
     who, pin, role, a_role = approver
     actor = clerk(demo_engine)
-    request = ReturnRequest(
-        receipt.code, (item(1),), Settlement.REFUND, Override(who, pin, "  regular customer ")
+    request = receipt_request(
+        demo_engine,
+        receipt.code,
+        (item(1),),
+        Settlement.REFUND,
+        Override(who, pin, "  regular customer "),
     )
     with pytest.raises(RoleError, match=f"is {a_role}; overrides need a manager"):
         complete_return(demo_engine, actor, request, TODAY)
@@ -275,7 +298,9 @@ def test_an_override_by_someone_not_a_manager_is_refused_and_audited_on_its_own(
 def test_final_sale_is_denied_and_nothing_changes(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r, 29) and any(ln.final_sale for ln in r.lines))
     line = next(ln for ln in receipt.lines if ln.final_sale)
-    request = ReturnRequest(receipt.code, (item(line.line_no),), Settlement.STORE_CREDIT)
+    request = receipt_request(
+        demo_engine, receipt.code, (item(line.line_no),), Settlement.STORE_CREDIT
+    )
     with pytest.raises(ReturnError, match="is denied"):
         complete_return(demo_engine, clerk(demo_engine), request, TODAY)
     assert line_row(demo_engine, receipt, line.line_no).qty_returned == 0
@@ -283,9 +308,24 @@ def test_final_sale_is_denied_and_nothing_changes(demo_engine, pick_receipt):
 
 def test_reason_other_needs_words_and_auditors_cannot_return(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
-    vague = ReturnRequest(receipt.code, (item(1, reason="other"),), Settlement.REFUND)
+    vague = receipt_request(
+        demo_engine, receipt.code, (item(1, reason="other"),), Settlement.REFUND
+    )
     with pytest.raises(ReturnError, match="line 1: reason 'other' needs a few words"):
         complete_return(demo_engine, clerk(demo_engine), vague, TODAY)
-    fine = ReturnRequest(receipt.code, (item(1),), Settlement.REFUND)
+    fine = receipt_request(demo_engine, receipt.code, (item(1),), Settlement.REFUND)
     with pytest.raises(RoleError, match="Avi Auditor is an auditor"):
         complete_return(demo_engine, clerk(demo_engine, "avi", "7777"), fine, TODAY)
+
+
+def test_a_return_keeps_when_its_draft_began_and_its_reference_from_its_id(
+    demo_engine, pick_receipt
+):
+    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
+    began = datetime(2026, 11, 23, 9, 58, 30, tzinfo=UTC)
+    draft = ReturnDraft(FromReceipt(receipt), began).put(item(1))
+    done = complete_return(demo_engine, clerk(demo_engine), draft.request(Settlement.REFUND), TODAY)
+    with read_only(demo_engine) as session:
+        txn = session.get(ReturnTxn, done.return_id)
+    assert txn.started_at == began
+    assert txn.reference == done.reference == f"RT-{txn.id:07d}"

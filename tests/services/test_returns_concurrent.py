@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import AlreadyReturned, ReturnItem
 from returns_desk.services.policies.active import active_policy
 from returns_desk.services.returns.complete import complete_return
-from returns_desk.services.returns.request import AlreadyReturned, ReturnItem, ReturnRequest
 from returns_desk.services.staff.security import log_in
 from returns_desk.store.db import make_engine, read_only
 from returns_desk.store.models import ReturnTxn, SaleLine
+from tests.drafts import receipt_request
 
 TODAY = date(2026, 11, 23)
 
@@ -31,8 +32,11 @@ def test_two_registers_returning_the_last_unit_at_once_exactly_one_wins(
         (make_engine(database_url), log_in(demo_engine, "cleo", "1111", "R1")),
         (make_engine(database_url), log_in(demo_engine, "sam", "2222", "R2")),
     ]
-    request = ReturnRequest(
-        receipt.code, (ReturnItem(1, qty, reason_code="changed_mind"),), Settlement.STORE_CREDIT
+    request = receipt_request(
+        demo_engine,
+        receipt.code,
+        (ReturnItem(1, qty, reason_code="changed_mind"),),
+        Settlement.STORE_CREDIT,
     )
     start = threading.Barrier(len(registers))
     outcomes: list[object] = []

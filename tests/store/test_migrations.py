@@ -1,5 +1,5 @@
-"""The receiptless-ID migration goes down and up again on a database with returns in it,
-and leaves the schema the tables describe."""
+"""The receiptless-ID and started-at migrations go down and up again on a database with
+returns in it, and leave the schema the tables describe."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from sqlmodel import SQLModel
 
 from returns_desk.domain.customer_id import parse_customer_id
 from returns_desk.domain.decision import Settlement
-from returns_desk.services.returns.receiptless import complete_receiptless
-from returns_desk.services.returns.request import ReceiptlessItem, ReceiptlessRequest
+from returns_desk.domain.draft import ReturnItem
+from returns_desk.services.returns.complete import complete_return
 from returns_desk.store.migrate import _config, current_revision, upgrade
+from tests.drafts import receiptless_request
 from tests.services.test_returns import TODAY
 
 BEFORE_ID = "03fcfd8a4d27"
-ID_COLUMNS = {"id_type", "id_hash", "id_masked"}
+ID_COLUMNS = {"id_type", "id_hash", "id_masked", "started_at"}
 
 
 def _downgrade(engine, revision):
@@ -37,10 +38,10 @@ def _count(engine, table):
 
 
 def test_receiptless_id_columns_go_down_and_up_with_returns_kept(demo_engine, demo_actors):
-    item = ReceiptlessItem("HM-BLND", reason_code="changed_mind")
+    item = ReturnItem(1, code="HM-BLND", reason_code="changed_mind")
     customer = parse_customer_id("passport", "X9988776")
-    request = ReceiptlessRequest((item,), customer, Settlement.STORE_CREDIT)
-    done = complete_receiptless(demo_engine, demo_actors["cleo"], request, TODAY)
+    request = receiptless_request((item,), customer, Settlement.STORE_CREDIT)
+    done = complete_return(demo_engine, demo_actors["cleo"], request, TODAY)
     head = current_revision(demo_engine)
     try:
         _downgrade(demo_engine, BEFORE_ID)  # return lines and a voucher point at return_txn

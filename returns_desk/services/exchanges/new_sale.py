@@ -21,17 +21,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from returns_desk.domain.codes import make_receipt_code
+from returns_desk.domain.draft import ExchangeItem, ReturnError
 from returns_desk.domain.money import ZERO, round_money
 from returns_desk.services.returns.catalog import desk_store, find_product, shelf_price, tax_rate
-from returns_desk.services.returns.request import ExchangeItem, ReturnError
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Register, Sale, SaleLine, Store, Tender
 from returns_desk.store.tables._base import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-
-COLLECT_KINDS = ("card", "cash", "voucher")  # how a customer pays what an exchange owes
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,37 @@
 """Import a POS sales journal: validate every row against the file and the database first,
-then write all of it in one transaction, or nothing."""
+then write all of it in one transaction, or nothing.
+
+Daily files overlap: the catalogue rows follow catalog_sync.py's rules, and a receipt
+already imported with the same content is skipped (counted, not an error). The same
+receipt code with different content is an error that names both files.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from returns_desk.domain.journal import Journal, JournalInvalid, RowProblem, SaleRecord
-from returns_desk.domain.journal_parse import parse_csv, parse_jsonl
+from returns_desk.domain.journal_parse import parse_csv, parse_jsonl, physical_lines
 from returns_desk.services import audit
-from returns_desk.store import bulk
-from returns_desk.store.db import unit_of_work
-from returns_desk.store.models import (
-    JournalImport,
-    Product,
-    ProductPrice,
-    Register,
-    Sale,
-    Store,
+from returns_desk.services.journal.catalog_sync import (
+    CatalogChanges,
+    sync_products,
+    sync_registers,
+    sync_stores,
 )
+from returns_desk.services.journal.same_sale import first_difference
+from returns_desk.store import bulk
+from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.models import JournalImport, Product, Sale
 
 BATCH = 5000
 _SALE = SQLModel.metadata.tables["sale"]
@@ -79,40 +86,76 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import wrote."""
+    """What an import wrote. ``already``: the file was imported before (then nothing was),
+    saying when and under which name."""
 
     source: str
     sha256: str
-    stores: int
-    products: int
-    prices: int
-    receipts: int
-    lines: int
+    stores: int = 0
+    products: int = 0
+    prices: int = 0
+    receipts: int = 0
+    lines: int = 0
+    receipts_already_in: int = 0
+    products_changed: int = 0
+    stores_changed: int = 0
+    upc_moves: tuple[str, ...] = ()
+    already: str | None = None
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def read_journal(path: Path) -> tuple[Journal, str]:
     """Parse a journal file by its extension (.csv or .jsonl); returns it with its SHA-256."""
-    raw = path.read_bytes()
+    raw, sha = read_file(path)
+    return parse_bytes(raw, path), sha
+
+
+def read_file(path: Path) -> tuple[bytes, str]:
+    """A file's bytes and SHA-256; an unreadable file is a problem with the file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise JournalInvalid(
+            [RowProblem(path.name, 0, "", f"cannot be read ({exc.strerror or exc})")]
+        ) from None
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def parse_bytes(raw: bytes, path: Path) -> Journal:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         raise JournalInvalid(
-            [RowProblem(path.name, 0, "", f"not UTF-8 text ({exc.reason})")]
-        ) from exc
-    journal = (
-        parse_csv(text, path.name)
-        if path.suffix.lower() == ".csv"
-        else parse_jsonl(text.splitlines(), path.name)
-    )
-    return journal, hashlib.sha256(raw).hexdigest()
+            [RowProblem(path.name, line, "", f"not UTF-8 text ({exc.reason})")]
+        ) from None
+    if path.suffix.lower() == ".csv":
+        return parse_csv(text, path.name)
+    return parse_jsonl(physical_lines(text), path.name)
+
+
+def already_imported(engine: Engine, sha: str) -> str | None:
+    """When and as what a file with this SHA-256 was imported, or None."""
+    with read_only(engine) as session:
+        return _already(session, sha)
+
+
+def _already(session: Session, sha: str) -> str | None:
+    done = session.exec(select(JournalImport).where(JournalImport.sha256 == sha)).first()
+    if done is None:
+        return None
+    return f"on {done.imported_at:%Y-%m-%d %H:%M} UTC as {done.file_name}"
 
 
 def import_journal(
     engine: Engine, path: Path, actor: str = "system", progress: Progress | None = None
 ) -> ImportResult:
-    """Validate then import ``path``; raises :class:`JournalInvalid` with nothing written."""
-    journal, sha = read_journal(path)
-    return import_parsed(engine, journal, sha, actor, progress)
+    """Validate then import ``path``; raises :class:`JournalInvalid` with nothing written.
+    A file already imported (same SHA-256) is not read again: the result says when."""
+    raw, sha = read_file(path)
+    if (when := already_imported(engine, sha)) is not None:
+        return ImportResult(path.name, sha, already=when)
+    return import_parsed(engine, parse_bytes(raw, path), sha, actor, progress)
 
 
 def import_parsed(
@@ -121,199 +164,157 @@ def import_parsed(
     sha: str,
     actor: str = "system",
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> ImportResult:
-    """Write an already parsed journal in one unit of work."""
-    with unit_of_work(engine) as session:
-        _refuse_repeat(session, journal, sha)
-        store_ids = _write_stores(session, journal)
-        product_ids = _write_products(session, journal)
-        _check_sales(session, journal, store_ids, product_ids)
-        imp = JournalImport(
-            file_name=journal.source,
-            sha256=sha,
-            receipts=len(journal.sales),
-            products=len(journal.products),
-            imported_by=actor,
-        )
-        session.add(imp)
-        session.flush()
-        lines = _write_sales(session, journal, store_ids, product_ids, imp.id, progress)
-        audit.append(
-            session,
-            actor=actor,
-            action="journal.import",
-            entity="journal_import",
-            entity_id=imp.id,
-            details={"file": journal.source, "sha256": sha, "receipts": len(journal.sales)},
-        )
+    """Write an already parsed journal in one unit of work (or nothing, with the problems)."""
+    try:
+        with unit_of_work(engine) as session:
+            return _import(session, journal, sha, actor, progress, today)
+    except IntegrityError:
+        raise JournalInvalid(
+            [
+                RowProblem(
+                    journal.source,
+                    0,
+                    "",
+                    "another import wrote the same receipts or products at the same time; "
+                    "nothing of this file was imported: import it again",
+                )
+            ]
+        ) from None
+
+
+def _import(
+    session: Session,
+    journal: Journal,
+    sha: str,
+    actor: str,
+    progress: Progress | None,
+    today: date | None,
+) -> ImportResult:
+    if (when := _already(session, sha)) is not None:
+        return ImportResult(journal.source, sha, already=when)
+    problems: list[RowProblem] = []
+    changes = CatalogChanges()
+    store_ids = sync_stores(session, journal, changes)
+    products = sync_products(session, journal, today or datetime.now(UTC).date(), changes, problems)
+    registers = sync_registers(session, journal, store_ids, changes, problems)
+    new_sales, same = _check_sales(session, journal, store_ids, products, problems)
+    if problems:
+        raise JournalInvalid(sorted(problems, key=lambda p: p.row))
+    imp = JournalImport(
+        file_name=journal.source,
+        sha256=sha,
+        receipts=len(new_sales),
+        products=changes.products_new,
+        imported_by=actor,
+    )
+    session.add(imp)
+    session.flush()
+    lines = _write_sales(session, new_sales, store_ids, registers, products, imp.id, progress)
+    details = {"file": journal.source, "sha256": sha, "receipts": len(new_sales)}
+    details |= {"receipts_already_in": same, **changes.details()}
+    audit.append(
+        session,
+        actor=actor,
+        action="journal.import",
+        entity="journal_import",
+        entity_id=imp.id,
+        details=details,
+    )
     return ImportResult(
         journal.source,
         sha,
-        len(journal.stores),
-        len(journal.products),
-        len(journal.prices),
-        len(journal.sales),
-        lines,
+        stores=changes.stores_new,
+        products=changes.products_new,
+        prices=changes.prices_added,
+        receipts=len(new_sales),
+        lines=lines,
+        receipts_already_in=same,
+        products_changed=len(changes.products_changed),
+        stores_changed=len(changes.stores_changed),
+        upc_moves=tuple(changes.upc_moves),
+        details=details,
     )
-
-
-def _refuse_repeat(session: Session, journal: Journal, sha: str) -> None:
-    done = session.exec(select(JournalImport).where(JournalImport.sha256 == sha)).first()
-    if done:
-        when = done.imported_at.strftime("%Y-%m-%d %H:%M UTC")
-        raise JournalInvalid(
-            [RowProblem(journal.source, 0, "", f"this file was already imported on {when}")]
-        )
-
-
-def _write_stores(session: Session, journal: Journal) -> dict[int, int]:
-    existing = {s.number: s for s in session.exec(select(Store))}
-    for rec in journal.stores:
-        if rec.number not in existing:
-            store = Store(
-                number=rec.number,
-                name=rec.name,
-                region=rec.region,
-                timezone=rec.timezone,
-                address=rec.address,
-            )
-            session.add(store)
-            existing[rec.number] = store
-    session.flush()
-    return {n: s.id for n, s in existing.items() if s.id is not None}
-
-
-def _write_products(session: Session, journal: Journal) -> dict[str, tuple[int, Product]]:
-    known = {p.sku: p for p in session.exec(select(Product))}
-    for rec in journal.products:
-        if rec.sku in known:
-            continue
-        product = Product(
-            sku=rec.sku,
-            upc=rec.upc,
-            description=rec.description,
-            department=rec.department,
-            category=rec.category,
-            serialized=rec.serialized,
-            final_sale=rec.final_sale,
-            brand=rec.brand,
-            attributes=rec.attributes,
-        )
-        session.add(product)
-        known[rec.sku] = product
-    session.flush()
-    for rec in journal.products:
-        session.add(
-            ProductPrice(
-                product_id=known[rec.sku].id, price=rec.price, effective_from=rec.price_from
-            )
-        )
-    problems = []
-    for price in journal.prices:
-        if price.sku not in known:
-            problems.append(
-                RowProblem(journal.source, price.row, "sku", f"unknown SKU {price.sku!r}")
-            )
-            continue
-        session.add(
-            ProductPrice(
-                product_id=known[price.sku].id,
-                price=price.price,
-                effective_from=price.effective_from,
-            )
-        )
-    if problems:
-        raise JournalInvalid(problems)
-    session.flush()
-    return {sku: (p.id or 0, p) for sku, p in known.items()}
 
 
 def _check_sales(
     session: Session,
     journal: Journal,
     store_ids: dict[int, int],
-    products: dict[str, tuple[int, Product]],
-) -> None:
-    """Problems only the database can see: unknown stores and SKUs, receipts already in."""
-    problems: list[RowProblem] = []
+    products: dict[str, Product],
+    problems: list[RowProblem],
+) -> tuple[list[SaleRecord], int]:
+    """Problems only the database can see (unknown stores and SKUs, a receipt already in
+    with other content); returns the sales to write and how many are already in as is."""
+    existing: dict[str, int] = {}
     codes = [s.receipt for s in journal.sales]
-    already: set[str] = set()
     for i in range(0, len(codes), 500):
         chunk = codes[i : i + 500]
-        already.update(
-            session.exec(select(Sale.receipt_code).where(col(Sale.receipt_code).in_(chunk)))
+        rows = session.exec(
+            select(Sale.receipt_code, Sale.id).where(col(Sale.receipt_code).in_(chunk))
         )
+        existing.update((code, sale_id) for code, sale_id in rows if sale_id is not None)
+    new: list[SaleRecord] = []
+    same = 0
     for sale in journal.sales:
-        problems.extend(_sale_problems(journal.source, sale, store_ids, products, already))
-    if problems:
-        raise JournalInvalid(problems)
+        sale_id = existing.get(sale.receipt)
+        if sale_id is not None:
+            difference = first_difference(session, sale, sale_id)
+            if difference is None:
+                same += 1
+            else:
+                problems.append(RowProblem(journal.source, sale.row, "receipt", difference))
+            continue
+        found = _sale_problems(journal.source, sale, store_ids, products)
+        problems.extend(found)
+        if not found:
+            new.append(sale)
+    return new, same
 
 
 def _sale_problems(
-    source: str,
-    sale: SaleRecord,
-    store_ids: dict[int, int],
-    products: dict[str, tuple[int, Product]],
-    already: set[str],
+    source: str, sale: SaleRecord, store_ids: dict[int, int], products: dict[str, Product]
 ) -> list[RowProblem]:
     found = []
-    if sale.receipt in already:
-        found.append(
-            RowProblem(
-                source, sale.row, "receipt", f"receipt {sale.receipt} is already in the database"
-            )
-        )
     if sale.store not in store_ids:
         found.append(RowProblem(source, sale.row, "store", f"unknown store {sale.store}"))
     for i, line in enumerate(sale.lines):
-        entry = products.get(line.sku)
-        if entry is None:
-            found.append(
-                RowProblem(source, sale.row, f"lines[{i}].sku", f"unknown SKU {line.sku!r}")
-            )
-        elif entry[1].serialized and (not line.serial or line.qty != 1):
+        product = products.get(line.sku)
+        if product is None:
+            row, name = sale.where(i, "sku")
+            found.append(RowProblem(source, row, name, f"unknown SKU {line.sku!r}"))
+        elif product.serialized and (not line.serial or line.qty != 1):
+            row, name = sale.where(i, "serial")
             found.append(
                 RowProblem(
                     source,
-                    sale.row,
-                    f"lines[{i}].serial",
+                    row,
+                    name,
                     f"{line.sku} is serialized: one unit per line, with its serial",
                 )
             )
     return found
 
 
-def _register_ids(session: Session, journal: Journal, store_ids: dict[int, int]) -> dict[Any, int]:
-    regs = {(r.store_id, r.number): r for r in session.exec(select(Register))}
-    for sale in journal.sales:
-        key = (store_ids[sale.store], sale.register)
-        if key not in regs:
-            regs[key] = Register(
-                store_id=key[0], number=sale.register, name=f"Register {sale.register}"
-            )
-            session.add(regs[key])
-    session.flush()
-    return {k: r.id for k, r in regs.items()}
-
-
 def _write_sales(
     session: Session,
-    journal: Journal,
+    sales: list[SaleRecord],
     store_ids: dict[int, int],
-    products: dict[str, tuple[int, Product]],
+    registers: dict[tuple[int, int], int],
+    products: dict[str, Product],
     import_id: int | None,
     progress: Progress | None,
 ) -> int:
     """Bulk-insert sales, then their lines and tenders, a batch at a time (store/bulk.py)."""
-    registers = _register_ids(session, journal, store_ids)
     conn = session.connection()
     dialect = conn.dialect
     sale_insert = bulk.prepare_insert(dialect, _SALE, _SALE_COLUMNS)
     line_insert = bulk.prepare_insert(dialect, _LINE, _LINE_COLUMNS)
     tender_insert = bulk.prepare_insert(dialect, _TENDER, _TENDER_COLUMNS)
-    total, written = len(journal.sales), 0
+    total, written = len(sales), 0
     for start in range(0, total, BATCH):
-        batch = journal.sales[start : start + BATCH]
+        batch = sales[start : start + BATCH]
         ids = bulk.reserve_ids(conn, _SALE, len(batch))
         bulk.insert_many(
             conn,
@@ -323,16 +324,17 @@ def _write_sales(
                 for i, s in zip(ids, batch, strict=True)
             ),
         )
-        lines, tenders = [], []
+        lines: list[dict[str, Any]] = []
+        tenders: list[dict[str, Any]] = []
         for sale_id, sale in zip(ids, batch, strict=True):
-            lines.extend(_line_row(sale_id, ln, products[ln.sku][1]) for ln in sale.lines)
+            lines.extend(_line_row(sale_id, ln, products[ln.sku]) for ln in sale.lines)
             tenders.extend(
                 {
                     "sale_id": sale_id,
                     "seq": i + 1,
                     "kind": t.kind.value,
                     "amount": t.amount,
-                    "refunded": 0,
+                    "refunded": t.refunded,
                     "card_last4": t.last4,
                     "reference": t.reference,
                     "card_brand": t.card_brand,
@@ -350,7 +352,7 @@ def _sale_row(
     sale_id: int,
     sale: SaleRecord,
     store_ids: dict[int, int],
-    registers: dict[Any, int],
+    registers: dict[tuple[int, int], int],
     import_id: int | None,
 ) -> dict[str, Any]:
     store_id = store_ids[sale.store]
@@ -358,7 +360,7 @@ def _sale_row(
         "id": sale_id,
         "receipt_code": sale.receipt,
         "store_id": store_id,
-        "register_id": registers[(store_id, sale.register)],
+        "register_id": registers[(store_id, sale.register_no)],
         "sold_at": sale.sold_at,
         "customer_id": sale.customer_id,
         "loyalty_tier": sale.loyalty_tier,
@@ -391,7 +393,7 @@ def _line_row(sale_id: int, line: Any, product: Product) -> dict[str, Any]:
         "serialized": product.serialized,
         "final_sale": product.final_sale,
         "delivered_on": line.delivered_on,
-        "qty_returned": 0,
+        "qty_returned": line.qty_returned,
         "brand": product.brand,
         "attributes": product.attributes,
         "promo_of": line.promo_of,

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    DateTime,
     Integer,
     String,
     and_,
@@ -21,7 +20,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    null,
     or_,
     select,
 )
@@ -166,9 +164,8 @@ def returns(conn: Connection, scope: Scope) -> Grouped:
 
 
 def _started() -> Any:
-    """When the return began (its first scan), where the table records it."""
-    started = getattr(ReturnTxn, "started_at", None)
-    return cast(null(), DateTime(timezone=True)) if started is None else col(started)
+    """When the return began: the draft's first scan."""
+    return col(ReturnTxn.started_at)
 
 
 def lines(conn: Connection, scope: Scope) -> Grouped:

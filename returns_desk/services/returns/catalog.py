@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, or_, select
 
-from returns_desk.services.returns.request import ReturnError
+from returns_desk.domain.draft import ReturnError
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Product, ProductPrice, Sale, SaleLine, Store
 

@@ -14,29 +14,22 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import COLLECT_KINDS, CompletedReturn, ReturnError
 from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy.reasons import cash_as_voucher
 from returns_desk.domain.policy.refund import pay_back
 from returns_desk.domain.receipt import TenderKind
-from returns_desk.services.exchanges.new_sale import COLLECT_KINDS, exchange_sale, priced
-from returns_desk.services.returns.request import CompletedReturn, ReturnError
-from returns_desk.services.returns.tenders import (
-    refund_as_voucher,
-    refund_to_tenders,
-    tender_parts,
-    voucher_notes,
-)
+from returns_desk.domain.tenders import tender_parts, voucher_notes
+from returns_desk.services.exchanges.new_sale import exchange_sale, priced
+from returns_desk.services.returns.tenders import refund_as_voucher, refund_to_tenders
 from returns_desk.store.models import Exchange, RefundTender
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from returns_desk.domain.draft import CompletionRequest
+    from returns_desk.domain.quote import LineQuote
     from returns_desk.domain.receipt import Receipt
-    from returns_desk.services.returns.request import (
-        LineQuote,
-        ReceiptlessRequest,
-        ReturnRequest,
-    )
     from returns_desk.services.staff.security import Actor
     from returns_desk.store.models import Register, ReturnTxn, Sale, Tender
 
@@ -54,7 +47,7 @@ class Settling:
     receipt: Receipt | None
     quotes: Sequence[LineQuote]
     tender_rows: Sequence[Tender]
-    request: ReturnRequest | ReceiptlessRequest
+    request: CompletionRequest
     today: date
     cash_limit: Decimal | None = None  # the policy's, for the whole return (no receipt: all cash)
     cash_paid_today: Decimal = ZERO  # by earlier returns on this receipt, this store day
@@ -89,29 +82,29 @@ def settle(ctx: Settling) -> CompletedReturn:
 
 def _exchange(ctx: Settling) -> CompletedReturn:
     """The credit pays for the new items; the customer pays or gets back the difference."""
-    request, session, txn = ctx.request, ctx.session, ctx.txn
-    if not request.exchange_items:
+    basket, session, txn = ctx.request.exchange, ctx.session, ctx.txn
+    if basket is None or not basket.items:
         raise ReturnError("scan at least one replacement item for an exchange")
-    if request.collect_with not in COLLECT_KINDS:
+    if basket.collect_with not in COLLECT_KINDS:
         raise ReturnError(f"collect the difference by {' or '.join(COLLECT_KINDS)}")
-    items = priced(session, request.exchange_items, ctx.register.store_id, ctx.today)
+    items = priced(session, basket.items, ctx.register.store_id, ctx.today)
     new_total = sum((i.total for i in items), ZERO)
     difference = new_total - txn.total_refund
     applied = min(txn.total_refund, new_total)
     tenders: list[tuple[str, Decimal, str | None]] = []
     if applied > 0:
         tenders.append(("store_credit", applied, txn.reference))
-    by_voucher = difference > 0 and request.collect_with == "voucher"
-    if by_voucher and not request.voucher_code:
+    by_voucher = difference > 0 and basket.collect_with == "voucher"
+    if by_voucher and not basket.voucher_code:
         raise ReturnError("scan or type the voucher that pays the difference")
     if difference > 0:
-        kind = "store_credit" if by_voucher else request.collect_with
-        tenders.append((kind, difference, request.voucher_code if by_voucher else None))
+        kind = "store_credit" if by_voucher else basket.collect_with
+        tenders.append((kind, difference, basket.voucher_code if by_voucher else None))
     new_sale = exchange_sale(
         session, ctx.sale, ctx.register, items, tenders, cashier=ctx.actor.username
     )
     if by_voucher:
-        _redeem(ctx, request.voucher_code or "", difference, new_sale.id)
+        _redeem(ctx, basket.voucher_code or "", difference, new_sale.id)
     refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]
     session.add(refunds[0])
     voucher_code, voucher_amount, notes = None, ZERO, ()

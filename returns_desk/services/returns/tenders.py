@@ -14,16 +14,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from returns_desk.domain.money import ZERO, format_money
-from returns_desk.domain.policy import reasons
-from returns_desk.domain.receipt import TenderKind
-from returns_desk.services.returns.request import ReturnError
+from returns_desk.domain.draft import ReturnError
 from returns_desk.services.vouchers.issue import issue_voucher
 from returns_desk.store.models import RefundTender, Tender
 
 if TYPE_CHECKING:
-    from returns_desk.domain.receipt import Receipt
-    from returns_desk.services.returns.request import LineQuote
     from returns_desk.services.staff.security import Actor
     from returns_desk.store.models import ReturnTxn, Voucher
 
@@ -33,16 +28,6 @@ def lock_tenders(session: Session, sale_id: int) -> list[Tender]:
     the whole database from BEGIN IMMEDIATE)."""
     query = select(Tender).where(Tender.sale_id == sale_id).order_by(col(Tender.seq))
     return list(session.exec(query.with_for_update()).all())
-
-
-def tender_parts(receipt: Receipt, quotes: Sequence[LineQuote]) -> list[Decimal]:
-    """Per receipt tender, what the decisions send back to it."""
-    parts = [ZERO] * len(receipt.tenders)
-    for quote in quotes:
-        for tender, part in quote.decision.tender_split:
-            index = next(i for i, t in enumerate(receipt.tenders) if t is tender)
-            parts[index] += part
-    return parts
 
 
 def refund_to_tenders(
@@ -82,29 +67,3 @@ def refund_as_voucher(
     )
     session.add(refund)
     return refund, voucher
-
-
-def voucher_notes(
-    receipt: Receipt,
-    quotes: Sequence[LineQuote],
-    cash_limit: Decimal | None,
-    cash_paid_today: Decimal,
-    voucher: Decimal | None = None,
-) -> tuple[str, ...]:
-    """Why part of a refund comes as a voucher, in the words the clerk reads out.
-
-    ``cash_paid_today``: what earlier returns on the receipt paid in cash today; ``voucher``:
-    the whole voucher of a completed refund (default: only the part over the cash limit).
-    """
-    over_limit = sum((q.decision.voucher_amount for q in quotes), ZERO)
-    notes = []
-    if over_limit and cash_limit is not None:
-        others = any(t.kind is not TenderKind.CASH for t in receipt.tenders)
-        notes.append(reasons.cash_as_voucher(cash_limit, cash_paid_today, over_limit, others))
-    rest = (over_limit if voucher is None else voucher) - over_limit
-    if rest > 0:
-        notes.append(
-            f"{format_money(rest)} more than the original payments can take back "
-            "comes as a voucher."
-        )
-    return tuple(notes)

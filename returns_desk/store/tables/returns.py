@@ -18,6 +18,9 @@ class ReturnTxn(SQLModel, table=True):
     A receiptless return records the customer's photo ID as its type, a keyed fingerprint
     (``id_hash``, to count the customer's receiptless returns) and a masked form
     (``***89``); the ID number itself is never stored (see ``domain.customer_id``).
+    ``started_at`` is when the clerk began it (the receipt scanned, or the first step of
+    a return without one) and ``slip_printed_at`` when its own slip came out, so time per
+    return (the KPI) is ``slip_printed_at - started_at``.
     """
 
     __tablename__ = "return_txn"
@@ -38,6 +41,7 @@ class ReturnTxn(SQLModel, table=True):
     total_refund: Decimal = money_field()
     restocking_fees: Decimal = money_field()
     policy_version_id: int | None = Field(default=None, foreign_key="policy_version.id")
+    started_at: datetime | None = time_field(now=False)  # the draft's first scan
     created_at: datetime = time_field(index=True)
     slip_printed_at: datetime | None = time_field(now=False)  # its first slip, not a reprint
 

@@ -6,7 +6,7 @@ at a time: after its code, the scan field asks for that unit's serial number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -17,24 +17,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from returns_desk.domain.draft import COLLECT_KINDS, ExchangeBasket, ExchangeItem
 from returns_desk.domain.money import ZERO, format_money
-from returns_desk.services.exchanges.new_sale import COLLECT_KINDS, PricedItem
-from returns_desk.services.returns.request import ExchangeItem
-
-
-@dataclass(frozen=True)
-class ExchangeChoice:
-    """The replacement items and how a difference the customer owes is paid."""
-
-    items: tuple[ExchangeItem, ...]
-    collect_with: str
-    voucher_code: str | None = None
-
+from returns_desk.services.exchanges.new_sale import PricedItem
 
 ITEM_PROMPT = "scan a replacement item (SKU or UPC)"
 
 
-class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
+class ExchangeDialog(ModalScreen[ExchangeBasket | None]):
     """Each scan is priced by the services in a worker; Ctrl+S completes the exchange.
 
     ``store_no`` is the store whose tax applies (None: the desk's own store).
@@ -100,8 +90,8 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
 
     @work(thread=True, exclusive=True)
     def _price(self, code: str) -> None:
+        from returns_desk.domain.draft import ReturnError
         from returns_desk.services.exchanges.new_sale import price_items
-        from returns_desk.services.returns.request import ReturnError
 
         engine = self.app.engine  # type: ignore[attr-defined]
         try:
@@ -155,7 +145,7 @@ class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
         if collect == "voucher" and code is None:
             self._error("scan or type the voucher that pays the difference")
             return
-        self.dismiss(ExchangeChoice(items, collect, code if collect == "voucher" else None))
+        self.dismiss(ExchangeBasket(items, collect, code if collect == "voucher" else None))
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

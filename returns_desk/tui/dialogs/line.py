@@ -9,10 +9,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from returns_desk.domain.draft import ReturnItem
 from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.receipt import SoldLine
 from returns_desk.domain.return_reasons import ReasonCode, ReasonError, check_reason
-from returns_desk.services.returns.request import ReturnItem
 
 CONDITIONS = [(c.value.replace("_", " "), c.value) for c in Condition]
 REASONS = [(r.words, r.value) for r in ReasonCode]

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from returns_desk.services.returns.request import Override
+from returns_desk.domain.draft import Override
 
 
 class OverrideDialog(ModalScreen[Override | None]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,9 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from returns_desk.domain.customer_id import CustomerId, CustomerIdError, IdKind, parse_customer_id
+from returns_desk.domain.draft import ReturnItem
 from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.return_reasons import ReasonError, check_reason
-from returns_desk.services.returns.request import ReceiptlessItem
 from returns_desk.tui.dialogs.line import CONDITIONS, REASONS
 
 ID_KINDS = [(kind.words, kind.value) for kind in IdKind]
@@ -79,7 +79,7 @@ class CustomerIdDialog(ModalScreen[IdAnswer | None]):
         self.dismiss(None)
 
 
-class ReceiptlessItemDialog(ModalScreen[ReceiptlessItem | None]):
+class ReceiptlessItemDialog(ModalScreen[ReturnItem | None]):
     """One item: scanned code, quantity, condition, reason, and the serial if it has one.
 
     The code is looked up before the dialog closes, so an unknown SKU is said here.
@@ -90,7 +90,7 @@ class ReceiptlessItemDialog(ModalScreen[ReceiptlessItem | None]):
         Binding("ctrl+s", "take", "Take item", id="item-take"),
     ]
 
-    def __init__(self, current: ReceiptlessItem | None = None, number: int = 1) -> None:
+    def __init__(self, current: ReturnItem | None = None, number: int = 1) -> None:
         super().__init__()
         self.current = current
         self.number = number
@@ -160,7 +160,7 @@ class ReceiptlessItemDialog(ModalScreen[ReceiptlessItem | None]):
         self._error("looking up ...")
         self._look_up(item.code, item)
 
-    def _item(self) -> ReceiptlessItem:
+    def _item(self) -> ReturnItem:
         code = self.query_one("#code", Input).value.strip()
         if not code:
             raise ValueError("scan the item's barcode or type its SKU")
@@ -173,13 +173,13 @@ class ReceiptlessItemDialog(ModalScreen[ReceiptlessItem | None]):
         reason_code, words = check_reason("" if reason is Select.NULL else str(reason), text)
         condition = Condition(str(self.query_one("#condition", Select).value))
         serial = self.query_one("#serial", Input).value.strip().upper() or None
-        return ReceiptlessItem(code, qty, condition, reason_code.value, words, serial)
+        return ReturnItem(self.number, qty, condition, reason_code.value, words, serial, code)
 
     @work(thread=True, exclusive=True)
-    def _look_up(self, code: str, item: ReceiptlessItem | None) -> None:
+    def _look_up(self, code: str, item: ReturnItem | None) -> None:
         """Find the product; with ``item`` (the clerk is taking it) check it and close."""
+        from returns_desk.domain.draft import ReturnError
         from returns_desk.services.returns.catalog import look_up_product
-        from returns_desk.services.returns.request import ReturnError
 
         try:
             facts = look_up_product(self.app.engine, code)  # type: ignore[attr-defined]
@@ -199,7 +199,5 @@ class ReceiptlessItemDialog(ModalScreen[ReceiptlessItem | None]):
             self.app.call_from_thread(self._error, message)
             return
         serial = item.serial if facts.serialized else None
-        taken = ReceiptlessItem(
-            facts.sku, item.qty, item.condition, item.reason_code, item.reason_text, serial
-        )
+        taken = replace(item, code=facts.sku, serial=serial)
         self.app.call_from_thread(self.dismiss, taken)

@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.money import format_money
-from returns_desk.services.returns.request import Quote
+from returns_desk.domain.quote import Quote
 from returns_desk.tui.dialogs.words import split_words
 
 KEYS = {Settlement.REFUND: "r", Settlement.STORE_CREDIT: "c", Settlement.EXCHANGE: "x"}

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from returns_desk.domain.decision import Settlement, settlement_words
+from returns_desk.domain.draft import CompletedReturn
 from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.quote import Quote
 from returns_desk.domain.voucher_code import VoucherCode
-from returns_desk.services.returns.request import CompletedReturn, Quote
 
 
 def split_words(quote: Quote) -> str:
     """Where a refund would go: 'refund to card 1234 $20.00, cash $5.00', and why part of it
     comes as a voucher (the cash limit), if it does."""
-    if quote.lines and all(q.line.line_id is None for q in quote.lines):  # no receipt
+    if not quote.from_receipt:
         if Settlement.REFUND not in quote.settlements:
             return f"No receipt: {settlement_words(quote.settlements)} only."
         return "No receipt: a refund is paid in cash (over the cash limit, as a voucher)."

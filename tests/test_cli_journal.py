@@ -1,0 +1,65 @@
+"""``journal import`` with a day's files, a folder of them, and repeats."""
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from returns_desk.cli import app
+
+runner = CliRunner()
+RECEIPTS = Path(__file__).parents[1] / "receipts"
+
+
+def _feed(folder: Path) -> Path:
+    folder.mkdir()
+    shutil.copy(RECEIPTS / "demo-journal.jsonl", folder / "2026-11-20.jsonl")
+    shutil.copy(RECEIPTS / "demo-journal.csv", folder / "2026-11-21.csv")
+    (folder / "notes.txt").write_text("not a journal")
+    return folder
+
+
+def test_a_folder_is_imported_file_by_file_in_name_order(engine, tmp_path):
+    feed = _feed(tmp_path / "feed")
+    result = runner.invoke(app, ["journal", "import", str(feed)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[0].startswith("imported 2026-11-20.jsonl: 40 receipts")
+    assert lines[1].startswith("imported 2026-11-21.csv: 2 receipts (3 lines)")
+    again = runner.invoke(app, ["journal", "import", str(feed / "2026-11-20.jsonl")])
+    assert again.exit_code == 0
+    assert "skipped 2026-11-20.jsonl: already imported on " in again.output
+    assert "as 2026-11-20.jsonl" in again.output
+
+
+def test_a_copy_under_another_name_is_skipped_and_said_so(engine, tmp_path):
+    copy = tmp_path / "resent.jsonl"
+    shutil.copy(RECEIPTS / "demo-journal.jsonl", copy)
+    result = runner.invoke(
+        app, ["journal", "import", str(RECEIPTS / "demo-journal.jsonl"), str(copy)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "skipped resent.jsonl: already imported" in result.output
+    assert "as demo-journal.jsonl" in result.output
+
+
+def test_the_run_stops_at_a_refused_file_and_names_the_ones_not_tried(engine, tmp_path):
+    bad = tmp_path / "b.csv"
+    bad.write_text((RECEIPTS / "demo-journal.csv").read_text().replace("AP-JKT", "AP-NOPE"))
+    later = tmp_path / "c.csv"
+    later.write_text((RECEIPTS / "demo-journal.csv").read_text())
+    args = [str(RECEIPTS / "demo-journal.jsonl"), str(bad), str(later)]
+    result = runner.invoke(app, ["journal", "import", *args])
+    assert result.exit_code == 1
+    assert "imported demo-journal.jsonl: 40 receipts" in result.output
+    assert "b.csv, row 2, field 'sku': unknown SKU 'AP-NOPE'" in result.output
+    assert "not tried (after a refused file): c.csv" in result.output
+
+
+def test_a_missing_file_or_an_empty_folder_is_one_clear_line(engine, tmp_path):
+    missing = runner.invoke(app, ["journal", "import", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code == 1
+    assert "nope.jsonl: no such file or folder" in missing.output
+    (tmp_path / "empty").mkdir()
+    empty = runner.invoke(app, ["journal", "import", str(tmp_path / "empty")])
+    assert empty.exit_code == 1 and "no .jsonl or .csv files in it" in empty.output
