@@ -71,6 +71,6 @@ def test_refusals_say_why(demo_engine, tmp_path):
     unknown = run("policy", "activate", "nope", "--all", "--reason", "x", *MARIA)
     assert unknown.exit_code == 1 and "no stored policy version 'nope'" in unknown.output
     bad_day = run("policy", "activate", "x", "--all", "--from", "soon", "--reason", "x", *MARIA)
-    assert bad_day.exit_code == 1 and "expected a date" in bad_day.output
+    assert bad_day.exit_code == 1 and "expected a day" in bad_day.output
     no_reason = run("policy", "import", draft, "--reason", " ", *MARIA)
     assert no_reason.exit_code == 1 and "give a reason" in no_reason.output

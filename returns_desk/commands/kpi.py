@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, fail, logged_in
+from returns_desk.commands.common import console, day, fail, logged_in
 
 if TYPE_CHECKING:
     from returns_desk.domain.kpi.values import Change
@@ -20,12 +20,7 @@ if TYPE_CHECKING:
 
 
 def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} {value!r}: expected a date like 2026-11-30")
+    return None if value is None else day(value, option)
 
 
 def kpi_command(

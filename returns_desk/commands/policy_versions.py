@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, err_console, fail, logged_in, pin_option
+from returns_desk.commands.common import console, day, err_console, fail, logged_in, pin_option
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -34,12 +34,7 @@ def _where(store: int | None, every: bool) -> str:
 
 
 def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} {value!r}: expected a date like 2026-12-01")
+    return None if value is None else day(value, option)
 
 
 def _errors() -> tuple[type[Exception], ...]:

@@ -66,8 +66,9 @@ def build_kpi_ledger(engine) -> None:
                           return_id=txns[ref].id))  # fmt: skip
         for ref, rating in (("RT-0000001", 5), ("RT-0000002", 3), ("RT-0000003", 4)):
             s.add(Feedback(return_id=txns[ref].id, rating=rating))
-        for ref, minutes in (("RT-0000001", 150), ("RT-0000002", 400), ("RT-0000003", 90)):
-            txns[ref].slip_printed_at = txns[ref].created_at + timedelta(seconds=minutes)
+        for ref, seconds in (("RT-0000001", 150), ("RT-0000002", 400), ("RT-0000003", 90)):
+            txns[ref].started_at = txns[ref].created_at - timedelta(seconds=60)  # first scan
+            txns[ref].slip_printed_at = txns[ref].created_at + timedelta(seconds=seconds)
             s.add(txns[ref])
         cleo, sam = by_name["cleo"], by_name["sam"]
         _complaint(s, "CMP-A", at(3, 10), cleo, sale1,

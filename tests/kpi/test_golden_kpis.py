@@ -5,6 +5,7 @@ November 2026, against October 2 to 31 (the 30 days before):
 - returned: 89.00 + (116.55 + 12.95 fee) + 18.00 + 129.50 + 16.00 (no receipt) = 382.00, 5 units
 - kept: vouchers 134.55 + 16.00, and the exchange's 129.50 (its new sale cost 5.00 more)
 - October: 100.00 sold (2 units), 50.00 returned late with a manager's override
+- first scan to slip: 210, 460 and 150 seconds (nearest rank: median 210, p90 460)
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from tests.kpi.conftest import PRESET
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 ALL = (
     "return_rate", "return_rate_units", "revenue_retained", "override_rate", "receiptless_rate",
-    "restocking_fees", "refunds_by_tender", "complaints_acknowledged", "complaints_within_sla",
+    "restocking_fees", "refunds_by_tender", "time_per_return", "time_per_return_p90",
+    "complaints_acknowledged", "complaints_within_sla",
     "first_contact_resolution", "csat", "feedback_response_rate", "serial_returners",
     "return_velocity", "own_sale_refunds",
 )  # fmt: skip
@@ -57,6 +59,8 @@ def test_the_chain_in_november_against_october(kpi_engine):
         "receiptless_rate": ("25.0%", "1 of 4", "0.0%"),
         "restocking_fees": ("$12.95", "$12.95 over 5", "$0.00"),
         "refunds_by_tender": ("$369.05", "$369.05 over 4", "$50.00"),
+        "time_per_return": ("3 min 30 s", "210 of 3", "—"),
+        "time_per_return_p90": ("7 min 40 s", "460 of 3", "—"),
         "complaints_acknowledged": ("33.3%", "1 of 3", "—"),
         "complaints_within_sla": ("33.3%", "1 of 3", "—"),
         "first_contact_resolution": ("33.3%", "1 of 3", "—"),

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import FromReceipt, ReturnItem
 from returns_desk.domain.policy.model import Condition
 from returns_desk.resources import data_dir
 from returns_desk.services.policies.active import active_policy, current_policy
@@ -26,11 +27,11 @@ from returns_desk.services.policies.lifecycle import (
 from returns_desk.services.policies.views import history, list_versions
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.returns.quote import quote
-from returns_desk.services.returns.request import ReturnItem, ReturnRequest
 from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import make_engine, read_only
 from returns_desk.store.models import AuditEvent, ReturnTxn, Store
 from tests.conftest import TODAY
+from tests.drafts import receipt_request
 
 POLICIES = data_dir("policies")
 
@@ -118,13 +119,13 @@ def test_activated_at_one_register_it_decides_at_another_from_that_moment(
     try:
         item = ReturnItem(easy(receipt), 1, Condition.UNOPENED, "changed_mind")
         there = ReturnItem(easy(other), 1, Condition.UNOPENED, "changed_mind")
-        assert quote(register_b, receipt.code, [item], TODAY).policy_version_id == (
+        assert quote(register_b, FromReceipt(receipt), [item], TODAY).policy_version_id == (
             stored.version_id
         )
-        assert quote(register_b, other.code, [there], TODAY).policy_version_id == (
+        assert quote(register_b, FromReceipt(other), [there], TODAY).policy_version_id == (
             default.version_id
         )
-        request = ReturnRequest(receipt.code, (item,), Settlement.STORE_CREDIT)
+        request = receipt_request(register_b, receipt.code, (item,), Settlement.STORE_CREDIT)
         done = complete_return(register_b, demo_actors["cleo"], request, TODAY)
     finally:
         register_b.dispose()

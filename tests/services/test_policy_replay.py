@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import select
 
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import ReturnItem
 from returns_desk.domain.policy.model import Condition
 from returns_desk.services.policies.active import active_policy
 from returns_desk.services.policies.lifecycle import Activation, activate, import_policy
@@ -23,11 +24,11 @@ from returns_desk.services.policies.replay_output import (
     summary_rows,
 )
 from returns_desk.services.returns.complete import complete_return
-from returns_desk.services.returns.request import ReturnItem, ReturnRequest
 from returns_desk.services.staff.security import RoleError
 from returns_desk.store.db import read_only
 from returns_desk.store.models import AuditEvent
 from tests.conftest import TODAY
+from tests.drafts import receipt_request
 from tests.services.test_policy_lifecycle import draft_file
 
 FINAL = {"clearance", "gift-cards"}
@@ -121,7 +122,7 @@ def test_a_returned_line_is_decided_again_on_the_day_it_came_back(
     )
     line = next(n for n in receipt.lines if n.department == "electronics" and n.returnable_qty > 0)
     item = ReturnItem(line.line_no, 1, Condition.UNOPENED, "changed_mind")
-    request = ReturnRequest(receipt.code, (item,), Settlement.STORE_CREDIT)
+    request = receipt_request(demo_engine, receipt.code, (item,), Settlement.STORE_CREDIT)
     complete_return(demo_engine, demo_actors["cleo"], request, today)
     draft = import_policy(demo_engine, maria, draft_file(tmp_path, "none", 1), "1 day")
     report, lines = collect(demo_engine, maria, ReplayRequest(draft.version_id, 7, today))

@@ -367,6 +367,6 @@ def durations(conn: Connection, scope: Scope, share: tuple[int, int]) -> Grouped
         func.count().over(partition_by=parts).label("n"),
     ).subquery()  # fmt: skip
     k, of = share
-    rank = (ranked.c.n * k + (of - 1)) / of
+    rank = (ranked.c.n * k + (of - 1)) // of  # ceil(n * k / of), in integers
     stmt = select(ranked.c.p, ranked.c.g, ranked.c.s, ranked.c.n).where(ranked.c.rn == rank)
     return _run(conn, stmt, ["seconds", "timed"])

@@ -206,7 +206,8 @@ def _number(sums: m.Sums | None, key: str, money: bool) -> Decimal:
     raw = (sums or {}).get(key, 0.0)
     if money:
         return from_minor(int(raw))
-    return Decimal(int(raw)) if float(raw).is_integer() else Decimal(str(round(raw, 1)))
+    near = round(float(raw), 1)  # seconds from two clocks: 209.99999 is 210
+    return Decimal(int(near)) if near.is_integer() else Decimal(str(near))
 
 
 def _lines(one: KpiDef, got: _Measures) -> tuple[KpiLine, ...]:
