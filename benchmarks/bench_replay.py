@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 import time
 from datetime import date, timedelta
@@ -30,10 +31,11 @@ def _draft(engine, actor):  # type: ignore[no-untyped-def]
     from returns_desk.services.policies.lifecycle import import_policy
 
     text = (data_dir("policies") / "default.toml").read_text(encoding="utf-8")
-    text = text.replace('version = "2026.11-1"', 'version = "bench-draft"')
+    text = re.sub(r'(?m)^version = ".*"$', 'version = "bench-draft"', text, count=1)
     rule = '[[windows.rule]]\nid = "electronics"\ndepartments = ["electronics"]\ndays = 20\n'
+    anchor = "[[windows.extension]]"
     path = Path("/tmp/returns-desk-bench-draft.toml")
-    path.write_text(text.replace("[[windows.tier]]", rule + "priority = 1\n\n[[windows.tier]]", 1))
+    path.write_text(text.replace(anchor, rule + "priority = 1\n\n" + anchor, 1))
     return import_policy(engine, actor, path, "benchmark").version_id
 
 

@@ -19,7 +19,7 @@ from returns_desk.commands.voucher import voucher_app
 app = typer.Typer(
     help="Returns Desk: the returns and exchanges counter. Run without a command to open the desk.",
     invoke_without_command=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     rich_markup_mode="rich",
     cls=DeskGroup,
     pretty_exceptions_show_locals=False,  # --debug tracebacks never print a PIN

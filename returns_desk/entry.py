@@ -6,11 +6,17 @@ log-in screen appears as soon as Textual itself is loaded.
 
 from __future__ import annotations
 
+import os
 import sys
+
+# Set by the shell's completion script (``returns-desk --install-completion``) when it asks
+# typer for completions: a protocol between the shell and typer, not one of the desk's
+# settings. It comes without arguments, so it must not open the desk.
+COMPLETE_VAR = "_RETURNS_DESK_COMPLETE"
 
 
 def main() -> None:
-    if len(sys.argv) == 1:
+    if len(sys.argv) == 1 and COMPLETE_VAR not in os.environ:
         from returns_desk.tui.launch import run_desk
 
         run_desk()

@@ -9,8 +9,9 @@ the desk reads ``os.environ``; the README's settings table is generated from the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "returns-desk"
@@ -65,7 +66,46 @@ class Settings(BaseSettings):
     printer: str | None = Field(
         None,
         alias="RETURNS_DESK_PRINTER",
-        description="A CUPS queue that slips are printed on with `lp`. Unset: save only.",
+        description=(
+            "Where slips are printed. A CUPS queue (`counter-1` or `lp:counter-1`): the PDF "
+            "through `lp`. A thermal ESC/POS printer: `tcp://HOST:9100` (network), "
+            "`usb:04b8:0e15` (USB vendor:product ids, as `lsusb` shows them), "
+            "`serial:/dev/ttyS0@19200` (serial port and baud rate), `file:/dev/usb/lp0` (a "
+            "device file) or `raw:QUEUE` (a raw CUPS queue). Unset: save the PDF only."
+        ),
+    )
+    printer_columns: int = Field(
+        42,
+        alias="RETURNS_DESK_PRINTER_COLUMNS",
+        description=(
+            "Characters per line on the thermal printer: `42` (80 mm at 180 dpi, e.g. Epson "
+            "TM-T88), `48` (80 mm at 203 dpi, e.g. TM-T20) or `32` (58 mm paper)."
+        ),
+    )
+    printer_profile: str = Field(
+        "default",
+        alias="RETURNS_DESK_PRINTER_PROFILE",
+        description=(
+            "The thermal printer's python-escpos profile (what it can do: cut, Code128, code "
+            "pages), e.g. `TM-T88V` or `TM-T20II`. `default` suits most ESC/POS printers."
+        ),
+    )
+    printer_barcodes: Literal["printer", "software"] = Field(
+        "printer",
+        alias="RETURNS_DESK_PRINTER_BARCODES",
+        description=(
+            "How the thermal printer draws Code128: `printer` (its own barcode command) or "
+            "`software` (as an image, for printers whose barcodes do not scan). An image is "
+            "also used when the profile has no Code128 or the code is too long for it."
+        ),
+    )
+    cash_drawer: Literal["2", "5", "none"] = Field(
+        "2",
+        alias="RETURNS_DESK_CASH_DRAWER",
+        description=(
+            "The cash drawer on the thermal printer's drawer port, opened when cash changes "
+            "hands (a cash refund, an exchange paid in cash): `2` or `5` (its pin), or `none`."
+        ),
     )
     layout: str | None = Field(
         None,
@@ -104,6 +144,23 @@ class Settings(BaseSettings):
             "scripts. Unset: the command prompts for it."
         ),
     )
+
+    @field_validator("printer")
+    @classmethod
+    def _printer_is_understood(cls, value: str | None) -> str | None:
+        """A printer the desk can reach, written the one way it prints it back."""
+        if not value:
+            return None
+        from returns_desk.domain.printer_target import parse_target
+
+        return str(parse_target(value))
+
+    @field_validator("printer_columns")
+    @classmethod
+    def _columns_fit_a_roll(cls, value: int) -> int:
+        if value not in (42, 48, 32):
+            raise ValueError("use 42 or 48 (80 mm paper) or 32 (58 mm paper)")
+        return value
 
     @property
     def data_folder(self) -> Path:

@@ -12,9 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from returns_desk.store.db import make_engine
 from returns_desk.store.migrate import upgrade
+
+# tests.programs: a test that runs a program a fresh machine lacks must say so (and is
+# skipped where it is missing); pytester checks that rule itself.
+pytest_plugins = ("tests.programs", "pytester")
 
 TODAY = date(2026, 11, 23)
 BACKEND_URL = os.environ.get("DATABASE_URL", "").strip()
@@ -29,7 +34,9 @@ def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Slips a test prints land in its own folder, never the user's, and no real printer;
     ID fingerprints use a fixed test key."""
     monkeypatch.setenv("RETURNS_DESK_SLIPS", str(tmp_path / "slips"))
-    monkeypatch.delenv("RETURNS_DESK_PRINTER", raising=False)
+    for name in ("", "_COLUMNS", "_PROFILE", "_BARCODES"):
+        monkeypatch.delenv(f"RETURNS_DESK_PRINTER{name}", raising=False)
+    monkeypatch.delenv("RETURNS_DESK_CASH_DRAWER", raising=False)
     # ID fingerprints use a test key, never a key file in the user's data folder.
     monkeypatch.setenv("RETURNS_DESK_ID_KEY", "test-id-key")
     monkeypatch.delenv("RETURNS_DESK_STORE", raising=False)
@@ -55,9 +62,18 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate once per session: a template SQLite file, or the PostgreSQL schema."""
     if BACKEND_URL:
         engine = make_engine(BACKEND_URL)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        except OperationalError as exc:  # say so once, not in a traceback per test
+            where = engine.url.render_as_string(hide_password=True)
+            pytest.exit(
+                f"DATABASE_URL is {where}, but no database answers there "
+                f"({str(exc.orig).strip().splitlines()[0]}). Start the server (.ci/run "
+                "starts one), or unset DATABASE_URL to run the tests on SQLite.",
+                returncode=3,
+            )
         upgrade(engine)
         engine.dispose()
         return BACKEND_URL

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from returns_desk.cli import app
 from returns_desk.resources import data_dir
-from tests.services.test_policy_lifecycle import draft_file
+from tests.services.test_policy_lifecycle import DEFAULT_VERSION, draft_file
 
 runner = CliRunner()
 MARIA = ["--user", "maria"]
@@ -26,7 +26,7 @@ def test_a_manager_takes_a_draft_from_import_to_in_force_and_back(demo_engine, t
     assert "as a draft" in imported.output
     listed = run("policy", "list", *MARIA)
     assert "draft-7" in listed.output and "draft" in listed.output
-    diff = run("policy", "diff", "Default store policy@2026.11-1", "draft-7", *MARIA)
+    diff = run("policy", "diff", f"Default store policy@{DEFAULT_VERSION}", "draft-7", *MARIA)
     assert diff.exit_code == 0, diff.output
     assert "New window rule electronics" in diff.output
     replayed = run("policy", "replay", "draft-7", "--today", "2026-11-23", *MARIA)

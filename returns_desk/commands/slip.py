@@ -45,13 +45,16 @@ def sample(
     paper: str = typer.Option("thermal", "--paper", "-p", help="thermal, a4 or letter."),
     out: Path = typer.Option(None, "--out", "-o", help="Folder (default: the slips folder)."),
     layout: str = typer.Option(None, "--layout", help="Layout name or .toml file."),
-    send: bool = typer.Option(False, "--print", help="Also send them to RETURNS_DESK_PRINTER."),
+    send: bool = typer.Option(
+        False, "--print", help="Also print them on RETURNS_DESK_PRINTER (CUPS or thermal)."
+    ),
 ) -> None:
     """Render one sample of every slip with the store's layout, to check it before use."""
     from returns_desk.domain.slip_samples import sample_slips
     from returns_desk.domain.slips import compose
     from returns_desk.printing.layout import LayoutError, load_layout
-    from returns_desk.printing.printers import print_with_lp, save_pdf
+    from returns_desk.printing.outlet import print_slip
+    from returns_desk.printing.printers import save_pdf
     from returns_desk.printing.render import SlipRenderError, render_pdf
     from returns_desk.services.slips.issue import SlipSettings
 
@@ -66,8 +69,8 @@ def sample(
             )
             note = ""
             if send and settings.printer:
-                outcome = print_with_lp(settings.printer, path, title=path.stem)
-                note = f"  printed on {settings.printer}" if outcome.ok else f"  {outcome.error}"
+                outcome = print_slip(settings.printer, slip, chosen, path, settings.thermal)
+                note = f"  printed on {outcome.printer}" if outcome.ok else f"  {outcome.error}"
             console.print(f"{slip.kind.value:<11} {path}{note}", highlight=False)
     except (LayoutError, SlipRenderError, OSError) as exc:
         fail(str(exc))

@@ -92,6 +92,24 @@ class RuleTrace(NamedTuple):
 PendingTrace = tuple[str, str, bool, Verdict, str | Callable[..., str], tuple[Any, ...]]
 Trace = RuleTrace | PendingTrace
 Split = tuple[tuple["Tender", Decimal], ...]
+
+
+class Deduction(NamedTuple):
+    """What the policy keeps back from a refund besides a restocking fee: a free item kept,
+    a broken bundle's discount, reward currency spent, or the gap to a clearance price."""
+
+    kind: str  # "free_item", "bundle", "rewards", "clearance"
+    description: str
+    amount: Decimal
+
+
+class OtherPayment(NamedTuple):
+    """The cash part of a refund paid another way than from the drawer (a large refund)."""
+
+    method: str  # "cheque" or "bank_transfer"
+    amount: Decimal
+
+
 # How the money goes back, worked out only when asked: a function and its arguments
 # that give (the split over the original payments, the voucher amount).
 Payout = tuple[Callable[..., tuple[Split, Decimal]], tuple[Any, ...]]
@@ -127,6 +145,10 @@ class Decision:
     override_by: str | None = None
     traces: Sequence[Trace] = field(default=(), repr=False)
     payout: Payout | None = field(default=None, repr=False)
+    deductions: tuple[Deduction, ...] = ()
+    points_reversed: int = 0
+    exchange_identical: bool = False  # an exchange only for the identical item
+    paid_by: OtherPayment | None = None  # the split's cash part goes this way instead
     _rules: tuple[RuleTrace, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -159,6 +181,31 @@ class Decision:
                 paid = work(*args)
             self._paid = paid
         return paid
+
+    @property
+    def deducted(self) -> Decimal:
+        """All the deductions together (the restocking fee is apart)."""
+        return sum((d.amount for d in self.deductions), ZERO)
+
+    @property
+    def cash_amount(self) -> Decimal:
+        """What the drawer pays out: the split's cash part, unless it goes another way."""
+        if self.paid_by is not None:
+            return ZERO
+        return sum((amt for tender, amt in self.tender_split if tender.kind == "cash"), ZERO)
+
+    def payout_parts(self) -> list[tuple[str, Decimal]]:
+        """Where the refund goes, part by part: each original payment (by kind), the cash
+        part by cheque or transfer if so, and a voucher for cash over the limit."""
+        parts = []
+        for tender, amount in self.tender_split:
+            kind = tender.kind.value
+            if kind == "cash" and self.paid_by is not None:
+                kind = self.paid_by.method
+            parts.append((kind, amount))
+        if self.voucher_amount:
+            parts.append(("voucher", self.voucher_amount))
+        return parts
 
     @property
     def approved(self) -> bool:
@@ -206,6 +253,17 @@ class Decision:
                 for tender, amt in self.tender_split
             ],
             "voucher_amount": str(self.voucher_amount),
+            "paid_by": (
+                {"method": self.paid_by.method, "amount": str(self.paid_by.amount)}
+                if self.paid_by
+                else None
+            ),
+            "deductions": [
+                {"kind": d.kind, "description": d.description, "amount": str(d.amount)}
+                for d in self.deductions
+            ],
+            "points_reversed": self.points_reversed,
+            "exchange": "identical" if self.exchange_identical else "any",
             "override_by": self.override_by,
             "policy_name": self.policy_name,
             "policy_version": self.policy_version,

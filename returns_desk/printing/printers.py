@@ -48,22 +48,31 @@ def lp_command(printer: str, path: Path, title: str = "", copies: int = 1) -> li
 
 def print_with_lp(printer: str, path: Path, title: str = "", copies: int = 1) -> PrintOutcome:
     """Send ``path`` to CUPS; every failure comes back as an outcome, never an exception."""
+    return _run_lp(printer, lp_command(printer, path, title, copies))
+
+
+def print_raw_with_lp(printer: str, data: bytes, title: str = "") -> PrintOutcome:
+    """Send ESC/POS ``data`` unchanged (``-o raw``) to the raw CUPS queue ``printer``."""
+    command = ["lp", "-d", printer, "-o", "raw", *(["-t", title] if title else [])]
+    return _run_lp(printer, command, data)
+
+
+def _run_lp(printer: str, command: list[str], data: bytes | None = None) -> PrintOutcome:
     if shutil.which("lp") is None:
         return PrintOutcome(False, printer, error="the lp command is not installed (CUPS)")
     try:
         done = subprocess.run(
-            lp_command(printer, path, title, copies),
-            capture_output=True,
-            text=True,
-            timeout=LP_TIMEOUT_S,
-            check=False,
+            command, input=data, capture_output=True, timeout=LP_TIMEOUT_S, check=False
         )
     except (OSError, subprocess.SubprocessError) as exc:
         return PrintOutcome(False, printer, error=f"lp failed to run: {exc}")
+    stdout = done.stdout.decode(errors="replace")
     if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
-        return PrintOutcome(False, printer, error=f"printer {printer}: {said}")
-    return PrintOutcome(True, printer, job=_job_id(done.stdout))
+        said = (done.stderr.decode(errors="replace") or stdout).strip()
+        return PrintOutcome(
+            False, printer, error=f"printer {printer}: {said or f'exit status {done.returncode}'}"
+        )
+    return PrintOutcome(True, printer, job=_job_id(stdout))
 
 
 def _job_id(stdout: str) -> str:

@@ -18,13 +18,13 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from returns_desk.domain.slips import Barcode, Rows, Rule, Slip, SlipKind, Text, Title
+from returns_desk.domain.slips import Barcode, Rows, Rule, Slip
 from returns_desk.printing.layout import Layout
+from returns_desk.printing.model import Block, Para, Space, Style, slip_blocks
 
 DOT = 72 / 203  # one thermal printer dot, in points
 QUIET_MODULES = 10  # blank modules each side of a barcode, for the scanner
 REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
-POLICY_ON = {SlipKind.RETURN, SlipKind.EXCHANGE, SlipKind.VOUCHER}
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +148,17 @@ def _barcode(part: Barcode, paper: Paper, width: float) -> _Bars:
 
 # --- laying a slip out ------------------------------------------------------------------
 
+# Each paragraph style as (font, size relative to the paper's, alignment).
+_STYLES = {
+    Style.BANNER: (BOLD, 2.0, "center"),
+    Style.TITLE: (BOLD, 1.4, "center"),
+    Style.STORE: (BOLD, 1.2, "center"),
+    Style.CENTRED: (REGULAR, 1.0, "center"),
+    Style.BODY: (REGULAR, 1.0, "left"),
+    Style.STRONG: (BOLD, 1.0, "left"),
+    Style.FINE: (REGULAR, 0.85, "left"),
+}
+
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return simpleSplit(text, font, size, width) or [""]
@@ -168,49 +179,24 @@ def _rows(part: Rows, size: float, width: float) -> list[_Op]:
     return ops
 
 
-def _part_ops(part: object, paper: Paper, width: float) -> list[_Op]:
+def _block_ops(block: Block, paper: Paper, width: float) -> list[_Op]:
     size = paper.font_size
-    if isinstance(part, Title):
-        return [_Gap(size * 0.3), *_text((part.text,), BOLD, size * 1.4, width, "center")]
-    if isinstance(part, Text):
-        return _text(part.lines, BOLD if part.strong else REGULAR, size, width, "left")
-    if isinstance(part, Rows):
-        return _rows(part, size, width)
-    if isinstance(part, Rule):
+    if isinstance(block, Para):
+        font, scale, align = _STYLES[block.style]
+        return _text(block.lines, font, size * scale, width, align)
+    if isinstance(block, Space):
+        return [_Gap(size * block.lines)]
+    if isinstance(block, Rows):
+        return _rows(block, size, width)
+    if isinstance(block, Rule):
         return [_Gap(size, dashed=True)]
-    if isinstance(part, Barcode):
-        return [_Gap(size * 0.5), _barcode(part, paper, width)]
-    raise TypeError(f"unknown slip part {part!r}")
-
-
-def _copy_banner(slip: Slip, paper: Paper, width: float) -> list[_Op]:
-    if not slip.is_copy:
-        return []
-    size = paper.font_size
-    return [
-        *_text(("*** COPY ***",), BOLD, size * 2, width, "center"),
-        *_text((f"Reprint {slip.copy_no}: not a new transaction",), REGULAR, size, width, "center"),
-        _Gap(size * 0.5),
-    ]
+    return [_barcode(block, paper, width)]
 
 
 def layout_ops(slip: Slip, layout: Layout, paper: Paper) -> list[_Op]:
-    """Every line of the slip, top to bottom: COPY mark, store header, parts, policy, footer."""
+    """Every line of the slip on ``paper``, top to bottom (see :func:`slip_blocks`)."""
     width = min(paper.column, paper.width - 2 * paper.margin)
-    size = paper.font_size
-    ops = _copy_banner(slip, paper, width)
-    if layout.header:
-        ops += _text(layout.header[:1], BOLD, size * 1.2, width, "center")
-        ops += _text(layout.header[1:], REGULAR, size, width, "center")
-    for part in slip.parts:
-        ops += _part_ops(part, paper, width)
-    if slip.customer_facing:
-        if slip.kind in POLICY_ON and layout.policy_summary:
-            ops += [_Gap(size, dashed=True)]
-            ops += _text(layout.policy_summary, REGULAR, size * 0.85, width, "left")
-        if layout.footer:
-            ops += [_Gap(size * 0.8), *_text(layout.footer, REGULAR, size, width, "center")]
-    return ops + _copy_banner(slip, paper, width)
+    return [op for block in slip_blocks(slip, layout) for op in _block_ops(block, paper, width)]
 
 
 def render_pdf(slip: Slip, layout: Layout, paper: str | None = None) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from returns_desk.domain.policy import parse_policy
 from returns_desk.domain.policy.diff import diff_policies
 from returns_desk.resources import data_dir
@@ -11,13 +13,13 @@ DEFAULT = (data_dir("policies") / "default.toml").read_text(encoding="utf-8")
 
 def variant():
     """The default policy's rules under another version."""
-    return parse_policy(DEFAULT.replace('version = "2026.11-1"', 'version = "next"'), "v.toml")
+    return parse_policy(re.sub(r'(?m)^version = ".*"$', 'version = "next"', DEFAULT), "v.toml")
 
 
 def rule(days: int) -> str:
     return (
         f'[[windows.rule]]\nid = "electronics"\ndepartments = ["electronics"]\ndays = {days}\n'
-        "priority = 1\n\n[[windows.tier]]"
+        "priority = 1\n\n[[windows.extension]]"
     )
 
 
@@ -30,20 +32,22 @@ def test_the_same_rules_under_another_version_change_nothing():
 
 
 def test_a_shorter_department_window_reads_as_the_manager_would_say_it():
-    thirty = parse_policy(DEFAULT.replace("[[windows.tier]]", rule(30), 1), "a")
-    fifteen = parse_policy(DEFAULT.replace("[[windows.tier]]", rule(15), 1), "b")
+    thirty = parse_policy(DEFAULT.replace("[[windows.extension]]", rule(30), 1), "a")
+    fifteen = parse_policy(DEFAULT.replace("[[windows.extension]]", rule(15), 1), "b")
     (change,) = diff_policies(thirty, fifteen)
     assert change.words == "Electronics window 30 → 15 days"
     assert (change.section, change.kind) == ("Return windows", "changed")
 
 
 def test_rules_added_and_removed_are_named_with_what_they_do():
-    with_rule = parse_policy(DEFAULT.replace("[[windows.tier]]", rule(20), 1), "b")
+    with_rule = parse_policy(DEFAULT.replace("[[windows.extension]]", rule(20), 1), "b")
     (added,) = diff_policies(parse_policy(DEFAULT, "a"), with_rule)
     assert added.kind == "added"
-    assert added.words == "New window rule electronics: electronics department, days 20, priority 1"
+    assert (
+        added.words == "New window rule electronics: departments electronics, days 20, priority 1"
+    )
     (removed,) = diff_policies(with_rule, parse_policy(DEFAULT, "a"))
-    assert removed.words.startswith("Removed window rule electronics (electronics department")
+    assert removed.words.startswith("Removed window rule electronics (departments electronics")
 
 
 def test_every_kind_of_setting_is_worded():
@@ -61,8 +65,8 @@ def test_every_kind_of_setting_is_worded():
     assert got == [
         "Standard window 30 → 45 days",
         "Late needs override → deny",
-        "Gold tier extra days 15 → 30 days",
-        "Scope clearance or gift-cards category → clearance category",
+        "Gold extra days 15 → 30 days",
+        "Final-sale rule final-sale: categories clearance, gift-cards → clearance",
         "Gift receipt exchange, store credit → store credit",
         "Cash limit 250.00 → 100.00",
     ]

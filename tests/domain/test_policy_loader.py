@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,14 +44,14 @@ def test_shipped_policy_decides_its_examples_as_written(path: Path) -> None:
 def test_policy_records_name_and_version() -> None:
     policy = load_policy(POLICIES / "default.toml")
     assert policy.name == "Default store policy"
-    assert policy.version == "2026.11-1"
+    assert policy.version == "2026.11-2"
 
 
 def test_an_example_with_a_wrong_expectation_fails_and_says_what_differs() -> None:
     policy = load_policy(POLICIES / "default.toml")
     first = policy.examples[0]
-    wrong = replace(first, refund=Decimal("1.00"), outcome=Outcome.DENY)
-    results = run_examples(replace(policy, examples=(wrong,)))
+    wrong = first.model_copy(update={"expect_refund": Decimal("1.00"), "expect": Outcome.DENY})
+    results = run_examples(policy.with_changes(examples=(wrong,)))
     assert results[0].failures == [
         "outcome: expected deny, got approve",
         "refund: expected 1.00, got 32.39",
@@ -121,8 +120,10 @@ def test_restocking_fee_needs_exactly_one_of_percent_or_amount() -> None:
 
 def test_bad_example_value_names_the_example_line() -> None:
     text = MINIMAL + '\n[[example]]\nname = "x"\ntoday = 2026-01-01\nunit_price = "1.999"\n'
-    exc = error_of(text)
-    assert exc.key == "example[1].unit_price" and exc.line == 8
+    exc = error_of(text)  # every mistake is reported: the missing expect, the bad price
+    found = {(p.key, p.line) for p in exc.problems}
+    assert found == {("example[1].unit_price", 8), ("example[1].expect", 5)}
+    assert "more than two decimal places" in str(exc)
 
 
 def test_missing_file_is_a_policy_error() -> None:

@@ -4,6 +4,8 @@ POS export or a hostile file holds."""
 from __future__ import annotations
 
 import json
+import math
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -135,3 +137,25 @@ def journals(draw: st.DrawFn) -> list[dict[str, Any]]:
 def jsonl(records: list[dict[str, Any]]) -> str:
     """Records as JSON Lines (surrogates and NUL escaped, as a real encoder writes them)."""
     return "\n".join(json.dumps(r, default=str) for r in records) + "\n"
+
+
+def toml(value: object) -> str:
+    """A TOML value: strings with JSON's escapes (the same as TOML's basic strings), dates
+    bare (for the layout and policy file fuzzers)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return (
+            "nan"
+            if math.isnan(value)
+            else ("inf" if value > 0 else "-inf")
+            if math.isinf(value)
+            else repr(value)
+        )
+    if isinstance(value, list):
+        return "[" + ", ".join(toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return json.dumps(value) if isinstance(value, str) else str(value)

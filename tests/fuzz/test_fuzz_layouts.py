@@ -4,8 +4,8 @@ LayoutError naming the file and key; never an unhandled exception."""
 from __future__ import annotations
 
 import json
-import math
 
+from fuzz_strategies import toml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,25 +26,6 @@ VALUES = st.one_of(
     st.lists(st.integers(), max_size=3),
     st.dictionaries(st.sampled_from(["a", "b"]), st.integers(), max_size=2),
 )
-
-
-def toml(value: object) -> str:
-    """A TOML value: strings with JSON's escapes (the same as TOML's basic strings)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return (
-            "nan"
-            if math.isnan(value)
-            else ("inf" if value > 0 else "-inf")
-            if math.isinf(value)
-            else repr(value)
-        )
-    if isinstance(value, list):
-        return "[" + ", ".join(toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {toml(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value) if isinstance(value, str) else str(value)
 
 
 LAYOUTS = st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), VALUES, max_size=6).map(

@@ -36,6 +36,7 @@ def _queue_ready() -> str:
     return ""
 
 
+@pytest.mark.needs_program("lp", "lpstat", why="the CUPS client; .ci/run installs it")
 @pytest.mark.skipif(bool(_queue_ready()), reason=_queue_ready() or "ready")
 def test_a_slip_really_prints_on_a_cups_pdf_queue(tmp_path, read_pdf):
     code, pdf = _voucher_pdf()

@@ -4,6 +4,7 @@ register; history; rollback. Every step a manager's, with a reason, in the audit
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,18 +35,21 @@ from tests.conftest import TODAY
 from tests.drafts import receipt_request
 
 POLICIES = data_dir("policies")
+DEFAULT_VERSION = re.search(
+    r'(?m)^version = "(.*)"$', (POLICIES / "default.toml").read_text(encoding="utf-8")
+).group(1)
 
 
 def draft_file(tmp_path: Path, version: str = "draft-1", days: int = 20) -> Path:
     """The default policy with electronics cut to ``days`` days, under a new version."""
     text = (POLICIES / "default.toml").read_text(encoding="utf-8")
-    text = text.replace('version = "2026.11-1"', f'version = "{version}"')
+    text = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', text, count=1)
     rule = (
         f'[[windows.rule]]\nid = "electronics"\ndepartments = ["electronics"]\n'
-        f"days = {days}\npriority = 1\n\n[[windows.tier]]"
+        f"days = {days}\npriority = 1\n\n[[windows.extension]]"
     )
     path = tmp_path / f"{version}.toml"
-    path.write_text(text.replace("[[windows.tier]]", rule, 1), encoding="utf-8")
+    path.write_text(text.replace("[[windows.extension]]", rule, 1), encoding="utf-8")
     return path
 
 
@@ -218,6 +222,8 @@ def test_versions_are_found_by_number_name_or_version(demo_engine, demo_actors, 
     stored = import_policy(demo_engine, demo_actors["maria"], draft_file(tmp_path), "x")
     assert find_version(demo_engine, f"#{stored.version_id}") == stored.version_id
     assert find_version(demo_engine, "draft-1") == stored.version_id
-    assert find_version(demo_engine, "Default store policy@2026.11-1") == default.version_id
+    assert find_version(demo_engine, f"Default store policy@{DEFAULT_VERSION}") == (
+        default.version_id
+    )
     with pytest.raises(LifecycleError, match="no stored policy version 'nope'"):
         find_version(demo_engine, "nope")

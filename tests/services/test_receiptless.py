@@ -233,7 +233,7 @@ def test_a_refund_without_a_receipt_is_cash_up_to_the_limit_the_rest_a_voucher(
     demo_engine, demo_actors, tmp_path
 ):
     text = (data_dir("policies") / "default.toml").read_text(encoding="utf-8")
-    text = text.replace('version = "2026.11-1"', 'version = "2026.11-cash"')
+    text = text.replace('version = "2026.11-2"', 'version = "2026.11-cash"')
     text = text.replace('receiptless_settlements = ["store_credit"]',
                         'receiptless_settlements = ["refund", "store_credit"]')  # fmt: skip
     text = text.replace('cash_limit = "250.00"', 'cash_limit = "50.00"')

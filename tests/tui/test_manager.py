@@ -17,7 +17,7 @@ from returns_desk.tui.screens.manager import ManagerScreen
 from tests.conftest import TODAY
 from tests.exports.conftest import actor
 from tests.kpi.conftest import build_kpi_ledger
-from tests.services.test_policy_lifecycle import draft_file
+from tests.services.test_policy_lifecycle import DEFAULT_VERSION, draft_file
 
 SIZE = (120, 40)
 
@@ -82,7 +82,7 @@ async def test_policies_versions_diff_and_replay_with_a_chart(demo_engine, demo_
         assert versions["draft-9"][:4] == [
             str(stored.version_id), "Default store policy", "draft-9", "draft",
         ]  # fmt: skip
-        assert versions["2026.11-1"][3:] == ["active", "in force at all stores"]
+        assert versions[DEFAULT_VERSION][3:] == ["active", "in force at all stores"]
         table = app.screen.query_one("#policy-versions", DataTable)
         table.focus()
         table.move_cursor(row=[r[2] for r in cells(app, "#policy-versions")].index("draft-9"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from returns_desk.domain.money import ZERO
-from returns_desk.domain.policy.model import Condition
+from returns_desk.domain.policy.terms import Condition
 from returns_desk.domain.receipt import Receipt, SoldLine
 
 
@@ -21,6 +21,13 @@ class ReturnCase:
     line: earlier returns of the store's day, and the lines before it in the same return.
     The policy's cash limit counts it, so the limit holds for a whole return (and cannot be
     dodged by splitting one return into several the same day).
+
+    The promotion facts are worked out from the whole receipt by
+    :func:`~returns_desk.domain.policy.whole_return.decide_return` (or given by an example):
+    ``free_item_kept`` is the shelf value of free items this line's promotion gave that stay
+    with the customer, ``bundle_kept`` the bundle discount on the bundle's items kept,
+    ``rewards_share`` and ``points_share`` the line's share of the reward currency spent
+    and of the points earned. ``current_price`` is today's shelf price (for clearance).
     """
 
     receipt: Receipt | None
@@ -37,12 +44,23 @@ class ReturnCase:
     id_checked: bool = False
     tender_refunded: tuple[Decimal, ...] = ()
     cash_paid_today: Decimal = ZERO
+    current_price: Decimal | None = None
+    free_item_kept: Decimal = ZERO
+    bundle_kept: Decimal = ZERO
+    rewards_share: Decimal = ZERO
+    points_share: int = 0
+    large_refund: bool = False  # another line of this return pays its cash another way
 
     @property
     def tier(self) -> str | None:
         """The customer's tier as told at the counter, else as printed on the receipt."""
         if self.customer_tier:
             return self.customer_tier.lower()
+        return self.purchase_tier
+
+    @property
+    def purchase_tier(self) -> str | None:
+        """The tier printed on the receipt: the one the customer held when buying."""
         if self.receipt is not None and self.receipt.loyalty_tier:
             return self.receipt.loyalty_tier.lower()
         return None

@@ -5,19 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from returns_desk.domain.decision import RuleTrace
-from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy import reasons
 from returns_desk.domain.policy.case import ReturnCase
-from returns_desk.domain.policy.model import Condition, Policy, RestockingFee, Verdict
+from returns_desk.domain.policy.model import FinalSaleRule, Policy, RestockingFee
 from returns_desk.domain.policy.refund import line_net_refund, restocking_fee
+from returns_desk.domain.policy.scope import LineKind
 from returns_desk.domain.policy.tally import Tally
+from returns_desk.domain.policy.terms import Condition, TierBasis, Verdict
+from returns_desk.domain.policy.window import Tiers
 
 # Enum members as module constants: class attribute lookup on an enum is slow.
 _DEFECTIVE = Condition.DEFECTIVE
 _DENY = Verdict.DENY
 _ACCEPT = Verdict.ACCEPT
-
-Key = tuple[str, str, str, str]
 
 CONDITION_WORDS = {
     (
@@ -52,23 +52,30 @@ NO_FEE = RuleTrace(
 )
 
 
-def in_final_sale_scope(policy: Policy, key: Key) -> bool:
-    """Whether the policy makes this kind of line final sale (the line may say so too)."""
-    scope = policy.final_sale.scope
-    return scope is not None and scope.matches(*key)
+def final_sale_rule(policy: Policy, kind: LineKind) -> FinalSaleRule | None:
+    """The first `[[final_sale]]` rule covering this kind of line (the line may also have
+    been marked final sale by the till)."""
+    return next((rule for rule in policy.final_sale if rule.matches(kind)), None)
 
 
-def check_final_sale(policy: Policy, case: ReturnCase, tally: Tally) -> None:
-    """A final-sale line (marked so, or in the policy's scope) cannot come back.
+def check_final_sale(case: ReturnCase, rule: FinalSaleRule | None, tally: Tally) -> None:
+    """A final-sale line (marked so, or in a rule's scope) cannot come back.
 
     The engine calls this only for final-sale lines; others get :data:`NOT_FINAL`.
     """
-    if case.condition is _DEFECTIVE and policy.final_sale.allow_defective:
+    rid = f"final_sale.{rule.id}" if rule else "final_sale"
+    desc = rule.description if rule and rule.description else "Final-sale items"
+    if case.condition is _DEFECTIVE and rule is not None and rule.allow_defective:
         reason = "A final-sale item, but defective items may still come back."
-        tally.note("final_sale", "Final-sale items", True, reason)
+        tally.note(rid, desc, True, reason)
         return
     reason = "This was a final-sale item and cannot be returned."
-    tally.note("final_sale", "Final-sale items", True, reason, _DENY)
+    if rule is not None and rule.regions:
+        reason = f"A final-sale item in {case.region or 'this region'}: it cannot be returned."
+    elif rule is not None and rule.conditions:
+        words = " or ".join(sorted(c.value.replace("_", " ") for c in rule.conditions))
+        reason = f"Final sale once {words}: it cannot be returned."
+    tally.note(rid, desc, True, reason, _DENY)
 
 
 def condition_trace(policy: Policy, cond: Condition) -> RuleTrace:
@@ -81,9 +88,24 @@ def condition_trace(policy: Policy, cond: Condition) -> RuleTrace:
     return RuleTrace(f"condition.{cond.value}", "Item condition", True, reason, verdict)
 
 
-def fee_rule(policy: Policy, key: Key) -> RestockingFee | None:
+def fee_rule(policy: Policy, kind: LineKind) -> RestockingFee | None:
     """The first restocking-fee rule covering this kind of line and condition."""
-    return next((r for r in policy.restocking_fees if r.scope.matches(*key)), None)
+    return next((r for r in policy.restocking_fees if r.matches(kind)), None)
+
+
+def fee_waiver(
+    rule: RestockingFee, kind: LineKind, tiers: Tiers, basis: TierBasis, region: str = ""
+) -> RuleTrace | None:
+    """Why ``rule`` is waived for this kind of line and customer, or None if it is not."""
+    rid, desc = f"restocking_fee.{rule.id}", rule.description or "Restocking fee"
+    if kind.region and kind.region in rule.waived_regions:
+        return RuleTrace(rid, desc, False, reasons.fee_waived_in(region or kind.region))
+    basis = rule.tier_basis or basis
+    if rule.waived_tiers and tiers.holds(rule.waived_tiers, basis):
+        tier = tiers.then if basis is TierBasis.PURCHASE else (tiers.now or tiers.then)
+        shown = tier if tier in rule.waived_tiers else " or ".join(sorted(rule.waived_tiers))
+        return RuleTrace(rid, desc, False, reasons.fee_waived_for(shown))
+    return None
 
 
 def check_restocking(
@@ -93,26 +115,17 @@ def check_restocking(
     refund: Decimal,
     tally: Tally,
 ) -> Decimal:
-    """The fee ``rule`` sets for this return (ZERO if it is waived).
+    """The fee ``rule`` sets for this return (waivers are settled by the line's plan).
 
     ``net`` is the pre-tax price of the units; None means work it out from the sold line.
     Lines no rule covers get :data:`NO_FEE` from the engine (if the policy has fees).
     """
-    rid = f"restocking_fee.{rule.id}"
-    desc = rule.description or "Restocking fee"
-    region = case.region
-    if region and region.lower() in rule.waived_regions:
-        tally.note(rid, desc, False, reasons.fee_waived_in, args=(region,))
-        return ZERO
-    tier = case.tier
-    if tier and tier in rule.waived_tiers:
-        tally.note(rid, desc, False, reasons.fee_waived_for, args=(tier,))
-        return ZERO
     if net is None:
         net = line_net_refund(case.line, case.qty, case.line.qty_returned)
     fee = restocking_fee(rule, net, case.qty, refund)
     args = (fee, rule.percent, case.condition)
-    tally.note(rid, desc, True, reasons.restocking_fee, args=args)
+    rid = f"restocking_fee.{rule.id}"
+    tally.note(rid, rule.description or "Restocking fee", True, reasons.restocking_fee, args=args)
     return fee
 
 

@@ -21,6 +21,7 @@ from returns_desk.domain.policy.model import Policy
 SKIPPED = frozenset({"cache", "source", "line", "examples", "name", "version"})
 KEYS = ("id", "tier", "name", "key")
 SECTIONS = {
+    "head": "About",
     "description": "About",
     "windows": "Return windows",
     "final_sale": "Final sale",
@@ -34,7 +35,12 @@ ITEM_NAMES = {
     "rules": "window rule",
     "holidays": "holiday window",
     "tiers": "tier extension",
+    "extensions": "extension",
     "restocking_fees": "restocking fee",
+    "final_sale": "final-sale rule",
+    "id_checks": "ID check",
+    "settlement_rules": "settlement rule",
+    "clearance": "clearance rule",
 }
 DAYS_FIELDS = frozenset({"days", "default_days", "extra_days", "warranty_days"})
 
@@ -54,21 +60,32 @@ class Change:
 def diff_policies(old: Policy, new: Policy) -> list[Change]:
     """Every rule-level difference from ``old`` to ``new``, in the policy's own order."""
     out: list[Change] = []
-    for f in fields(Policy):
-        if f.name in SKIPPED:
+    for name in _names(old) or ():
+        if name in SKIPPED:
             continue
-        section = SECTIONS.get(f.name, _words(f.name).capitalize())
-        _walk(section, (f.name,), getattr(old, f.name), getattr(new, f.name), out)
+        section = SECTIONS.get(name, _words(name).capitalize())
+        _walk(section, (name,), getattr(old, name), getattr(new, name), out)
     return out
+
+
+def _names(obj: Any) -> list[str] | None:
+    """The fields of a policy part (a pydantic model or a dataclass); None for a value."""
+    if isinstance(obj, type):
+        return None
+    if is_dataclass(obj):
+        return [f.name for f in fields(obj)]
+    declared = getattr(type(obj), "model_fields", None)
+    return list(declared) if isinstance(declared, dict) else None
 
 
 def _walk(section: str, path: tuple[str, ...], a: Any, b: Any, out: list[Change]) -> None:
     if a == b:
         return
-    if is_dataclass(a) and type(a) is type(b) and not _is_scope(a):
-        for f in fields(a):
-            if f.name not in SKIPPED:
-                _walk(section, (*path, f.name), getattr(a, f.name), getattr(b, f.name), out)
+    names = _names(a)
+    if names is not None and type(a) is type(b) and not _is_scope(a):
+        for name in names:
+            if name not in SKIPPED:
+                _walk(section, (*path, name), getattr(a, name), getattr(b, name), out)
         return
     if isinstance(a, tuple | list) and isinstance(b, tuple | list) and _keyed(a, b):
         _walk_items(section, path, a, b, out)
@@ -82,7 +99,7 @@ def _walk(section: str, path: tuple[str, ...], a: Any, b: Any, out: list[Change]
 
 def _keyed(a: tuple[Any, ...] | list[Any], b: tuple[Any, ...] | list[Any]) -> bool:
     items = [*a, *b]
-    return bool(items) and all(is_dataclass(i) and _key(i) is not None for i in items)
+    return bool(items) and all(_names(i) is not None and _key(i) is not None for i in items)
 
 
 def _key(item: Any) -> str | None:
@@ -118,7 +135,8 @@ def _changed(path: tuple[str, ...], a: Any, b: Any) -> str:
         span = f"{a} → {_days(b)}" if both else f"{_days(a)} → {_days(b)}"
         words = f"{owner} {noun} {span}".strip()
         return words[:1].upper() + words[1:]
-    where = " ".join(_words(p) for p in path[:-1] if p not in SECTIONS or len(path) > 2)
+    parts = [p for p in path[:-1] if p not in SECTIONS]
+    where = _words(parts[-1]) if parts else ""  # the rule it belongs to, if any
     what = _words(last)
     lead = f"{where}: {what}" if where else what
     return f"{lead[:1].upper()}{lead[1:]} {_value(a)} → {_value(b)}"
@@ -145,23 +163,29 @@ def _days(value: int | None) -> str:
 
 
 def _is_scope(value: Any) -> bool:
-    return callable(getattr(value, "describe", None))
+    """A bare scope (which lines a rule covers) reads as its description; a rule, which is
+    a scope with an id, is compared key by key."""
+    return callable(getattr(value, "describe", None)) and _key(value) is None
 
 
 def _summary(item: Any) -> str:
     """A rule in a few words: its description, or its set fields."""
     text = getattr(item, "description", "")
     parts = []
-    for f in fields(item):
-        value = getattr(item, f.name)
-        if f.name in KEYS or f.name in SKIPPED or value in (None, "", (), frozenset()):
+    defaults = getattr(type(item), "model_fields", {})
+    for name in _names(item) or ():
+        value = getattr(item, name)
+        if name in KEYS or name in SKIPPED or value in (None, "", (), frozenset()):
             continue
+        declared = defaults.get(name)
+        if declared is not None and value == declared.default:
+            continue  # a pydantic rule: only what the file set
         if _is_scope(value) and value.describe() == "all items":
             continue
         if _is_scope(value):
             parts.append(value.describe())
-        elif f.name != "description":
-            parts.append(f"{_words(f.name)} {_value(value)}")
+        elif name != "description":
+            parts.append(f"{_words(name)} {_value(value)}")
     if isinstance(text, str) and text:
         return f"{text} ({', '.join(parts)})" if parts else text
     return ", ".join(parts)
@@ -189,6 +213,6 @@ def _value(value: Any) -> str:
         return ", ".join(sorted(_value(v) for v in value)) or "nothing"
     if isinstance(value, tuple | list):
         return "; ".join(_value(v) for v in value) or "none"
-    if is_dataclass(value):
+    if _names(value) is not None:
         return f"({_summary(value)})"
     return str(value)

@@ -1,73 +1,91 @@
-"""TOML policy file -> Policy. The format is documented for managers in policies/README.md."""
+"""TOML policy file -> Policy. The keys are documented in docs/policy-reference.md.
+
+A file is read, its format found (``[policy] format``; none means format 1, upgraded on the
+fly), and validated against the model: every mistake comes back at once, each with its
+file, line and key. Nothing a file can hold makes this raise anything but PolicyError.
+"""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from returns_desk.domain.decision import Settlement
-from returns_desk.domain.policy.examples import parse_examples
-from returns_desk.domain.policy.model import (
-    CashOverLimit,
-    Condition,
-    CountFrom,
-    DayCounting,
-    DefectivePolicy,
-    FinalSale,
-    HolidayWindow,
-    Policy,
-    ReceiptPolicy,
-    RefundPolicy,
-    RestockingFee,
-    Scope,
-    TierExtension,
-    Verdict,
-    WindowPolicy,
-    WindowRule,
+from pydantic import ValidationError
+
+from returns_desk.domain.policy.model import FORMAT, Policy
+from returns_desk.domain.policy.toml_reader import (
+    PolicyError,
+    PolicyProblem,
+    key_lines,
+    line_of,
+    problems_from,
+    show_path,
 )
-from returns_desk.domain.policy.toml_reader import PolicyError, Table, key_lines
+from returns_desk.domain.policy.v1 import file_format, migrate_text, upgrade_data, v1_path
 
-ALL = frozenset(Settlement)
-OPENED_LIKE = (Condition.OPENED, Condition.MISSING_PARTS)
+MAX_BYTES = 1_000_000
+FORMAT_2_HINTS = {
+    "tier": " (format 2 writes [[windows.extension]] with tiers = [...])",
+}
 
 
 def load_policy(path: Path) -> Policy:
     """Read and check a policy file; PolicyError names the line and key of any mistake."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise PolicyError(str(path), 1, "", f"cannot read the file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(str(path), 1, "", f"not UTF-8 text ({exc.reason})") from None
     return parse_policy(text, str(path))
 
 
 def parse_policy(text: str, source: str) -> Policy:
     """Build a Policy from TOML text; ``source`` names it in error messages."""
+    data = _toml(text, source)
+    lines = key_lines(text)
+    declared = file_format(data)
+    upgraded = declared == 1 and not isinstance(declared, bool)
+    if upgraded:
+        data = upgrade_data(data)
+    elif declared != FORMAT or isinstance(declared, bool):
+        line = line_of(lines, ("policy", "format"))
+        raise PolicyError(source, line, "policy.format", f"expected 1 or 2, got {declared!r}")
     try:
-        data = tomllib.loads(text)
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        remap = v1_path if upgraded else (lambda p: p)
+        hints = {} if upgraded else FORMAT_2_HINTS
+        problems = problems_from(exc, Policy, source, lines, remap, hints)
+        if not upgraded and isinstance(data.get("final_sale"), dict):
+            problems = [_final_sale_hint(p) for p in problems]
+        raise PolicyError.of(problems) from None
+    object.__setattr__(policy, "source", source)
+    for index, example in enumerate(policy.examples):
+        object.__setattr__(example, "line", line_of(lines, ("example", index)))
+    return policy
+
+
+def _toml(text: str, source: str) -> dict[str, Any]:
+    if len(text) > MAX_BYTES:
+        raise PolicyError(source, 1, "", f"is larger than {MAX_BYTES:,} characters")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         raise PolicyError(source, line, "", f"not valid TOML: {exc}") from None
-    root = Table(data, (), source, key_lines(text))
-    head = root.table("policy")
-    policy = Policy(
-        name=head.text("name"),
-        version=_version(head),
-        source=source,
-        description=head.text("description", ""),
-        windows=_windows(root.table("windows")),
-        final_sale=_final_sale(root.table("final_sale")),
-        conditions=_conditions(root.table("conditions")),
-        defective=_defective(root.table("defective")),
-        restocking_fees=tuple(_fee(t) for t in root.tables("restocking_fee")),
-        receipt=_receipt(root.table("receipt")),
-        refund=_refund(root.table("refund")),
-    )
-    head.finish()
-    examples = parse_examples(root.tables("example"))
-    root.finish()
-    _check_unique_ids(root, policy)
-    return replace(policy, examples=examples)
+    except RecursionError:
+        raise PolicyError(source, 1, "", "not valid TOML: nested too deeply") from None
+
+
+def _final_sale_hint(problem: PolicyProblem) -> PolicyProblem:
+    if problem.key != "final_sale":
+        return problem
+    words = "format 2 writes final-sale rules as [[final_sale]] tables, each with an id"
+    return PolicyProblem(problem.source, problem.line, problem.key, words)
 
 
 def _line_from_message(message: str) -> int:
@@ -80,176 +98,23 @@ def _line_from_message(message: str) -> int:
     return 1
 
 
-def _version(head: Table) -> str:
-    value = head.raw("version")
-    if not isinstance(value, str) or not value.strip():
-        raise head.error(
-            "version", f'expected a version in quotes, like "2026.11-1", got {value!r}'
-        )
-    return value.strip()
+def migrate(text: str, source: str) -> str:
+    """A format 1 file's text as format 2; PolicyError if it is not format 1, does not
+    load, or would not read as the very same policy afterwards."""
+    before = parse_policy(text, source)
+    if before.head.format != 1:
+        raise PolicyError(source, 1, "policy.format", "is format 2 already")
+    after_text = migrate_text(text)
+    after = parse_policy(after_text, source)
+    if _rules(after) != _rules(before):
+        raise PolicyError(source, 1, "", "cannot be migrated automatically: edit it by hand")
+    return after_text
 
 
-def _scope(table: Table, conditions: tuple[Condition, ...] = ()) -> Scope:
-    return Scope(
-        departments=table.words("departments"),
-        categories=table.words("categories"),
-        skus=table.words("skus"),
-        conditions=table.choices("conditions", Condition, conditions),
-    )
+def _rules(policy: Policy) -> dict[str, Any]:
+    data = policy.model_dump()
+    data["head"].pop("format")
+    return data
 
 
-def _days(table: Table, key: str, default: object) -> int | None:
-    """Days of a window: a whole number of at least 1, or "unlimited"."""
-    value = table.raw(key, default)
-    if value == "unlimited":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise table.error(
-            key, f'expected a number of days (1 or more) or "unlimited", got {value!r}'
-        )
-    return value
-
-
-def _windows(table: Table) -> WindowPolicy:
-    result = WindowPolicy(
-        default_days=_days(table, "default_days", 30),
-        count_from=table.choice("count_from", CountFrom, CountFrom.PURCHASE),
-        day_counting=table.choice("day_counting", DayCounting, DayCounting.INCLUSIVE),
-        late=table.choice("late", Verdict, Verdict.DENY),
-        rules=tuple(_window_rule(t) for t in table.tables("rule")),
-        holidays=tuple(_holiday(t) for t in table.tables("holiday")),
-        tiers=tuple(_tier(t) for t in table.tables("tier")),
-    )
-    table.finish()
-    return result
-
-
-def _window_rule(table: Table) -> WindowRule:
-    rule = WindowRule(
-        id=table.text("id"),
-        scope=_scope(table),
-        days=_days(table, "days", None),
-        priority=table.integer("priority", 0),
-        description=table.text("description", ""),
-    )
-    table.finish()
-    return rule
-
-
-def _holiday(table: Table) -> HolidayWindow:
-    rule = HolidayWindow(
-        id=table.text("id"),
-        bought_from=table.day("bought_from"),
-        bought_until=table.day("bought_until"),
-        returnable_until=table.day("returnable_until"),
-        scope=_scope(table),
-        description=table.text("description", ""),
-    )
-    if rule.bought_until < rule.bought_from:
-        raise table.error("bought_until", "is before bought_from")
-    if rule.returnable_until < rule.bought_until:
-        raise table.error("returnable_until", "is before bought_until")
-    table.finish()
-    return rule
-
-
-def _tier(table: Table) -> TierExtension:
-    rule = TierExtension(
-        tier=table.text("tier").strip().lower(),
-        extra_days=table.integer("extra_days", minimum=1),
-        scope=_scope(table),
-    )
-    table.finish()
-    return rule
-
-
-def _final_sale(table: Table) -> FinalSale:
-    scope = _scope(table) if table.data else None
-    rule = FinalSale(scope=scope, allow_defective=table.boolean("allow_defective", False))
-    table.finish()
-    return rule
-
-
-def _conditions(table: Table) -> dict[Condition, Verdict]:
-    result = {cond: table.choice(cond.value, Verdict) for cond in Condition if cond in table.data}
-    for cond in Condition:
-        table.read.add(cond.value)
-    table.finish()
-    return result
-
-
-def _defective(table: Table) -> DefectivePolicy:
-    rule = DefectivePolicy(
-        warranty_days=table.integer("warranty_days", 0),
-        within_window=table.choices("within_window", Settlement, ALL),
-        after_window=table.choices("after_window", Settlement, {Settlement.EXCHANGE}),
-    )
-    table.finish()
-    return rule
-
-
-def _fee(table: Table) -> RestockingFee:
-    percent, amount = table.decimal("percent", None), table.money("amount", None)
-    if (percent is None) == (amount is None):
-        raise table.error(None, "give either percent or amount")
-    if percent is not None and percent > 100:
-        raise table.error("percent", f"must be at most 100, got {percent}")
-    rule = RestockingFee(
-        id=table.text("id"),
-        scope=_scope(table, OPENED_LIKE),
-        percent=percent,
-        amount=amount,
-        waived_regions=table.words("waived_regions"),
-        waived_tiers=table.words("waived_tiers"),
-        description=table.text("description", ""),
-    )
-    table.finish()
-    return rule
-
-
-def _receipt(table: Table) -> ReceiptPolicy:
-    store_credit = {Settlement.STORE_CREDIT}
-    limit = table.integer("limit_count", None, minimum=1)
-    rule = ReceiptPolicy(
-        gift_receipt=table.choices("gift_receipt", Settlement, store_credit),
-        receiptless=table.choice("receiptless", Verdict, Verdict.DENY),
-        receiptless_settlements=table.choices("receiptless_settlements", Settlement, store_credit),
-        lowest_price_days=table.integer("lowest_price_days", 90, minimum=1),
-        id_required=table.boolean("id_required", True),
-        limit_count=limit,
-        limit_period_days=table.integer("limit_period_days", 365, minimum=1),
-        over_limit=table.choice("over_limit", Verdict, Verdict.DENY),
-    )
-    table.finish()
-    return rule
-
-
-def _refund(table: Table) -> RefundPolicy:
-    rule = RefundPolicy(
-        settlements=table.choices("settlements", Settlement, ALL),
-        cash_limit=table.money("cash_limit", None),
-        over_cash_limit=table.choice("over_cash_limit", CashOverLimit, CashOverLimit.VOUCHER),
-        serial_mismatch=table.choice("serial_mismatch", Verdict, Verdict.DENY),
-    )
-    table.finish()
-    return rule
-
-
-def _check_unique_ids(root: Table, policy: Policy) -> None:
-    """Rule ids appear in decisions and audits, so two rules must not share one."""
-    groups = (
-        ("windows", "rule", [r.id for r in policy.windows.rules]),
-        ("windows", "holiday", [h.id for h in policy.windows.holidays]),
-        (None, "restocking_fee", [f.id for f in policy.restocking_fees]),
-    )
-    for parent, key, ids in groups:
-        seen: set[str] = set()
-        for index, rule_id in enumerate(ids):
-            if rule_id in seen:
-                base = (parent, key, index) if parent else (key, index)
-                line = root.lines.get(base + ("id",), 1)  # type: ignore[operator]
-                where = ".".join(p for p in (parent, key) if p)
-                raise PolicyError(
-                    root.source, line, f"{where}[{index + 1}].id", f"duplicate id {rule_id!r}"
-                )
-            seen.add(rule_id)
+__all__ = ["PolicyError", "load_policy", "migrate", "parse_policy", "show_path"]

@@ -1,224 +1,216 @@
-"""A store's return policy as typed, frozen data, built once from a TOML file.
+"""A store's return policy: the declared schema of a policy file, and the rules the engine reads.
+
+One set of frozen models is both: the loader validates a TOML file into them (every key
+typed and bounded, unknown keys refused), docs/policy-reference.md is generated from their
+field descriptions, and the engine reads them. Rules sit in named lists (``windows.rules``,
+``final_sale``, ``settlement_rules`` ...) with unique ids; :meth:`Policy.rules` walks them
+all, rule by rule, for tools that compare two policies. The tables are declared by what
+they decide: :mod:`.window_rules` (time), :mod:`.item_rules` (the item), :mod:`.proof_rules`
+(receipts and payment), on the building blocks of :mod:`.sections` and :mod:`.scope`.
 
 Matching values (departments, categories, SKUs, tiers, regions) are stored lower-case so
-the engine compares plain strings; per-line lookups are cached on the policy.
+the engine compares plain strings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
-from returns_desk.domain.decision import Outcome, Settlement, Verdict
+from pydantic import BaseModel, Field, PlainValidator, model_validator
 
-if TYPE_CHECKING:
-    from returns_desk.domain.policy.case import ReturnCase
+from returns_desk.domain.policy.expectations import Example
+from returns_desk.domain.policy.fields import FieldProblem, Kind, Name, Text, Version, choice_of
+from returns_desk.domain.policy.item_rules import (
+    Clearance,
+    Conditions,
+    FinalSaleRule,
+    Promotions,
+    RestockingFee,
+    SettlementRule,
+)
+from returns_desk.domain.policy.proof_rules import IdCheck, Receipt, ReceiptRule, Refund
+from returns_desk.domain.policy.sections import Rule, Section
+from returns_desk.domain.policy.terms import (
+    CashOverLimit,
+    Condition,
+    CountFrom,
+    DayCounting,
+    TierBasis,
+    Verdict,
+)
+from returns_desk.domain.policy.window_rules import (
+    Defective,
+    Extension,
+    HolidayWindow,
+    WindowRule,
+    Windows,
+)
 
+__all__ = [
+    "CashOverLimit",
+    "Clearance",
+    "Condition",
+    "Conditions",
+    "CountFrom",
+    "DayCounting",
+    "Defective",
+    "Extension",
+    "FinalSaleRule",
+    "HolidayWindow",
+    "IdCheck",
+    "Policy",
+    "Promotions",
+    "Receipt",
+    "ReceiptRule",
+    "Refund",
+    "RestockingFee",
+    "Rule",
+    "RuleEntry",
+    "SettlementRule",
+    "TierBasis",
+    "Verdict",
+    "WindowRule",
+    "Windows",
+]
 
-class Condition(StrEnum):
-    """The state the item comes back in, as the clerk judges it."""
-
-    UNOPENED = "unopened"
-    OPENED = "opened"
-    DEFECTIVE = "defective"
-    DAMAGED = "damaged"
-    MISSING_PARTS = "missing_parts"
-
-
-class DayCounting(StrEnum):
-    """Whether the purchase day is day 1 (inclusive) or day 0 (exclusive)."""
-
-    INCLUSIVE = "inclusive"
-    EXCLUSIVE = "exclusive"
-
-
-class CountFrom(StrEnum):
-    """Which date starts the window: the sale, or the delivery when there was one."""
-
-    PURCHASE = "purchase"
-    DELIVERY = "delivery"
-
-
-class CashOverLimit(StrEnum):
-    """What happens to cash above the policy's limit."""
-
-    VOUCHER = "voucher"
-    NEEDS_OVERRIDE = "needs_override"
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Which lines a rule covers; an empty set means any. Sets are ANDed, values ORed."""
-
-    departments: frozenset[str] = frozenset()
-    categories: frozenset[str] = frozenset()
-    skus: frozenset[str] = frozenset()
-    conditions: frozenset[Condition] = frozenset()
-
-    def matches(self, department: str, category: str, sku: str, condition: str) -> bool:
-        """Inputs must already be lower-case (the engine's cache key is)."""
-        return (
-            (not self.departments or department in self.departments)
-            and (not self.categories or category in self.categories)
-            and (not self.skus or sku in self.skus)
-            and (not self.conditions or condition in self.conditions)
-        )
-
-    def describe(self) -> str:
-        """Plain words: 'electronics department, cameras category'."""
-        parts = []
-        for values, noun in (
-            (self.departments, "department"),
-            (self.categories, "category"),
-            (self.skus, "item"),
-            (self.conditions, "condition"),
-        ):
-            if values:
-                parts.append(f"{' or '.join(sorted(v.replace('_', ' ') for v in values))} {noun}")
-        return ", ".join(parts) or "all items"
+FORMAT = 2  # the newest policy file format; files without `format` are format 1
 
 
-@dataclass(frozen=True, slots=True)
-class WindowRule:
-    """A return window for some lines; days None means no time limit.
+class Head(Section):
+    """`[policy]`: what the policy is called and which version of it this is."""
 
-    Among matching rules only those of the highest priority count, and of those the
-    longest wins: priority is how a shorter window (electronics) overrides a longer one.
-    """
-
-    id: str
-    scope: Scope
-    days: int | None
-    priority: int = 0
-    description: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class HolidayWindow:
-    """Bought between two dates (inclusive), returnable until a date."""
-
-    id: str
-    bought_from: date
-    bought_until: date
-    returnable_until: date
-    scope: Scope = Scope()
-    description: str = ""
+    name: Name = Field(description="shown on every decision", examples=["Default store policy"])
+    version: Version = Field(
+        description="recorded on every decision; change it whenever the rules change",
+        examples=["2026.11-1"],
+    )
+    description: Text = Field(default="", description="one line for people")
+    format: Annotated[int, PlainValidator(lambda v: _format(v)), Kind("1 or 2")] = Field(
+        default=1,
+        description="the file format: 2 for this reference; a file without it is format 1 "
+        "and is read as format 1 (`returns-desk policy migrate` rewrites it)",
+        examples=[2],
+    )
+    tier_basis: Annotated[
+        TierBasis, PlainValidator(choice_of(TierBasis)), Kind('"counter", "purchase" or "either"')
+    ] = Field(
+        default=TierBasis.COUNTER,
+        description="which tier rules read unless they say otherwise: `counter` (the tier "
+        "the customer holds today, told at the counter; the receipt's if none is told), "
+        "`purchase` (the tier on the receipt, held when buying) or `either`",
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class TierExtension:
-    """Extra days for a loyalty tier."""
-
-    tier: str
-    extra_days: int
-    scope: Scope = Scope()
+def _format(value: object) -> int:
+    if value not in (1, 2) or isinstance(value, bool):
+        raise ValueError(f"expected 1 or 2, got {value!r}")
+    assert isinstance(value, int)
+    return value
 
 
-@dataclass(frozen=True, slots=True)
-class WindowPolicy:
-    """How long items may come back, and how days are counted."""
+class RuleEntry(NamedTuple):
+    """One rule of a policy, as :meth:`Policy.rules` lists them: where it sits, its id."""
 
-    default_days: int | None = 30
-    count_from: CountFrom = CountFrom.PURCHASE
-    day_counting: DayCounting = DayCounting.INCLUSIVE
-    late: Verdict = Verdict.DENY
-    rules: tuple[WindowRule, ...] = ()
-    holidays: tuple[HolidayWindow, ...] = ()
-    tiers: tuple[TierExtension, ...] = ()
+    section: str
+    rule_id: str
+    rule: BaseModel
 
 
-@dataclass(frozen=True, slots=True)
-class FinalSale:
-    """Items that cannot be returned at all (defective ones may be, if allowed)."""
-
-    scope: Scope | None = None
-    allow_defective: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DefectivePolicy:
-    """Defective items: settled one way inside the window, maybe another under warranty."""
-
-    warranty_days: int = 0
-    within_window: frozenset[Settlement] = frozenset(Settlement)
-    after_window: frozenset[Settlement] = frozenset({Settlement.EXCHANGE})
-
-
-@dataclass(frozen=True, slots=True)
-class RestockingFee:
-    """A fee on opened items; percent of the pre-tax price paid, or an amount per unit."""
-
-    id: str
-    scope: Scope
-    percent: Decimal | None = None
-    amount: Decimal | None = None
-    waived_regions: frozenset[str] = frozenset()
-    waived_tiers: frozenset[str] = frozenset()
-    description: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiptPolicy:
-    """Gift receipts and returns without a receipt."""
-
-    gift_receipt: frozenset[Settlement] = frozenset({Settlement.STORE_CREDIT})
-    receiptless: Verdict = Verdict.DENY
-    receiptless_settlements: frozenset[Settlement] = frozenset({Settlement.STORE_CREDIT})
-    lowest_price_days: int = 90
-    id_required: bool = True
-    limit_count: int | None = None
-    limit_period_days: int = 365
-    over_limit: Verdict = Verdict.DENY
-
-
-@dataclass(frozen=True, slots=True)
-class RefundPolicy:
-    """How money goes back."""
-
-    settlements: frozenset[Settlement] = frozenset(Settlement)
-    cash_limit: Decimal | None = None
-    over_cash_limit: CashOverLimit = CashOverLimit.VOUCHER
-    serial_mismatch: Verdict = Verdict.DENY
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    """A case the policy file says it must decide, with what it must answer."""
-
-    name: str
-    line: int
-    case: ReturnCase
-    today: date
-    outcome: Outcome
-    refund: Decimal | None = None
-    fee: Decimal | None = None
-    settlements: frozenset[Settlement] | None = None
-    window_ends: date | None = None
-    reason_contains: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(Section):
     """A whole store policy. Build it with ``load_policy``/``parse_policy``."""
 
-    name: str
-    version: str
-    source: str = "<policy>"
-    description: str = ""
-    windows: WindowPolicy = WindowPolicy()
-    final_sale: FinalSale = FinalSale()
-    conditions: dict[Condition, Verdict] = field(default_factory=dict)
-    defective: DefectivePolicy = DefectivePolicy()
-    restocking_fees: tuple[RestockingFee, ...] = ()
-    receipt: ReceiptPolicy = ReceiptPolicy()
-    refund: RefundPolicy = RefundPolicy()
-    examples: tuple[Example, ...] = ()
-    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    head: Head = Field(alias="policy", description="[policy]")
+    windows: Windows = Field(default=Windows(), description="[windows]")
+    final_sale: tuple[FinalSaleRule, ...] = Field(default=(), description="[[final_sale]]")
+    conditions: Conditions = Field(default=Conditions(), description="[conditions]")
+    defective: Defective = Field(default=Defective(), description="[defective]")
+    restocking_fees: tuple[RestockingFee, ...] = Field(
+        default=(), alias="restocking_fee", description="[[restocking_fee]]"
+    )
+    receipt: Receipt = Field(default=Receipt(), description="[receipt]")
+    id_checks: tuple[IdCheck, ...] = Field(default=(), alias="id_check", description="[[id_check]]")
+    refund: Refund = Field(default=Refund(), description="[refund]")
+    settlement_rules: tuple[SettlementRule, ...] = Field(
+        default=(), alias="settlement", description="[[settlement]]"
+    )
+    clearance: tuple[Clearance, ...] = Field(default=(), description="[[clearance]]")
+    promotions: Promotions = Field(default=Promotions(), description="[promotions]")
+    examples: tuple[Example, ...] = Field(default=(), alias="example", description="[[example]]")
+
+    if TYPE_CHECKING:
+        source: str
+        cache: dict[Any, Any]
+        reads_tenders: bool | None
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Not fields: where it was read from, the engine's per-kind-of-line plans, and
+        # whether any rule reads the tenders (None: not worked out yet).
+        object.__setattr__(self, "source", "<policy>")
+        object.__setattr__(self, "cache", {})
+        object.__setattr__(self, "reads_tenders", None)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Policy:
+        """Rule ids appear in decisions and audits, so two rules of a list must differ."""
+        for path, rules in self._rule_lists():
+            seen: set[str] = set()
+            for index, rule in enumerate(rules):
+                if rule.id in seen:
+                    raise FieldProblem((*path, index, "id"), f"duplicate id {rule.id!r}")
+                seen.add(rule.id)
+        return self
+
+    def _rule_lists(self) -> Iterator[tuple[tuple[str, ...], tuple[Rule, ...]]]:
+        yield ("windows", "rule"), self.windows.rules
+        yield ("windows", "extension"), self.windows.extensions
+        yield ("windows", "holiday"), self.windows.holidays
+        yield ("final_sale",), self.final_sale
+        yield ("restocking_fee",), self.restocking_fees
+        yield ("receipt", "rule"), self.receipt.rules
+        yield ("id_check",), self.id_checks
+        yield ("settlement",), self.settlement_rules
+        yield ("clearance",), self.clearance
+
+    def rules(self) -> Iterator[RuleEntry]:
+        """Every rule, section by section (``windows.rule``, ``final_sale`` ...), in file
+        order, then the single tables (``conditions``, ``refund`` ...) as one rule each:
+        what a diff of two policies compares, id by id."""
+        for path, rules in self._rule_lists():
+            for rule in rules:
+                yield RuleEntry(".".join(path), rule.id, rule)
+        for name in ("windows", "conditions", "defective", "receipt", "refund", "promotions"):
+            section = getattr(self, name)
+            yield RuleEntry(name, name, section)
+
+    def with_changes(self, **changes: Any) -> Policy:
+        """A copy with some fields replaced (by attribute name), with its own cache."""
+        copy = self.model_copy(update=changes)
+        object.__setattr__(copy, "source", self.source)
+        object.__setattr__(copy, "cache", {})
+        object.__setattr__(copy, "reads_tenders", None)
+        return copy
+
+    @property
+    def name(self) -> str:
+        return self.head.name
+
+    @property
+    def version(self) -> str:
+        return self.head.version
+
+    @property
+    def description(self) -> str:
+        return self.head.description
 
     def condition_verdict(self, condition: Condition) -> Verdict:
-        """Unlisted conditions are accepted, except damaged, which is denied."""
-        default = Verdict.DENY if condition is Condition.DAMAGED else Verdict.ACCEPT
-        return self.conditions.get(condition, default)
+        """What the `[conditions]` table says for ``condition``."""
+        verdict: Verdict = getattr(self.conditions, condition.value)
+        return verdict
+
+    def describe_windows(self) -> list[str]:
+        """The windows in words, one line each, for slips and screens: see
+        :func:`returns_desk.domain.policy.summary.window_lines`."""
+        from returns_desk.domain.policy.summary import window_lines
+
+        return window_lines(self)

@@ -15,15 +15,21 @@ from returns_desk.domain.money import format_money
 
 
 def window(wording: str, days: int | None, since: str, start: date, ends: date | None) -> str:
-    """The window that applies: its days, from when, until when."""
+    """The window that applies: its days, from when (purchase, or delivery for a delivered
+    item), until when."""
     if ends is None:
         return f"{wording}: no time limit."
-    return f"{wording}: {days} days from {since} on {start.isoformat()}, until {ends.isoformat()}."
+    count = "1 day" if days == 1 else f"{days} days"
+    return f"{wording}: {count} from {since} on {start.isoformat()}, until {ends.isoformat()}."
+
+
+def days_ago(days: int) -> str:
+    """'1 day ago', '3 days ago'."""
+    return f"{days} day ago" if days == 1 else f"{days} days ago"
 
 
 def late(wording: str, ends: date, today: date) -> str:
-    days = (today - ends).days
-    return f"{wording}: the window closed on {ends}, {days} days ago."
+    return f"{wording}: the window closed on {ends}, {days_ago((today - ends).days)}."
 
 
 def defective_in_window(allowed: frozenset[Settlement]) -> str:
@@ -84,3 +90,35 @@ def cash_needs_manager(limit: Decimal, before: Decimal, over: Decimal) -> str:
         f"Cash refunds over {format_money(limit)} per return need a manager's approval"
         f"{_counting(before)}: this is {format_money(over)} over."
     )
+
+
+def large_refund(method: str, cash: Decimal, limit: Decimal, before: Decimal) -> str:
+    how = method.replace("_", " ")
+    return (
+        f"Refunds with more than {format_money(limit)} in cash{_counting(before)} are paid by "
+        f"{how}: {format_money(cash)} by {how} instead of from the drawer."
+    )
+
+
+def deducted(what: str, amount: Decimal) -> str:
+    return f"{what}: {format_money(amount)} comes off the refund."
+
+
+def points_reversed(points: int) -> str:
+    return (
+        f"{points} loyalty point{'' if points == 1 else 's'} earned on the purchase are reversed."
+    )
+
+
+def day_band(day: int, allowed: frozenset[Settlement], words: str) -> str:
+    return f"{words or 'Day ' + str(day) + ' of the window'}: {settlement_words(allowed)} only."
+
+
+def id_needed(amount: Decimal, from_amount: Decimal) -> str:
+    if from_amount:
+        return f"Photo ID is required for returns of {format_money(from_amount)} or more."
+    return "Photo ID is required for this return."
+
+
+def outside_band(day: int, from_day: int | None, until_day: int | None) -> str:
+    return f"Not day {from_day or 1} to {until_day or 'the end'} of the window (day {day})."

@@ -25,10 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from returns_desk.domain.money import ZERO, round_money
-from returns_desk.domain.policy.model import RestockingFee
 from returns_desk.domain.receipt import SoldLine, Tender, TenderKind
+
+if TYPE_CHECKING:
+    from returns_desk.domain.policy.model import RestockingFee
 
 # Enum members as module constants: class attribute lookup on an enum is slow.
 _CASH = TenderKind.CASH
@@ -40,7 +43,7 @@ class RefundError(ValueError):
     """A refund that cannot be paid as asked (more than sold, more than the tenders took)."""
 
 
-def _telescoped(total: Decimal, sold: int, qty: int, already_returned: int) -> Decimal:
+def telescoped(total: Decimal, sold: int, qty: int, already_returned: int) -> Decimal:
     """The share of ``total`` for units already_returned+1 .. already_returned+qty."""
     if qty < 0 or already_returned < 0 or already_returned + qty > sold:
         raise RefundError(f"cannot return {qty} after {already_returned} of {sold} sold")
@@ -54,12 +57,12 @@ def _telescoped(total: Decimal, sold: int, qty: int, already_returned: int) -> D
 
 def line_refund(line: SoldLine, qty: int, already_returned: int) -> Decimal:
     """What the customer paid for these units: discounts and order discount share off, tax in."""
-    return _telescoped(line.paid, line.qty, qty, already_returned)
+    return telescoped(line.paid, line.qty, qty, already_returned)
 
 
 def line_net_refund(line: SoldLine, qty: int, already_returned: int) -> Decimal:
     """The pre-tax part of :func:`line_refund`; restocking fees are a percent of this."""
-    return _telescoped(line.net, line.qty, qty, already_returned)
+    return telescoped(line.net, line.qty, qty, already_returned)
 
 
 def restocking_fee(rule: RestockingFee, net: Decimal, qty: int, refund: Decimal) -> Decimal:

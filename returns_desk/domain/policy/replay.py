@@ -175,10 +175,11 @@ def window_horizon(policy: Policy) -> int | None:
     days += [getattr(rule, "days", None) for rule in getattr(windows, "rules", ())]
     if any(d is None for d in days):
         return None
-    tiers = getattr(windows, "tiers", ())
-    extra = max((getattr(t, "extra_days", 0) or 0 for t in tiers), default=0)
+    extensions = (*getattr(windows, "extensions", ()), *getattr(windows, "tiers", ()))
+    extra = max((getattr(t, "extra_days", 0) or 0 for t in extensions), default=0)
+    whole = [getattr(t, "days", None) or 0 for t in extensions]  # "60 days", not "+45"
     known = [d for d in days if d is not None]
-    return max(known) + extra + 1
+    return max(max(known) + extra, *whole) + 1
 
 
 def holiday_start(policy: Policy, today: date) -> date | None:

@@ -1,33 +1,68 @@
-"""Typed reading of a parsed TOML file, with errors that name the file, line and key.
+"""Where a policy file's mistakes are: key paths mapped to lines, and checks put into words.
 
 tomllib gives values but no positions, so :func:`key_lines` scans the text once to map
-every key path (``("windows", "rule", 0, "days")``) to its line. Readers then check
-types and refuse unknown keys, so a typo in a policy is caught, not silently ignored.
+every key path (``("windows", "rule", 0, "days")``) to its line. The model's checks
+(pydantic) name a path; :func:`problems_from` turns each into ``file:line: key: message``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from difflib import get_close_matches
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
+
+from pydantic import BaseModel, ValidationError
 
 from returns_desk.domain.money import MoneyError, parse_money, to_decimal
+from returns_desk.domain.policy.fields import FieldProblem
 
 E = TypeVar("E", bound=StrEnum)
 Path = tuple[str | int, ...]
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 _MISSING: Any = object()
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+MAX_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyProblem:
+    """One mistake in a policy file: where it is and what is wrong."""
+
+    source: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
 class PolicyError(ValueError):
-    """A policy file that cannot be used; the message names file, line and key."""
+    """A policy file that cannot be used; every problem names file, line and key.
 
-    def __init__(self, source: str, line: int, key: str, message: str) -> None:
+    ``source``, ``line``, ``key`` and ``message`` are those of the first problem (by line).
+    """
+
+    def __init__(
+        self, source: str, line: int, key: str, message: str,
+        more: Sequence[PolicyProblem] = (),
+    ) -> None:  # fmt: skip
+        first = PolicyProblem(source, line, key, message)
+        self.problems = [first, *more]
         self.source, self.line, self.key, self.message = source, line, key, message
-        where = f"{source}:{line}"
-        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+        shown = "\n".join(str(p) for p in self.problems[:MAX_SHOWN])
+        extra = len(self.problems) - MAX_SHOWN
+        super().__init__(shown + (f"\n... and {extra} more" if extra > 0 else ""))
+
+    @classmethod
+    def of(cls, problems: Sequence[PolicyProblem]) -> PolicyError:
+        ordered = sorted(problems, key=lambda p: p.line)
+        first = ordered[0]
+        return cls(first.source, first.line, first.key, first.message, ordered[1:])
 
 
 def _names(header: str) -> tuple[str, ...]:
@@ -45,14 +80,14 @@ def key_lines(text: str) -> dict[Path, int]:
         if depth > 0:
             depth += bare.count("[") + bare.count("{") - bare.count("]") - bare.count("}")
             continue
-        if bare.startswith("[["):
+        if bare.startswith("[[") and "]]" in bare:
             names = _names(bare[2 : bare.index("]]")])
             counters[names] = counters.get(names, -1) + 1
             for other in [n for n in counters if n[: len(names)] == names and n != names]:
                 del counters[other]
             table = _resolve(names, counters)
             lines[table] = number
-        elif bare.startswith("["):
+        elif bare.startswith("[") and "]" in bare:
             table = _resolve(_names(bare[1 : bare.index("]")]), counters)
             lines.setdefault(table, number)
         elif "=" in bare:
@@ -76,10 +111,100 @@ def show_path(path: Path) -> str:
     """``windows.rule[2].days``: arrays counted from 1, as a manager counts them."""
     out = ""
     for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
+def line_of(lines: dict[Path, int], path: Path) -> int:
+    """The line of ``path``, or of the nearest table around it that has one."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
+
+
+def model_at(model: type[BaseModel], path: Path) -> type[BaseModel] | None:
+    """The model class that reads the table at ``path`` (list indexes skipped)."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None or isinstance(part, int):
+            continue
+        fields = {(info.alias or name): info for name, info in current.model_fields.items()}
+        info = fields.get(part)
+        current = _model_in(info.annotation) if info is not None else None
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def known_keys(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+Remap = Callable[[Path], Path]
+
+
+def problems_from(
+    exc: ValidationError,
+    root: type[BaseModel],
+    source: str,
+    lines: dict[Path, int],
+    remap: Remap = lambda p: p,
+    hints: dict[str, str] | None = None,
+) -> list[PolicyProblem]:
+    """Each validation error as a located problem, at most one per key, root causes only."""
+    result: dict[Path, PolicyProblem] = {}
+    for err in exc.errors(include_url=False):
+        path: Path = tuple(err["loc"])
+        message = _message(err, root, path, hints or {})
+        error = (err.get("ctx") or {}).get("error")
+        if isinstance(error, FieldProblem) and error.key is not None:
+            path += error.key if isinstance(error.key, tuple) else (error.key,)
+        shown = remap(path)
+        result.setdefault(shown, PolicyProblem(source, line_of(lines, shown),
+                                               show_path(shown), message))  # fmt: skip
+    return list(result.values())
+
+
+def _message(err: Any, root: type[BaseModel], path: Path, hints: dict[str, str]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        known = known_keys(model_at(root, path[:-1]))
+        name = str(path[-1])
+        hint = hints.get(name) or _did_you_mean(name, known)
+        return f"unknown key{hint} (known here: {', '.join(sorted(known)) or 'none'})"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        name = str(path[-1]) if path else "policy"
+        if isinstance(path[-1:][0] if path else None, int):
+            return "expected a table"
+        return f"expected a [{name}] table"
+    if kind in ("tuple_type", "list_type"):
+        return f"expected [[{show_path(path)}]] tables"
+    error = (err.get("ctx") or {}).get("error")
+    if error is not None:
+        return str(error)
+    return str(err["msg"])
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+# A hand-written typed reader of TOML tables, for the other TOML files the desk reads
+# (the complaints SLA). Policy files are checked by the declared model instead.
 class Table:
     """One TOML table being read: typed getters, and a check that no key was left unread."""
 

@@ -167,7 +167,10 @@ def _cases(
 
 # --- lines returned in the last N days --------------------------------------------------
 
-_SALE_COLS = (Sale.receipt_code, Sale.sold_at, Sale.loyalty_tier, Sale.gift_receipt)
+_SALE_COLS = (
+    Sale.receipt_code, Sale.sold_at, Sale.loyalty_tier, Sale.gift_receipt, Sale.rewards_earned,
+    Sale.rewards_spent, Sale.points_earned,
+)  # fmt: skip
 _LINE_COLS = (
     SaleLine.line_no,
     SaleLine.sku,
@@ -186,7 +189,14 @@ _LINE_COLS = (
     SaleLine.qty_returned,
     SaleLine.delivered_on,
     SaleLine.id,
+    SaleLine.brand,
+    SaleLine.attributes,
+    SaleLine.promo_of,
+    SaleLine.bundle,
+    SaleLine.bundle_discount,
 )  # fmt: skip  (SoldLine's fields, in order)
+_R_SALE, _R_LINE, _R_PRODUCT = slice(11, 18), slice(18, 40), slice(40, 46)  # returned rows
+_O_SALE, _O_LINE = slice(2, 9), slice(9, 31)  # still-returnable rows
 _PRODUCT_COLS = (
     Product.sku, Product.description, Product.department, Product.category,
     Product.serialized, Product.final_sale,
@@ -245,10 +255,10 @@ def _returned(
         if sale_id is None:
             case, info = _receiptless(row, facts, reference)
         else:
-            line = SoldLine(*row[15:32])
+            line = SoldLine(*row[_R_LINE])
             before = max(line.qty_returned - qty, 0)
             line = _with_returned(line, before)
-            receipt = _receipt(row[11:15], facts.number, line, sale_tenders, sale_id)
+            receipt = _receipt(row[_R_SALE], facts.number, line, sale_tenders, sale_id)
             case = ReturnCase(
                 receipt, line, qty, Condition(condition), reason, True, serial, None,
                 facts.region, None, 0, False, tuple(t[1] for t in sale_tenders),
@@ -266,7 +276,7 @@ def _with_returned(line: SoldLine, before: int) -> SoldLine:
 def _receiptless(row: list[Any], facts: _StoreFacts, reference: str) -> tuple[ReturnCase, LineInfo]:
     """A return without a receipt: the item from the catalogue at the price credited."""
     qty, condition, reason, serial, refund, fee = row[5], row[6], row[7], row[8], row[9], row[10]
-    sku, description, department, category, serialized, final_sale = row[32:38]
+    sku, description, department, category, serialized, final_sale = row[_R_PRODUCT]
     price = round_money((refund + fee) / qty) if qty else ZERO
     line = SoldLine(
         0, sku, description, department, category or "", qty, price,
@@ -310,12 +320,12 @@ def _returnable(
     for row in fastread.stream(conn, stmt, BATCH, "replay_open"):
         sale_id, store_id = row[0], row[1]
         facts = stores[store_id]
-        line = SoldLine(*row[6:23])
+        line = SoldLine(*row[_O_LINE])
         if since is not None and row[3].astimezone(facts.zone).date() < since:
             continue
         if receipt is None or receipt.sale_id != sale_id:
             sale_tenders = tenders.of(sale_id)
-            receipt = _receipt(row[2:6], facts.number, line, sale_tenders, sale_id)
+            receipt = _receipt(row[_O_SALE], facts.number, line, sale_tenders, sale_id)
             refunded = tuple(t[1] for t in sale_tenders)
         case = ReturnCase(
             receipt, line, line.qty - line.qty_returned, _UNOPENED, "", True, line.serial,
@@ -342,7 +352,9 @@ def _tenders_for(where: Any) -> Any:
             TenderRow.amount,
             TenderRow.refunded,
             TenderRow.card_last4,
-        )  # fmt: skip
+            TenderRow.reference,
+            TenderRow.card_brand,
+        )
         .where(where)
         .order_by(col(TenderRow.sale_id), col(TenderRow.seq))
     )
@@ -352,10 +364,11 @@ def _receipt(
     sale: list[Any], store_no: int, line: SoldLine, tenders: list[tuple[Tender, Decimal]],
     sale_id: int,
 ) -> Receipt:  # fmt: skip
-    code, sold_at, tier, gift = sale
+    code, sold_at, tier, gift, rewards_earned, rewards_spent, points = sale
     return Receipt(
         code, store_no, 0, sold_at, (line,), tuple(t[0] for t in tenders), None, tier,
-        bool(gift), ZERO, sale_id,
+        bool(gift), ZERO, sale_id, rewards_earned=rewards_earned or ZERO,
+        rewards_spent=rewards_spent or ZERO, points_earned=points or 0,
     )  # fmt: skip
 
 
@@ -377,7 +390,8 @@ class _TenderFeed:
         row = self._next
         while row is not None and row[0] <= sale_id:
             if row[0] == sale_id:
-                found.append((Tender(TenderKind(row[1]), row[2], row[4]), row[3] or ZERO))
+                tender = Tender(TenderKind(row[1]), row[2], row[4], row[5], row[6])
+                found.append((tender, row[3] or ZERO))
             row = next(self._rows, None)
         self._next = row
         self._last = (sale_id, found)

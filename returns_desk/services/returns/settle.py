@@ -69,6 +69,7 @@ def settle(ctx: Settling) -> CompletedReturn:
     elif ctx.request.settlement is Settlement.REFUND:
         parts = tender_parts(ctx.receipt, ctx.quotes)
         refunds = refund_to_tenders(ctx.session, txn, ctx.tender_rows, parts)
+        _cash_paid_another_way(ctx, refunds)
         amount = txn.total_refund - sum(parts, ZERO)  # over the cash limit, or uncapped by override
         notes = voucher_notes(
             ctx.receipt, ctx.quotes, ctx.cash_limit, ctx.cash_paid_today, voucher=amount
@@ -80,6 +81,31 @@ def settle(ctx: Settling) -> CompletedReturn:
     return replace(done, notes=notes)
 
 
+def _cash_paid_another_way(ctx: Settling, refunds: Sequence[RefundTender]) -> None:
+    """A large refund's cash goes by cheque or bank transfer, as the decisions say: the
+    cash tender is refunded all the same, but not from the drawer."""
+    method = next((q.decision.paid_by.method for q in ctx.quotes if q.decision.paid_by), None)
+    if method is None:
+        return
+    for refund in refunds:
+        if refund.kind == TenderKind.CASH.value:
+            refund.kind = method
+            ctx.session.add(refund)
+
+
+def _identical_only(ctx: Settling, skus: Sequence[str]) -> None:
+    """Lines the policy lets go only for the identical item: the new items must be those."""
+    bound = [q for q in ctx.quotes if q.decision.exchange_identical]
+    allowed = {q.line.sku.upper() for q in bound}
+    wrong = sorted({sku for sku in skus if sku.upper() not in allowed})
+    if bound and wrong:
+        lines = ", ".join(str(q.item.line_no) for q in bound)
+        raise ReturnError(
+            f"line {lines} may only be exchanged for the identical item "
+            f"({', '.join(sorted(allowed))}), not {', '.join(wrong)}"
+        )
+
+
 def _exchange(ctx: Settling) -> CompletedReturn:
     """The credit pays for the new items; the customer pays or gets back the difference."""
     basket, session, txn = ctx.request.exchange, ctx.session, ctx.txn
@@ -88,6 +114,7 @@ def _exchange(ctx: Settling) -> CompletedReturn:
     if basket.collect_with not in COLLECT_KINDS:
         raise ReturnError(f"collect the difference by {' or '.join(COLLECT_KINDS)}")
     items = priced(session, basket.items, ctx.register.store_id, ctx.today)
+    _identical_only(ctx, [item.sku for item in items])
     new_total = sum((i.total for i in items), ZERO)
     difference = new_total - txn.total_refund
     applied = min(txn.total_refund, new_total)

@@ -1,12 +1,13 @@
-"""Print the slips a completed transaction needs: save the PDF, send it to CUPS, record it.
+"""Print the slips a completed transaction needs: save the PDF, print it (the PDF through
+CUPS, or ESC/POS straight to a thermal printer), record it.
 
 Call these after the transaction has committed. Nothing here raises for a printer or disk
 problem: the result says what went wrong and the slip can be reprinted from its record
 (``reprint``), marked COPY, because every output is recorded in ``slip_print``.
 
-Settings come from the environment: ``RETURNS_DESK_SLIPS`` (folder; default the user data
-folder's ``slips``), ``RETURNS_DESK_PRINTER`` (a CUPS queue; unset = save only),
-``RETURNS_DESK_LAYOUT`` (a layout name or file) and ``RETURNS_DESK_PAPER``.
+Settings come from the environment (see ``returns_desk/settings.py``): the slips folder,
+the printer and how to reach it, the thermal printer's columns, profile and cash drawer,
+the layout and the paper.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from returns_desk.domain.slips import Slip, SlipData, SlipKind, compose
+from returns_desk.printing.escpos import Thermal
 from returns_desk.printing.layout import Layout, load_layout
-from returns_desk.printing.printers import print_with_lp, save_pdf
+from returns_desk.printing.outlet import print_slip
+from returns_desk.printing.printers import save_pdf
 from returns_desk.printing.render import render_pdf
 from returns_desk.services import audit
 from returns_desk.services.slips.data import (
@@ -31,6 +34,7 @@ from returns_desk.services.slips.data import (
     slip_source,
     voucher_slip,
 )
+from returns_desk.services.slips.drawer import cash_changed_hands
 from returns_desk.services.staff.security import Actor
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import ReturnTxn, SlipPrint, Store
@@ -48,23 +52,33 @@ __all__ = [
 
 @dataclass(frozen=True)
 class SlipSettings:
-    """Where slips go. ``printer`` None: save the PDF only."""
+    """Where slips go. ``printer`` None: save the PDF only; else a ``RETURNS_DESK_PRINTER``
+    value (a CUPS queue or a thermal printer, driven as ``thermal`` says)."""
 
     folder: Path
     printer: str | None = None
     layout: str | None = None
     paper: str | None = None
+    thermal: Thermal = Thermal()
 
     @classmethod
     def from_env(cls) -> SlipSettings:
         from returns_desk.settings import load_settings
 
         settings = load_settings()
+        drawer = None if settings.cash_drawer == "none" else int(settings.cash_drawer)
+        thermal = Thermal(
+            settings.printer_columns,
+            settings.printer_profile,
+            settings.printer_barcodes,
+            drawer,
+        )
         return cls(
             settings.slips_folder,
             settings.printer or None,
             settings.layout or None,
             settings.paper or None,
+            thermal,
         )
 
 
@@ -85,7 +99,8 @@ class PrintedSlip:
         """One line for the clerk: where the slip went, or what to do about it."""
         what = f"{self.kind.value} slip {self.reference}" + (" (COPY)" if self.copy_no else "")
         if self.error:
-            return f"{what}: {self.error}; saved as {self.path}, reprint it when fixed"
+            saved = f"saved as {self.path}" if self.path else "not saved"
+            return f"{what}: {self.error}; {saved}, reprint it when fixed"
         where = f"printed on {self.printer}" if self.printed else "saved"
         return f"{what} {where}: {self.path}"
 
@@ -107,18 +122,27 @@ def _composed(session: Session, data: SlipData) -> Slip:
 
 
 def _emit(
-    engine: Engine, actor: Actor, slip: Slip, settings: SlipSettings, layout: Layout
+    engine: Engine,
+    actor: Actor,
+    slip: Slip,
+    settings: SlipSettings,
+    layout: Layout,
+    open_drawer: bool = False,
 ) -> PrintedSlip:
-    """Render, save, print and record one slip (composed with its copy number)."""
+    """Render, save, print and record one slip (composed with its copy number). The cash
+    drawer opens only with a first print, never with a reprint."""
     paper = settings.paper or layout.paper
-    path, printed, error, job = None, False, "", ""
+    path, printed, error, job, printer = None, False, "", "", settings.printer
     try:
         path = save_pdf(settings.folder, slip.file_stem(), render_pdf(slip, layout, paper))
     except OSError as exc:
         error = f"could not save the slip in {settings.folder}: {exc.strerror or exc}"
-    if path is not None and settings.printer:
-        outcome = print_with_lp(settings.printer, path, title=slip.file_stem())
-        printed, error, job = outcome.ok, outcome.error, outcome.job
+    if settings.printer:
+        outcome = print_slip(
+            settings.printer, slip, layout, path, settings.thermal, open_drawer and not slip.copy_no
+        )
+        printed, job, printer = outcome.ok, outcome.job, outcome.printer
+        error = "; ".join(words for words in (error, outcome.error) if words)
     status = "printed" if printed else ("print_failed" if error else "saved")
     with unit_of_work(engine) as session:
         record = SlipPrint(
@@ -127,7 +151,7 @@ def _emit(
             copy_no=slip.copy_no,
             paper=paper,
             path=str(path or ""),
-            printer=settings.printer,
+            printer=printer,
             status=status,
             job=job,
             error=error,
@@ -146,9 +170,7 @@ def _emit(
             details={"kind": slip.kind.value, "reference": slip.reference, "status": status},
             register=actor.register,
         )
-    return PrintedSlip(
-        slip.kind, slip.reference, slip.copy_no, path, settings.printer, printed, error
-    )
+    return PrintedSlip(slip.kind, slip.reference, slip.copy_no, path, printer, printed, error)
 
 
 _RETURN_KINDS = (SlipKind.RETURN, SlipKind.EXCHANGE)
@@ -170,13 +192,18 @@ def slips_for_return(
     each voucher it issued, and a return-to-vendor tag for each defective line.
 
     All of it is read in one session (the clerk waits on this after every return), then each
-    slip is rendered, printed and recorded on its own.
+    slip is rendered, printed and recorded on its own. When cash changed hands, the receipt
+    opens the cash drawer of a thermal printer.
     """
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
         layout = _layout(settings, session)
         slips = [_composed(session, data) for data in return_slips(session, reference)]
-    return [_emit(engine, actor, slip, settings, layout) for slip in slips]
+        cash = cash_changed_hands(session, reference)
+    return [
+        _emit(engine, actor, slip, settings, layout, open_drawer=cash and n == 0)
+        for n, slip in enumerate(slips)
+    ]
 
 
 def print_voucher(

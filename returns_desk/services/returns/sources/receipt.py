@@ -9,7 +9,8 @@ twice and every refund is computed from what is really left.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -25,11 +26,20 @@ from returns_desk.domain.policy import ReturnCase, decide_return
 from returns_desk.domain.quote import LineQuote, Quote
 from returns_desk.domain.tenders import voucher_notes
 from returns_desk.services.policies.active import ActivePolicy, active_policy, current_policy
+from returns_desk.services.returns.catalog import shelf_price
 from returns_desk.services.returns.receipts import find_receipt
 from returns_desk.services.returns.sources import Origin, Taken
 from returns_desk.services.returns.tenders import lock_tenders
 from returns_desk.store.db import read_only
-from returns_desk.store.models import RefundTender, ReturnTxn, Sale, SaleLine, Store, Tender
+from returns_desk.store.models import (
+    Product,
+    RefundTender,
+    ReturnTxn,
+    Sale,
+    SaleLine,
+    Store,
+    Tender,
+)
 from returns_desk.store.receipts import read_receipt_in
 
 if TYPE_CHECKING:
@@ -80,7 +90,8 @@ class ReceiptSource:
         cash_today = cash_refunded_today(session, sale.id, store, today)  # after the locks
         refunded = [row.refunded or ZERO for row in tender_rows]
         region = (store.region or None) if store else None
-        facts = ReceiptFacts(refunded, region, cash_today)
+        prices = current_prices(session, policy, receipt, today)
+        facts = ReceiptFacts(refunded, region, cash_today, prices)
         quotes = decide_items(policy, receipt, request.items, facts, today)
         return Taken(
             quotes=quotes,
@@ -105,11 +116,13 @@ HANDLER = ReceiptSource()
 @dataclass(frozen=True)
 class ReceiptFacts:
     """What a receipt's decisions read besides the receipt and the policy: what each tender
-    already got back, the selling store's region, and the cash paid back on it today."""
+    already got back, the selling store's region, the cash paid back on it today, and
+    (for a policy with clearance rules) today's shelf price by SKU."""
 
     refunded: list[Decimal]
     region: str | None
     cash_today: Decimal
+    prices: dict[str, Decimal] = field(default_factory=dict)
 
 
 def receipt_facts(
@@ -124,11 +137,29 @@ def receipt_facts(
             select(Tender).where(Tender.sale_id == receipt.sale_id).order_by(col(Tender.seq))
         ).all()
         cash_today = cash_refunded_today(session, receipt.sale_id, store, today)
+        prices = current_prices(session, active.policy, receipt, today) if active else {}
+    if active is None:  # a new database: the default policy goes in force everywhere
+        active = active_policy(engine, store.id if store else None)
+        with read_only(engine) as session:
+            prices = current_prices(session, active.policy, receipt, today)
     region = (store.region or None) if store else None
     refunded = [row.refunded or ZERO for row in rows]
-    if active is None:  # first use: the shipped default goes in force everywhere
-        active = active_policy(engine, store.id if store else None)
-    return active, ReceiptFacts(refunded, region, cash_today)
+    return active, ReceiptFacts(refunded, region, cash_today, prices)
+
+
+def current_prices(
+    session: Session, policy: Policy, receipt: Receipt, today: date
+) -> dict[str, Decimal]:
+    """Today's shelf price of each SKU on the receipt, by SKU: only for a policy with
+    clearance rules (the only ones that read it), so other counters skip the queries."""
+    if not policy.clearance:
+        return {}
+    skus = {line.sku for line in receipt.lines}
+    prices = {}
+    for product in session.exec(select(Product).where(col(Product.sku).in_(skus))):
+        with suppress(ReturnError):  # no price yet: the line is refunded as paid
+            prices[product.sku] = shelf_price(session, product, today)
+    return prices
 
 
 def decide_items(
@@ -161,6 +192,7 @@ def decide_items(
                 reason=item.reason_code,
                 serial_scanned=item.serial,
                 region=facts.region,
+                current_price=facts.prices.get(line.sku),
             )
         )
     decisions = decide_return(policy, cases, today, facts.refunded, facts.cash_today)

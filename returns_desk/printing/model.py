@@ -1,0 +1,87 @@
+"""One slip model for every printer: a composed slip and the store's layout, top to bottom.
+
+:func:`slip_blocks` decides what goes on the paper and in which order (the COPY marks, the
+store header, the slip's own parts, the policy summary, the footer); the PDF renderer
+(``render.py``) and the ESC/POS renderer (``escpos.py``) only decide how each block looks
+on their paper. So a reprint, a new layout line or a new part prints the same on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from returns_desk.domain.slips import Barcode, Rows, Rule, Slip, SlipKind, Text, Title
+from returns_desk.printing.layout import Layout
+
+POLICY_ON = {SlipKind.RETURN, SlipKind.EXCHANGE, SlipKind.VOUCHER}
+
+
+class Style(StrEnum):
+    """How a paragraph looks; each renderer maps it to its fonts and sizes."""
+
+    BANNER = "banner"  # *** COPY ***: the biggest type, bold, centred
+    TITLE = "title"  # the slip's title: large, bold, centred
+    STORE = "store"  # the store's name at the top: a little larger, bold, centred
+    CENTRED = "centred"
+    BODY = "body"
+    STRONG = "strong"
+    FINE = "fine"  # the policy summary: smaller print
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    """Lines of text, each wrapped to the paper on its own."""
+
+    lines: tuple[str, ...]
+    style: Style = Style.BODY
+
+
+@dataclass(frozen=True, slots=True)
+class Space:
+    """Blank paper, in lines of body text (fractions where the paper allows)."""
+
+    lines: float
+
+
+Block = Para | Space | Rows | Rule | Barcode
+
+
+def _copy_banner(slip: Slip) -> list[Block]:
+    if not slip.is_copy:
+        return []
+    return [
+        Para(("*** COPY ***",), Style.BANNER),
+        Para((f"Reprint {slip.copy_no}: not a new transaction",), Style.CENTRED),
+        Space(0.5),
+    ]
+
+
+def _part_blocks(part: object) -> list[Block]:
+    if isinstance(part, Title):
+        return [Space(0.3), Para((part.text,), Style.TITLE)]
+    if isinstance(part, Text):
+        return [Para(part.lines, Style.STRONG if part.strong else Style.BODY)]
+    if isinstance(part, Rows | Rule):
+        return [part]
+    if isinstance(part, Barcode):
+        return [Space(0.5), part]
+    raise TypeError(f"unknown slip part {part!r}")
+
+
+def slip_blocks(slip: Slip, layout: Layout) -> list[Block]:
+    """Every block of the slip, top to bottom: COPY mark, store header, parts, policy,
+    footer, and the COPY mark again at the bottom."""
+    blocks = _copy_banner(slip)
+    if layout.header:
+        blocks.append(Para(layout.header[:1], Style.STORE))
+        if layout.header[1:]:
+            blocks.append(Para(layout.header[1:], Style.CENTRED))
+    for part in slip.parts:
+        blocks += _part_blocks(part)
+    if slip.customer_facing:
+        if slip.kind in POLICY_ON and layout.policy_summary:
+            blocks += [Rule(), Para(layout.policy_summary, Style.FINE)]
+        if layout.footer:
+            blocks += [Space(0.8), Para(layout.footer, Style.CENTRED)]
+    return blocks + _copy_banner(slip)
