@@ -63,3 +63,23 @@ def test_a_missing_file_or_an_empty_folder_is_one_clear_line(engine, tmp_path):
     (tmp_path / "empty").mkdir()
     empty = runner.invoke(app, ["journal", "import", str(tmp_path / "empty")])
     assert empty.exit_code == 1 and "no .jsonl or .csv files in it" in empty.output
+
+
+def test_shopify_and_square_exports_from_the_command_line(demo_engine):
+    samples = RECEIPTS / "samples"
+    shop = runner.invoke(
+        app,
+        ["journal", "import", "--from", "shopify-orders", str(samples / "shopify-orders.csv"),
+         "--payments", str(samples / "shopify-transactions.csv")],
+    )  # fmt: skip
+    assert shop.exit_code == 0, shop.output
+    assert "imported shopify-orders.csv: 3 receipts" in shop.output
+    assert "order #1004 skipped: cancelled" in shop.output
+    square = runner.invoke(
+        app, ["journal", "import", "--from", "square-items", str(samples / "square-items.csv")]
+    )
+    assert square.exit_code == 0 and "3 receipts" in square.output
+    shown = runner.invoke(app, ["receipt", "show", "#1003"])
+    assert shown.exit_code == 0 and "Speckled mug" in shown.output
+    wrong = runner.invoke(app, ["journal", "import", "--from", "lightspeed", "x.csv"])
+    assert wrong.exit_code == 2 and "choose journal, shopify-orders, square-items" in wrong.output

@@ -11,7 +11,10 @@ import typer
 from returns_desk.commands.common import console, engine, err_console, fail
 
 if TYPE_CHECKING:
-    from returns_desk.services.journal.importer import ImportResult
+    from sqlalchemy.engine import Engine
+
+    from returns_desk.services.journal.files import Importer
+    from returns_desk.services.journal.importer import ImportResult, Progress
 
 journal_app = typer.Typer(
     help="Sales journal from the POS (JSON Lines or CSV).", no_args_is_help=True
@@ -25,18 +28,39 @@ def import_(
         help="Journal files (.jsonl or .csv, format: receipts/JOURNAL.md) or folders of them.",
         show_default=False,
     ),
+    source: str = typer.Option(
+        "journal",
+        "--from",
+        help="What the files are: journal (the desk's format), shopify-orders or square-items.",
+    ),
+    mapping: Path | None = typer.Option(
+        None, help="A mapping file (TOML) describing another POS's CSV export."
+    ),
+    store: int | None = typer.Option(
+        None, min=0, max=999, help="Exports: the store number (default: by the export's location)."
+    ),
+    register: int = typer.Option(99, min=0, max=99, help="Exports: the register for their sales."),
+    currency: str | None = typer.Option(None, help="Exports: the currency they must be in."),
+    timezone: str | None = typer.Option(
+        None, help="Exports: the time zone of times without one (default: the store's)."
+    ),
+    payments: Path | None = typer.Option(
+        None, help="Shopify: the transactions export, for orders paid in more than one way."
+    ),
     actor: str = typer.Option("import", help="Who is importing, for the audit trail."),
 ) -> None:
     """Validate every row, then import each FILE whole, or nothing of it if any row is bad.
 
     Files are imported in the order given (a folder's by name). A file already imported
-    is skipped; the run stops at the first refused file.
+    is skipped; the run stops at the first refused file. --from reads the exports other
+    POS systems write (receipts/ADAPTERS.md).
     """
     from rich.progress import Progress
 
     from returns_desk.domain.journal import JournalInvalid
     from returns_desk.services.journal.files import import_files, journal_files
 
+    importer = _importer(source, mapping, store, register, currency, timezone, payments)
     try:
         paths = journal_files(files)
     except JournalInvalid as exc:
@@ -48,10 +72,12 @@ def import_(
             task = bar.add_task(f"importing {path.name}", total=None)
             return lambda done, total: bar.update(task, completed=done, total=total)
 
-        outcomes = import_files(eng, paths, actor, progress)
+        outcomes = import_files(eng, paths, actor, progress, importer)
     for outcome in outcomes:
         if outcome.result is not None:
             console.print(_said(outcome.path, outcome.result), highlight=False, soft_wrap=True)
+            for note in outcome.result.notes:
+                console.print(f"  {note}", highlight=False, soft_wrap=True, markup=False)
     refused = outcomes[-1].problem if outcomes else None
     if refused is not None:
         left = [p.name for p in paths[len(outcomes) :]]
@@ -60,6 +86,34 @@ def import_(
                 f"not tried (after a refused file): {', '.join(left)}", highlight=False
             )
         fail(f"{outcomes[-1].path.name}: {refused}")
+
+
+def _importer(
+    source: str,
+    mapping: Path | None,
+    store: int | None,
+    register: int,
+    currency: str | None,
+    timezone: str | None,
+    payments: Path | None,
+) -> Importer:
+    """The journal's own importer, or an adapter's with its options."""
+    from returns_desk.services.journal.adapters import EXPORTS, ExportOptions, import_export
+    from returns_desk.services.journal.importer import import_journal
+
+    if source == "journal" and mapping is None:
+        return import_journal
+    if source not in EXPORTS and not (source == "journal" and mapping):
+        fail(f"--from {source!r}: choose journal, {', '.join(EXPORTS)} (or give --mapping)", 2)
+    if payments is not None and not payments.is_file():
+        fail(f"--payments {payments}: no such file")
+    options = ExportOptions(store, register, currency, timezone, payments)
+    kind = None if mapping is not None else source
+
+    def run(eng: Engine, path: Path, actor: str, progress: Progress | None) -> ImportResult:
+        return import_export(eng, path, kind, options, mapping, actor, progress)
+
+    return run
 
 
 def _said(path: Path, result: ImportResult) -> str:

@@ -11,7 +11,9 @@ receipt_app = typer.Typer(help="Receipts: look one up by its code.", no_args_is_
 
 @receipt_app.command("show")
 def show(
-    code: str = typer.Argument(..., help="The 13-digit receipt code (dashes allowed)."),
+    code: str = typer.Argument(
+        ..., help="The 13-digit receipt code (dashes allowed), or the POS's reference (#1001)."
+    ),
 ) -> None:
     """Show a receipt's lines, what is still returnable, and its tenders."""
     from rich.table import Table
@@ -21,7 +23,6 @@ def show(
     from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt
 
     try:
-        parse_receipt_code(code)  # a typo is caught before the database is opened
         receipt = find_receipt(engine(), code)
     except (ReceiptCodeError, ReceiptNotFound) as exc:
         fail(str(exc))

@@ -74,6 +74,7 @@ class Journal:
     prices: list[PriceRow] = field(default_factory=list)
     sales: list[SaleRow] = field(default_factory=list)
     rows: dict[int, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what an adapter left out, and why
 
     def row_of(self, record: object) -> int:
         """The file row a store, register, product or price record came from."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from decimal import Decimal
@@ -45,6 +46,7 @@ SALE_COLUMNS = (
     "rewards_earned",
     "rewards_spent",
     "points_earned",
+    "reference",
     "tenders",
 )
 LINE_COLUMNS = (
@@ -68,7 +70,7 @@ CSV_COLUMNS = (
     *LINE_COLUMNS[:10],
     "tenders",
     *LINE_COLUMNS[10:],
-    *SALE_COLUMNS[8:11],
+    *SALE_COLUMNS[8:12],
 )
 REQUIRED_COLUMNS = (
     "receipt",
@@ -85,22 +87,34 @@ REQUIRED_COLUMNS = (
 _TENDERS: TypeAdapter[list[TenderRow]] = TypeAdapter(list[TenderRow])
 
 
-class _TooMany(Exception):
-    """Enough problems found to stop reading."""
+class TooManyProblems(Exception):
+    """Enough problems found to stop reading (the reader's ``finish`` reports them)."""
 
 
-class _Reader:
-    """Validates records one at a time into a :class:`Journal`, collecting problems."""
+class JournalReader:
+    """Validates records one at a time into a :class:`Journal`, collecting problems.
 
-    def __init__(self, source: str, context: Mapping[str, Any] | None = None) -> None:
+    Adapters of other POS exports use it too: ``names`` renames fields in messages to the
+    export's own columns (``lines.unit_price`` -> ``Lineitem price``), and a sale's
+    ``line_rows`` put each line's problems at that line's own row.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        context: Mapping[str, Any] | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
         self.journal = Journal(source)
         self.problems: list[RowProblem] = []
         self.context = dict(context or {})
+        self.names = dict(names or {})
 
     def fail(self, row: int, field: str, message: str) -> None:
-        self.problems.append(RowProblem(self.journal.source, row, field, message))
+        name = self.names.get(re.sub(r"\[\d+\]", "", field), field) if self.names else field
+        self.problems.append(RowProblem(self.journal.source, row, name, message))
         if len(self.problems) >= MAX_PROBLEMS:
-            raise _TooMany
+            raise TooManyProblems
 
     def failed(self, exc: ValidationError, row: int, rows: list[int] | None = None) -> None:
         """Each of a record's errors at its row and field; a CSV line's at its own row."""
@@ -108,7 +122,8 @@ class _Reader:
             where, message = describe(error)
             line_row = _line_row(where, rows)
             if line_row is not None:
-                self.fail(line_row, ".".join(str(p) for p in where[2:]), message)
+                rest = ".".join(str(p) for p in where[2:])
+                self.fail(line_row, f"lines.{rest}" if self.names else rest, message)
             else:
                 self.fail(row, _dotted(where), message)
 
@@ -129,6 +144,16 @@ class _Reader:
             return
         self.add(record, row)
 
+    def sale(self, data: dict[str, Any], row: int, line_rows: list[int]) -> None:
+        """A sale whose lines come from rows of their own (a CSV line per row)."""
+        try:
+            sale = SaleRow.model_validate(data, context=self.context)
+        except ValidationError as exc:
+            self.failed(exc, row, line_rows)
+            return
+        sale._line_rows = line_rows
+        self.add(sale, row)
+
     def add(self, record: BaseModel, row: int) -> None:
         j = self.journal
         if isinstance(record, SaleRow):
@@ -146,7 +171,7 @@ class _Reader:
             j.prices.append(record)
 
     def finish(self) -> Journal:
-        with suppress(_TooMany):
+        with suppress(TooManyProblems):
             _check_repeats(self)
         if self.problems:
             raise JournalInvalid(sorted(self.problems, key=lambda p: p.row))
@@ -167,7 +192,7 @@ def _line_row(where: tuple[str | int, ...], rows: list[int] | None) -> int | Non
     return None
 
 
-def _check_repeats(reader: _Reader) -> None:
+def _check_repeats(reader: JournalReader) -> None:
     """The same receipt, store, register, SKU, UPC or price date twice in one file."""
     j = reader.journal
     keyed: list[tuple[str, str, list[tuple[str, int]]]] = [
@@ -200,8 +225,8 @@ def parse_jsonl(
     lines: Iterable[str], source: str, context: Mapping[str, Any] | None = None
 ) -> Journal:
     """Parse a JSON Lines journal; raise :class:`JournalInvalid` listing every problem."""
-    reader = _Reader(source, context)
-    with suppress(_TooMany):
+    reader = JournalReader(source, context)
+    with suppress(TooManyProblems):
         for number, text in enumerate(lines, start=1):
             if text.strip():
                 data = _decode(reader, text, number)
@@ -210,7 +235,7 @@ def parse_jsonl(
     return reader.finish()
 
 
-def _decode(reader: _Reader, text: str, number: int) -> object | None:
+def _decode(reader: JournalReader, text: str, number: int) -> object | None:
     try:
         data: object = json.loads(text, parse_float=Decimal)
         return data
@@ -230,8 +255,8 @@ def parse_records(
     context: Mapping[str, Any] | None = None,
 ) -> Journal:
     """Validate records already decoded (a generator's or an adapter's) as a file's rows."""
-    reader = _Reader(source, context)
-    with suppress(_TooMany):
+    reader = JournalReader(source, context)
+    with suppress(TooManyProblems):
         for number, data in enumerate(records, start=first_row):
             reader.record(data, number)
     return reader.finish()
@@ -239,9 +264,9 @@ def parse_records(
 
 def parse_csv(text: str, source: str) -> Journal:
     """Parse a CSV journal: one row per sold line, the rows of a receipt next to each other."""
-    reader = _Reader(source)
-    with suppress(_TooMany):
-        rows = _csv_rows(reader, text)
+    reader = JournalReader(source)
+    with suppress(TooManyProblems):
+        rows = csv_rows(reader, text)
         header = next(rows, None)
         columns = _check_header(reader, *header) if header else None
         for group in _receipts(reader, rows, columns) if columns else ():
@@ -249,8 +274,9 @@ def parse_csv(text: str, source: str) -> Journal:
     return reader.finish()
 
 
-def _csv_rows(reader: _Reader, text: str) -> Iterator[tuple[int, list[str]]]:
-    """(physical row where the record starts, its fields); a broken CSV stops at its row."""
+def csv_rows(reader: JournalReader, text: str) -> Iterator[tuple[int, list[str]]]:
+    """(physical row where the record starts, its fields), blank rows left out; a broken
+    CSV is a problem at its row, and the end of reading."""
     parsed = csv.reader(io.StringIO(text, newline=""), strict=True)
     end = 0
     while True:
@@ -267,7 +293,7 @@ def _csv_rows(reader: _Reader, text: str) -> Iterator[tuple[int, list[str]]]:
             yield start, fields
 
 
-def _check_header(reader: _Reader, row: int, names: list[str]) -> list[str] | None:
+def _check_header(reader: JournalReader, row: int, names: list[str]) -> list[str] | None:
     columns = [name.strip().lower() for name in names]
     known = set(CSV_COLUMNS)
     bad = False
@@ -288,7 +314,7 @@ _Group = list[tuple[int, dict[str, str]]]
 
 
 def _receipts(
-    reader: _Reader, rows: Iterator[tuple[int, list[str]]], columns: list[str]
+    reader: JournalReader, rows: Iterator[tuple[int, list[str]]], columns: list[str]
 ) -> Iterator[_Group]:
     """Rows grouped by receipt (a receipt's rows are next to each other)."""
     group: _Group = []
@@ -303,7 +329,7 @@ def _receipts(
 
 
 def _full_rows(
-    reader: _Reader, rows: Iterator[tuple[int, list[str]]], width: int
+    reader: JournalReader, rows: Iterator[tuple[int, list[str]]], width: int
 ) -> Iterator[tuple[int, list[str]]]:
     """Rows with as many fields as the header; a line break in an unquoted field (which
     splits one row in two short ones) is reported once, as that."""
@@ -328,7 +354,7 @@ def _full_rows(
         _wrong_width(reader, *short, width)
 
 
-def _wrong_width(reader: _Reader, number: int, fields: list[str], width: int) -> None:
+def _wrong_width(reader: JournalReader, number: int, fields: list[str], width: int) -> None:
     reader.fail(number, "", f"has {len(fields)} fields; the header has {width}")
 
 
@@ -337,7 +363,7 @@ def _present(values: dict[str, str], names: Iterable[str]) -> dict[str, str]:
     return {name: values[name] for name in names if name in values and values[name].strip()}
 
 
-def _csv_sale(reader: _Reader, group: _Group) -> None:
+def _csv_sale(reader: JournalReader, group: _Group) -> None:
     first_row, first = group[0]
     ok = _same_sale_fields(reader, group)
     lines: list[LineRow] = []
@@ -365,7 +391,7 @@ def _csv_sale(reader: _Reader, group: _Group) -> None:
 
 
 def _check_alone(
-    reader: _Reader, row: int, head: dict[str, str], tenders: list[dict[str, str]] | None
+    reader: JournalReader, row: int, head: dict[str, str], tenders: list[dict[str, str]] | None
 ) -> None:
     try:
         SaleHead.model_validate(head)
@@ -380,7 +406,7 @@ def _check_alone(
                 reader.fail(row, _dotted(("tenders", *where)), message)
 
 
-def _same_sale_fields(reader: _Reader, group: _Group) -> bool:
+def _same_sale_fields(reader: JournalReader, group: _Group) -> bool:
     """A receipt's own fields repeat on its rows (or are blank there): never differ."""
     first_row, first = group[0]
     ok = True
@@ -398,7 +424,7 @@ def _same_sale_fields(reader: _Reader, group: _Group) -> bool:
     return ok
 
 
-def _csv_tenders(reader: _Reader, row: int, text: str) -> list[dict[str, str]] | None:
+def _csv_tenders(reader: JournalReader, row: int, text: str) -> list[dict[str, str]] | None:
     """``card:4242:146.27:visa|cash::15.00`` -> tender fields (type, last4, amount, brand)."""
     tenders = []
     for part in filter(None, (p.strip() for p in text.split("|"))):

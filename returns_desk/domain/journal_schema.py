@@ -47,7 +47,8 @@ from returns_desk.domain.journal_types import (
     Upc,
     Zone,
 )
-from returns_desk.domain.money import ZERO, allocate, round_money
+from returns_desk.domain.money import ZERO, allocate
+from returns_desk.domain.pos_refunds import unit_refund
 from returns_desk.domain.receipt import TenderKind
 
 MAX_LINES = 10_000
@@ -173,6 +174,7 @@ class SaleHead(Row):
     rewards_earned: Money = ZERO
     rewards_spent: Money = ZERO
     points_earned: Points = 0
+    reference: Reference = None
 
     @model_validator(mode="after")
     def _rewards(self) -> SaleHead:
@@ -262,13 +264,9 @@ def _settle_order_discount(sale: SaleRow) -> None:
 
 
 def returned_value(line: LineRow) -> Decimal:
-    """What ``qty_returned`` units of a line refund, as the desk counts it (telescoped from
-    the line's total, so later returns of the rest add up to what was paid)."""
-    if not line.qty_returned:
-        return ZERO
-    if line.qty_returned == line.qty:
-        return line.paid
-    return round_money(line.paid * line.qty_returned / line.qty)
+    """What ``qty_returned`` units of a line refund, as the desk counts it (so later returns
+    of the rest add up to what was paid)."""
+    return unit_refund(line.paid, line.qty, line.qty_returned)
 
 
 def _check_refunds(sale: SaleRow) -> None:

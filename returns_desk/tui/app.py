@@ -110,16 +110,19 @@ class DeskApp(App[None]):
             await self.action_lock()
             self.notify("The desk locked itself after a quiet spell; log in again.")
 
-    def signed_in(self, actor: Actor) -> None:
-        """Called by the log-in screen: the counter, or for an auditor the audit screen."""
+    async def signed_in(self, actor: Actor) -> None:
+        """Called by the log-in screen: the counter, or for an auditor the audit screen.
+
+        The log-in screen goes first and is awaited; only then the title changes (a header
+        being removed must not be told the title changed)."""
         from returns_desk.tui.screens.audit import AuditScreen
         from returns_desk.tui.screens.counter import CounterScreen
 
         self.actor = actor
-        self.sub_title = f"{actor.display_name} ({actor.role.value}) at {self.register}"
         self._last_input = self.idle_clock()
         auditor = actor.role.value == "auditor"
-        self.switch_screen(AuditScreen() if auditor else CounterScreen())
+        await self.switch_screen(AuditScreen() if auditor else CounterScreen())
+        self.sub_title = f"{actor.display_name} ({actor.role.value}) at {self.register}"
 
     def on_return_completed(self, message: ReturnCompleted) -> None:
         """After each return: print its slips in the background, then ask for a rating."""

@@ -46,18 +46,23 @@ def journal_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
+Importer = Callable[[Engine, Path, str, Progress | None], ImportResult]
+
+
 def import_files(
     engine: Engine,
     files: Sequence[Path],
     actor: str = "system",
     progress: Callable[[Path], Progress | None] | None = None,
+    importer: Importer = import_journal,
 ) -> list[FileOutcome]:
     """Import ``files`` in order, each in its own transaction; stop at the first refused.
-    ``progress(path)`` gives the progress callback for that file."""
+    ``progress(path)`` gives the progress callback for that file; ``importer`` reads one
+    file (the desk's journal format, or an adapter's export)."""
     outcomes: list[FileOutcome] = []
     for path in files:
         try:
-            result = import_journal(engine, path, actor, progress(path) if progress else None)
+            result = importer(engine, path, actor, progress(path) if progress else None)
         except JournalInvalid as exc:
             outcomes.append(FileOutcome(path, problem=exc))
             break

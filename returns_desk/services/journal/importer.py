@@ -52,6 +52,7 @@ _SALE_COLUMNS = [
     "rewards_earned",
     "rewards_spent",
     "points_earned",
+    "reference",
 ]
 _LINE_COLUMNS = [
     "sale_id",
@@ -101,6 +102,7 @@ class ImportResult:
     stores_changed: int = 0
     upc_moves: tuple[str, ...] = ()
     already: str | None = None
+    notes: tuple[str, ...] = ()  # what an adapter left out of the export, and why
     details: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -214,6 +216,8 @@ def _import(
     lines = _write_sales(session, new_sales, store_ids, registers, products, imp.id, progress)
     details = {"file": journal.source, "sha256": sha, "receipts": len(new_sales)}
     details |= {"receipts_already_in": same, **changes.details()}
+    if journal.notes:
+        details["left_out"] = journal.notes[:100]
     audit.append(
         session,
         actor=actor,
@@ -234,6 +238,7 @@ def _import(
         products_changed=len(changes.products_changed),
         stores_changed=len(changes.stores_changed),
         upc_moves=tuple(changes.upc_moves),
+        notes=tuple(journal.notes),
         details=details,
     )
 
@@ -371,6 +376,7 @@ def _sale_row(
         "rewards_earned": sale.rewards_earned,
         "rewards_spent": sale.rewards_spent,
         "points_earned": sale.points_earned,
+        "reference": sale.reference,
     }
 
 

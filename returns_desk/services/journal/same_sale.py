@@ -54,6 +54,7 @@ def _difference(session: Session, sale: SaleRecord, row: Sale) -> str | None:
         "rewards_earned": row.rewards_earned,
         "rewards_spent": row.rewards_spent,
         "points_earned": row.points_earned,
+        "reference": row.reference,
     }
     head = {
         "store": sale.store,
@@ -66,6 +67,7 @@ def _difference(session: Session, sale: SaleRecord, row: Sale) -> str | None:
         "rewards_earned": sale.rewards_earned,
         "rewards_spent": sale.rewards_spent,
         "points_earned": sale.points_earned,
+        "reference": sale.reference,
     }
     if (found := _compare("", head, stored_head)) is not None:
         return found

@@ -27,6 +27,9 @@ class Sale(SQLModel, table=True):
     points_earned: int = 0
     cashier: str | None = None  # who rang it up (the desk's clerk for exchanges)
     import_id: int | None = Field(default=None, foreign_key="journal_import.id")
+    # The POS's own name for the sale (a Shopify order "#1001", a Square transaction id):
+    # clerks can find the receipt by it.
+    reference: str | None = Field(default=None, index=True, max_length=64)
 
 
 class SaleLine(SQLModel, table=True):
