@@ -12,7 +12,7 @@ PostgreSQL), not batch mode: recreating policy_version on SQLite fails once retu
 at it (see 4ad38fc72582).
 
 Revision ID: abcf3418a2c6
-Revises: 5b1e2c7d9a40
+Revises: 45f98d1ed929
 Create Date: 2026-11-27 12:56:23.449593
 """
 
@@ -27,7 +27,7 @@ from alembic import op
 import returns_desk.store.types
 
 revision: str = "abcf3418a2c6"
-down_revision: str | None = "5b1e2c7d9a40"
+down_revision: str | None = "45f98d1ed929"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -52,9 +52,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["version_id"], ["policy_version.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(
-        "ix_policy_assignment_effective_from", "policy_assignment", ["effective_from"]
-    )
+    op.create_index("ix_policy_assignment_effective_from", "policy_assignment", ["effective_from"])
     op.create_index(
         "ix_policy_assignment_store_from", "policy_assignment", ["store_id", "effective_from"]
     )
@@ -67,9 +65,7 @@ def upgrade() -> None:
     )
     op.alter_column("policy_version", "activated_at", new_column_name="imported_at")
     op.alter_column("policy_version", "activated_by", new_column_name="imported_by")
-    op.add_column(
-        "policy_version", sa.Column("reason", _TEXT, nullable=False, server_default="")
-    )
+    op.add_column("policy_version", sa.Column("reason", _TEXT, nullable=False, server_default=""))
     op.drop_column("policy_version", "active")
     op.add_column("return_txn", sa.Column("slip_printed_at", _TIME, nullable=True))
     op.add_column("sale", sa.Column("cashier", _TEXT, nullable=True))
