@@ -235,7 +235,7 @@ def _returned(
         .outerjoin(SaleLine, col(SaleLine.id) == col(ReturnLine.sale_line_id))
         .outerjoin(Sale, col(Sale.id) == col(ReturnTxn.sale_id))
         .where(col(ReturnTxn.created_at) >= start)
-        .order_by(col(ReturnTxn.sale_id), col(ReturnLine.id))
+        .order_by(col(Sale.sold_at), col(Sale.id), col(ReturnLine.id))
     )
     tender_stmt = _tenders_for(
         col(TenderRow.sale_id).in_(
@@ -251,7 +251,7 @@ def _returned(
         day = at.astimezone(facts.zone).date()
         if day < first_day or day > request.today or (store_only and store_id != store_only):
             continue
-        sale_tenders = tenders.of(sale_id)
+        sale_tenders = tenders.of(row[12], sale_id)  # row[12]: the sale's time
         if sale_id is None:
             case, info = _receiptless(row, facts, reference)
         else:
@@ -310,21 +310,26 @@ def _returnable(
         select(Sale.id, Sale.store_id, *_SALE_COLS, *_LINE_COLS)
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
         .where(*where)
-        .order_by(col(SaleLine.sale_id), col(SaleLine.line_no))
+        .order_by(col(Sale.sold_at), col(Sale.id), col(SaleLine.line_no))
     )
     tender_stmt = _tenders_for(col(TenderRow.sale_id).in_(select(Sale.id).where(*sale_where)))
     tenders = _TenderFeed(fastread.stream(conn, tender_stmt, BATCH, "replay_open_tenders"))
     today = request.today
+    starts = {  # each store's midnight starting ``since``: compared, not converted, per row
+        sid: datetime.combine(since, time(), facts.zone).astimezone(UTC)
+        for sid, facts in stores.items()
+        if since is not None
+    }
     receipt: Receipt | None = None
     refunded: tuple[Decimal, ...] = ()
     for row in fastread.stream(conn, stmt, BATCH, "replay_open"):
         sale_id, store_id = row[0], row[1]
+        if starts and row[3] < starts[store_id]:
+            continue
         facts = stores[store_id]
         line = SoldLine(*row[_O_LINE])
-        if since is not None and row[3].astimezone(facts.zone).date() < since:
-            continue
         if receipt is None or receipt.sale_id != sale_id:
-            sale_tenders = tenders.of(sale_id)
+            sale_tenders = tenders.of(row[3], sale_id)
             receipt = _receipt(row[_O_SALE], facts.number, line, sale_tenders, sale_id)
             refunded = tuple(t[1] for t in sale_tenders)
         case = ReturnCase(
@@ -345,8 +350,11 @@ def _store_id(stores: dict[int, _StoreFacts], number: int | None) -> int | None:
 
 
 def _tenders_for(where: Any) -> Any:
+    """Tenders of the sales ``where`` picks, in the order the lines come: by the sale's time
+    and id (the sale's own index serves it, no sort of a million rows)."""
     return (
         select(
+            Sale.sold_at,
             TenderRow.sale_id,
             TenderRow.kind,
             TenderRow.amount,
@@ -355,8 +363,9 @@ def _tenders_for(where: Any) -> Any:
             TenderRow.reference,
             TenderRow.card_brand,
         )
+        .join(Sale, col(Sale.id) == col(TenderRow.sale_id))
         .where(where)
-        .order_by(col(TenderRow.sale_id), col(TenderRow.seq))
+        .order_by(col(Sale.sold_at), col(Sale.id), col(TenderRow.seq))
     )
 
 
@@ -373,25 +382,26 @@ def _receipt(
 
 
 class _TenderFeed:
-    """Tenders streamed in sale order, handed out sale by sale as the lines reach them."""
+    """Tenders streamed in sale order (time, then id), handed out sale by sale as the
+    lines, in the same order, reach them."""
 
     def __init__(self, rows: Iterator[list[Any]]) -> None:
         self._rows = rows
         self._next: list[Any] | None = next(rows, None)
         self._last: tuple[int | None, list[tuple[Tender, Decimal]]] = (None, [])
 
-    def of(self, sale_id: int | None) -> list[tuple[Tender, Decimal]]:
-        """(tender, already refunded) for ``sale_id``; skips sales with no lines to replay."""
+    def of(self, sold_at: datetime | None, sale_id: int | None) -> list[tuple[Tender, Decimal]]:
+        """(tender, already refunded) for the sale; skips sales with no lines to replay."""
         found: list[tuple[Tender, Decimal]] = []
-        if sale_id is None:
+        if sale_id is None or sold_at is None:
             return found
         if self._last[0] == sale_id:  # another line (or return) of the same sale
             return self._last[1]
-        row = self._next
-        while row is not None and row[0] <= sale_id:
-            if row[0] == sale_id:
-                tender = Tender(TenderKind(row[1]), row[2], row[4], row[5], row[6])
-                found.append((tender, row[3] or ZERO))
+        row, key = self._next, (sold_at, sale_id)
+        while row is not None and (row[0], row[1]) <= key:
+            if row[1] == sale_id:
+                tender = Tender(TenderKind(row[2]), row[3], row[5], row[6], row[7])
+                found.append((tender, row[4] or ZERO))
             row = next(self._rows, None)
         self._next = row
         self._last = (sale_id, found)
