@@ -97,9 +97,11 @@ class Override:
 
 @dataclass(frozen=True)
 class FromReceipt:
-    """The items are lines of this receipt, picked by line number."""
+    """The items are lines of this receipt, picked by line number; ``id_checked``: the
+    clerk checked the customer's photo ID (a policy may ask for it even with a receipt)."""
 
     receipt: Receipt
+    id_checked: bool = False
     noun: ClassVar[str] = "line"
     scanned: ClassVar[bool] = False  # items are picked from the receipt, not scanned
 

@@ -153,7 +153,7 @@ class Policy(Section):
     @model_validator(mode="after")
     def _unique_ids(self) -> Policy:
         """Rule ids appear in decisions and audits, so two rules of a list must differ."""
-        for path, rules in self._rule_lists():
+        for path, rules in self.rule_lists():
             seen: set[str] = set()
             for index, rule in enumerate(rules):
                 if rule.id in seen:
@@ -161,7 +161,9 @@ class Policy(Section):
                 seen.add(rule.id)
         return self
 
-    def _rule_lists(self) -> Iterator[tuple[tuple[str, ...], tuple[Rule, ...]]]:
+    def rule_lists(self) -> Iterator[tuple[tuple[str, ...], tuple[Rule, ...]]]:
+        """Each list of rules with ids and its path in the file: ``(("windows", "rule"),
+        (rule, ...))``, ``(("final_sale",), ...)`` ..."""
         yield ("windows", "rule"), self.windows.rules
         yield ("windows", "extension"), self.windows.extensions
         yield ("windows", "holiday"), self.windows.holidays
@@ -176,7 +178,7 @@ class Policy(Section):
         """Every rule, section by section (``windows.rule``, ``final_sale`` ...), in file
         order, then the single tables (``conditions``, ``refund`` ...) as one rule each:
         what a diff of two policies compares, id by id."""
-        for path, rules in self._rule_lists():
+        for path, rules in self.rule_lists():
             for rule in rules:
                 yield RuleEntry(".".join(path), rule.id, rule)
         for name in ("windows", "conditions", "defective", "receipt", "refund", "promotions"):

@@ -58,7 +58,7 @@ class ReceiptSource:
     ) -> Quote:
         receipt = find_receipt(engine, source.receipt.code)  # as it stands now
         active, facts = receipt_facts(engine, receipt, today)
-        lines = decide_items(active.policy, receipt, items, facts, today)
+        lines = decide_items(active.policy, receipt, items, facts, today, source.id_checked)
         limit = active.policy.refund.cash_limit
         notes = voucher_notes(receipt, lines, limit, facts.cash_today)
         return Quote(tuple(lines), active.version_id, notes)
@@ -92,7 +92,7 @@ class ReceiptSource:
         region = (store.region or None) if store else None
         prices = current_prices(session, policy, receipt, today)
         facts = ReceiptFacts(refunded, region, cash_today, prices)
-        quotes = decide_items(policy, receipt, request.items, facts, today)
+        quotes = decide_items(policy, receipt, request.items, facts, today, source.id_checked)
         return Taken(
             quotes=quotes,
             products=[claimed.products[q.line.line_no] for q in quotes],
@@ -168,10 +168,12 @@ def decide_items(
     items: Sequence[ReturnItem],
     facts: ReceiptFacts,
     today: date,
+    id_checked: bool = False,
 ) -> list[LineQuote]:
     """Decide the items as one return: each line's refund narrows what the tenders can still
     take for the next, and the cash limit holds for all of them together, counting what
-    earlier returns on this receipt paid out in cash today."""
+    earlier returns on this receipt paid out in cash today. ``id_checked``: the customer's
+    photo ID was checked (for a policy's `[[id_check]]` rules)."""
     seen: set[int] = set()
     cases, lines = [], []
     for item in items:
@@ -193,6 +195,7 @@ def decide_items(
                 serial_scanned=item.serial,
                 region=facts.region,
                 current_price=facts.prices.get(line.sku),
+                id_checked=id_checked,
             )
         )
     decisions = decide_return(policy, cases, today, facts.refunded, facts.cash_today)
