@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from returns_desk.domain.slips import (
+    ComplaintDecisionSlip,
     ComplaintSlip,
     DefectTag,
     ExchangeSlip,
@@ -21,7 +22,7 @@ SAMPLE_VOUCHER = "VK7M2Q9XW4HTBA"
 
 
 def sample_slips(at: datetime = SAMPLE_AT) -> list[SlipData]:
-    """A return, an exchange, a voucher, a complaint acknowledgement and a defect tag."""
+    """A return, an exchange, a voucher, a complaint acknowledgement and decision, a defect tag."""
     head = SlipHead("101 Portside", "Register 2", "Cleo", at)
     jacket = SlipLine("Rain jacket, navy, M", "APP-20931", 1, Decimal("89.00"), "wrong size")
     kettle = SlipLine("Electric kettle 1.7 l", "HOM-55102", 1, Decimal("34.99"), "defective")
@@ -63,6 +64,21 @@ def sample_slips(at: datetime = SAMPLE_AT) -> list[SlipData]:
             "Kettle stopped heating after two weeks; customer asks for a replacement.",
             at + timedelta(days=10),
             customer="J. Doe",
+            respond_by=at + timedelta(days=2),
+            targets="a first answer within 2 working days, our decision within 10 working days",
+            remedy_sought="exchange",
+            promises=("Complaints are acknowledged at once at the desk.",),
+            recourse="Not satisfied? Ask for a review by another manager.",
+        ),
+        ComplaintDecisionSlip(
+            head,
+            "C-2026-000123",
+            "partly upheld",
+            "The kettle failed early; the receipt shows it was bought on sale.",
+            "goodwill voucher $15.00",
+            at + timedelta(days=14),
+            recourse_internal="Ask for a review by another manager within 14 days.",
+            recourse_external="Then the Retail Dispute Service, free of charge.",
         ),
         DefectTag(
             head,

@@ -24,6 +24,7 @@ class SlipKind(StrEnum):
     VOUCHER = "voucher"
     COMPLAINT = "complaint"
     DEFECT_TAG = "defect-tag"
+    COMPLAINT_DECISION = "complaint-decision"
 
 
 # --- the parts a slip is made of -------------------------------------------------------
@@ -161,13 +162,37 @@ class VoucherSlip:
 
 @dataclass(frozen=True, slots=True)
 class ComplaintSlip:
+    """The acknowledgement: the reference (and its barcode), what happens next and by when,
+    from the complaint's own targets, and the store's promises (ISO 10001)."""
+
     head: SlipHead
     reference: str
     category: str
     summary: str
-    due_at: datetime  # aware, store time zone
+    due_at: datetime | None  # aware, store time zone; None while the clock is paused
     customer: str = ""
     next_steps: tuple[str, ...] = field(default=())
+    respond_by: datetime | None = None  # the first-response target, store time zone
+    targets: str = ""  # "a first answer within 16 business hours, our decision within 5 ..."
+    remedy_sought: str = ""
+    promises: tuple[str, ...] = ()
+    recourse: str = ""  # how to escalate if unhappy with the handling
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintDecisionSlip:
+    """The decision given to the customer: outcome, reasons, remedy, and their recourse."""
+
+    head: SlipHead
+    reference: str
+    outcome: str  # "upheld", "partly upheld", "not upheld"
+    reasons: str
+    remedy: str  # "goodwill voucher $15.00", "refund", "apology"
+    reply_by: datetime  # store time zone
+    final: bool = False  # the review's decision: only the external body is left
+    recourse_internal: str = ""
+    recourse_external: str = ""
+    promises: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,12 +210,15 @@ class DefectTag:
     receipt_code: str | None = None
 
 
-SlipData = ReturnSlip | ExchangeSlip | VoucherSlip | ComplaintSlip | DefectTag
+SlipData = (
+    ReturnSlip | ExchangeSlip | VoucherSlip | ComplaintSlip | DefectTag | ComplaintDecisionSlip
+)
 
 DEFAULT_NEXT_STEPS = (
     "We have logged your complaint under the reference above.",
     "A manager reviews it and may contact you for details.",
 )
+FREE = "Complaining is free of charge and never depends on a purchase or a return."
 
 
 def compose(data: SlipData, copy_no: int = 0) -> Slip:
@@ -201,6 +229,7 @@ def compose(data: SlipData, copy_no: int = 0) -> Slip:
         VoucherSlip: _voucher,
         ComplaintSlip: _complaint,
         DefectTag: _defect_tag,
+        ComplaintDecisionSlip: _decision,
     }
     kind, reference, parts, customer = builders[type(data)](data)  # type: ignore[operator]
     return Slip(kind, reference, tuple(parts), customer, copy_no)
@@ -281,18 +310,51 @@ def _voucher(d: VoucherSlip) -> tuple[SlipKind, str, list[Part], bool]:
 
 
 def _complaint(d: ComplaintSlip) -> tuple[SlipKind, str, list[Part], bool]:
-    due = d.due_at.strftime("%Y-%m-%d %H:%M")
     parts: list[Part] = [Title("COMPLAINT RECEIVED"), Rows(d.head.rows()), Rule()]
     rows = [("Reference", d.reference), ("About", d.category)]
     if d.customer:
         rows.insert(1, ("For", d.customer))
+    if d.remedy_sought:
+        rows.append(("You asked for", d.remedy_sought))
     parts += [Rows(tuple(rows)), Text((d.summary,)), Rule()]
     steps = d.next_steps or DEFAULT_NEXT_STEPS
     parts += [Text(("What happens next",), strong=True), Text(steps)]
-    parts.append(Text((f"We will reply with our decision by {due}.",), strong=True))
+    if d.targets:
+        parts.append(Text((f"Our targets for this complaint: {d.targets}.",)))
+    when = []
+    if d.respond_by:
+        when.append(f"We will contact you by {d.respond_by:%Y-%m-%d %H:%M}.")
+    if d.due_at:
+        when.append(f"We will reply with our decision by {d.due_at:%Y-%m-%d %H:%M}.")
+    soon = ("We will reply with our decision as soon as we can.",)
+    parts.append(Text(tuple(when) or soon, strong=True))
     parts.append(Text(("Quote the reference above whenever you contact us.",)))
+    if d.recourse:
+        parts.append(Text((d.recourse,)))
+    parts += _promises(d.promises)
     parts.append(Barcode(d.reference, f"Complaint {d.reference}"))
     return SlipKind.COMPLAINT, d.reference, parts, True
+
+
+def _promises(promises: tuple[str, ...]) -> list[Part]:
+    if not promises:
+        return []
+    return [Rule(), Text(("Our promises to you",), strong=True), Text(promises), Text((FREE,))]
+
+
+def _decision(d: ComplaintDecisionSlip) -> tuple[SlipKind, str, list[Part], bool]:
+    title = "OUR FINAL DECISION" if d.final else "OUR DECISION"
+    parts: list[Part] = [Title(title), Rows(d.head.rows()), Rule()]
+    rows = (("Reference", d.reference), ("Outcome", d.outcome.capitalize()), ("Remedy", d.remedy))
+    parts += [Rows(rows, strong=True), Text(("Why",), strong=True), Text((d.reasons,)), Rule()]
+    answer = f"Please tell us by {d.reply_by:%Y-%m-%d} whether you accept this decision."
+    parts += [Text(("Your answer",), strong=True), Text((answer,))]
+    recourse = [d.recourse_external] if d.final else [d.recourse_internal, d.recourse_external]
+    lines = tuple(x for x in recourse if x) or ("Ask at the desk how to take it further.",)
+    parts += [Text(("If you are not satisfied",), strong=True), Text(lines)]
+    parts += _promises(d.promises)
+    parts.append(Barcode(d.reference, f"Complaint {d.reference}"))
+    return SlipKind.COMPLAINT_DECISION, d.reference, parts, True
 
 
 def _defect_tag(d: DefectTag) -> tuple[SlipKind, str, list[Part], bool]:

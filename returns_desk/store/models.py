@@ -3,6 +3,17 @@
 from returns_desk.store.tables.audit import AuditEvent, PolicyAssignment, PolicyVersion
 from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
 from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Store, User
+from returns_desk.store.tables.complaint_records import (
+    ComplaintDecision,
+    ComplaintDispute,
+    ComplaintEscalation,
+    ComplaintNote,
+    ComplaintPause,
+    ComplaintRemedy,
+    ComplaintSatisfaction,
+    CorrectiveAction,
+    CorrectiveActionComplaint,
+)
 from returns_desk.store.tables.printing import SlipPrint
 from returns_desk.store.tables.returns import (
     Exchange,
@@ -17,7 +28,16 @@ from returns_desk.store.tables.sales import JournalImport, Sale, SaleLine, Tende
 __all__ = [
     "AuditEvent",
     "Complaint",
+    "ComplaintDecision",
+    "ComplaintDispute",
+    "ComplaintEscalation",
     "ComplaintEvent",
+    "ComplaintNote",
+    "ComplaintPause",
+    "ComplaintRemedy",
+    "ComplaintSatisfaction",
+    "CorrectiveAction",
+    "CorrectiveActionComplaint",
     "Exchange",
     "Feedback",
     "JournalImport",

@@ -201,6 +201,13 @@ class DeskApp(App[None]):
         if self.check_action("manager", ()):
             self.push_screen(ManagerScreen())
 
+    def open_complaint(self, reference: str) -> None:
+        """Open a complaint by its reference (a scanned acknowledgement slip)."""
+        from returns_desk.tui.screens.complaint_detail import ComplaintDetailScreen
+
+        if self.actor is not None:
+            self.push_screen(ComplaintDetailScreen(reference.strip().upper()))
+
     def action_new_complaint(self) -> None:
         """Log a complaint (F6), pre-filled with the receipt the counter has open, if any."""
         from returns_desk.tui.dialogs.complaint_form import ComplaintForm

@@ -28,6 +28,7 @@ EXPECTED_TEXT = {
     SlipKind.VOUCHER: ["STORE CREDIT VOUCHER", "V-K7M2-Q9XW-4HTB-A", "$31.99", "2027-11-23"],
     SlipKind.COMPLAINT: ["COMPLAINT RECEIVED", "C-2026-000123", "What happens next"],
     SlipKind.DEFECT_TAG: ["RETURN TO VENDOR", "HOM-55102", "KT-88812-A", "does not heat"],
+    SlipKind.COMPLAINT_DECISION: ["OUR DECISION", "Partly upheld", "Retail Dispute Service"],
 }
 
 

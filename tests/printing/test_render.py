@@ -22,6 +22,13 @@ EXPECTED_TEXT = {
         "by 2026-12-03",
     ],
     SlipKind.DEFECT_TAG: ["RETURN TO VENDOR", "HOM-55102", "KT-88812-A", "does not heat"],
+    SlipKind.COMPLAINT_DECISION: [
+        "OUR DECISION",
+        "Partly upheld",
+        "goodwill voucher $15.00",
+        "by 2026-12-07",
+        "Retail Dispute Service",
+    ],
 }
 SAMPLES = {compose(d).kind: d for d in sample_slips()}
 

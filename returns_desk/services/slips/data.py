@@ -8,8 +8,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
+from returns_desk.domain.complaint_promises import slip_promises
+from returns_desk.domain.complaint_sla import Severity
 from returns_desk.domain.customer_id import IdKind
+from returns_desk.domain.money import format_money
 from returns_desk.domain.slips import (
+    ComplaintDecisionSlip,
     ComplaintSlip,
     DefectTag,
     ExchangeSlip,
@@ -21,8 +25,11 @@ from returns_desk.domain.slips import (
     VoucherSlip,
 )
 from returns_desk.domain.voucher_code import parse_voucher_code
+from returns_desk.services.complaints.config import sla_config
+from returns_desk.services.complaints.promises import current_promises
 from returns_desk.store.models import (
     Complaint,
+    ComplaintDecision,
     Exchange,
     Product,
     RefundTender,
@@ -224,20 +231,70 @@ def _first_store(session: Session) -> int:
 
 
 def complaint_slip(session: Session, reference: str, next_steps: tuple[str, ...]) -> ComplaintSlip:
-    complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
-    if complaint is None:
-        raise SlipSourceMissing(f"no complaint {reference!r}")
-    sale = session.get(Sale, complaint.sale_id) if complaint.sale_id else None
-    store_id = sale.store_id if sale else _first_store(session)
+    """The acknowledgement: its words about time come from the complaint's own targets
+    (severity, category, tier, the store's calendar), never from a fixed sentence."""
+    complaint, store_id = _complaint(session, reference)
+    store = session.get(Store, store_id)
     head = _head(session, store_id, None, complaint.clerk_id, complaint.created_at)
+    config = sla_config()
+    targets = config.targets_for(complaint.category, Severity(complaint.severity), complaint.tier)
+    words = (
+        f"a first answer within {targets.first_response.describe()}, "
+        f"our decision within {targets.resolution.describe()}"
+    )
+    respond_by = complaint.first_response_due_at
     return ComplaintSlip(
         head,
         complaint.reference,
         complaint.category,
         complaint.description,
-        _local(complaint.due_at, session.get(Store, store_id)),
+        _local(complaint.due_at, store) if complaint.due_at else None,
         complaint.customer_name,
         next_steps,
+        respond_by=_local(respond_by, store) if respond_by else None,
+        targets=words,
+        remedy_sought=complaint.remedy_sought,
+        promises=slip_promises(current_promises(session, config), complaint.severity),
+        recourse=config.recourse_internal,
+    )
+
+
+def _complaint(session: Session, reference: str) -> tuple[Complaint, int]:
+    complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
+    if complaint is None:
+        raise SlipSourceMissing(f"no complaint {reference!r}")
+    sale = session.get(Sale, complaint.sale_id) if complaint.sale_id else None
+    store_id = complaint.store_id or (sale.store_id if sale else _first_store(session))
+    return complaint, store_id
+
+
+def decision_slip(session: Session, reference: str) -> ComplaintDecisionSlip:
+    """The latest decision on a complaint, as the customer receives it."""
+    complaint, store_id = _complaint(session, reference)
+    decision = session.exec(
+        select(ComplaintDecision)
+        .where(ComplaintDecision.complaint_id == complaint.id)
+        .order_by(col(ComplaintDecision.id).desc())
+    ).first()
+    if decision is None:
+        raise SlipSourceMissing(f"complaint {reference} has no decision yet")
+    store = session.get(Store, store_id)
+    head = _head(session, store_id, None, decision.decided_by, decision.decided_at)
+    config = sla_config()
+    remedy = decision.remedy.replace("_", " ")
+    if decision.remedy_amount:
+        remedy += f" {format_money(decision.remedy_amount)}"
+    return ComplaintDecisionSlip(
+        head,
+        complaint.reference,
+        decision.outcome.replace("_", " "),
+        decision.reasons,
+        remedy,
+        _local(decision.reply_by, store),
+        decision.final,
+        config.recourse_internal,
+        config.recourse_external,
+        slip_promises(current_promises(session, config), None),
     )
 
 
@@ -285,6 +342,8 @@ def slip_source(
         return voucher_slip(session, reference)
     if kind is SlipKind.COMPLAINT:
         return complaint_slip(session, reference, next_steps)
+    if kind is SlipKind.COMPLAINT_DECISION:
+        return decision_slip(session, reference)
     return_ref = reference.removeprefix("RTV-").rsplit("-", 1)[0]
     for tag in defect_tags(session, return_ref):
         if tag.tag_id == reference:

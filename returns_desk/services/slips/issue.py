@@ -12,6 +12,7 @@ the layout and the paper.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from returns_desk.services import audit
 from returns_desk.services.slips.data import (
     SlipSourceMissing,
     complaint_slip,
+    decision_slip,
     return_slips,
     slip_source,
     voucher_slip,
@@ -44,6 +46,7 @@ __all__ = [
     "SlipSettings",
     "SlipSourceMissing",
     "print_complaint",
+    "print_decision",
     "print_voucher",
     "reprint",
     "slips_for_return",
@@ -221,11 +224,29 @@ def print_complaint(
     engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
 ) -> PrintedSlip:
     """The complaint acknowledgement: reference, what happens next, and by when."""
+    return _print_one(
+        engine, actor, settings,
+        lambda session, layout: complaint_slip(session, reference, layout.complaint_next_steps),
+    )  # fmt: skip
+
+
+def print_decision(
+    engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
+) -> PrintedSlip:
+    """The decision slip: outcome, reasons, remedy, the customer's recourse."""
+    return _print_one(engine, actor, settings, lambda session, _: decision_slip(session, reference))
+
+
+def _print_one(
+    engine: Engine,
+    actor: Actor,
+    settings: SlipSettings | None,
+    source: Callable[[Session, Layout], SlipData],
+) -> PrintedSlip:
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
         layout = _layout(settings, session)
-        data = complaint_slip(session, reference, layout.complaint_next_steps)
-        slip = _composed(session, data)
+        slip = _composed(session, source(session, layout))
     return _emit(engine, actor, slip, settings, layout)
 
 

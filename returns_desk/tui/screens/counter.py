@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from returns_desk.domain.complaint import looks_like_reference
 from returns_desk.domain.draft import FromReceipt, NoReceipt, ReturnDraft
 from returns_desk.domain.roles import Role
 from returns_desk.tui.commands import CounterCommands
@@ -142,6 +143,10 @@ class CounterScreen(Screen[None]):
 
     @on(Input.Submitted, "#scan")
     def _scanned(self, event: Input.Submitted) -> None:
+        if looks_like_reference(event.value):  # a complaint slip's barcode: open the complaint
+            event.input.value = ""
+            self.app.open_complaint(event.value)  # type: ignore[attr-defined]
+            return
         self.say("looking up ...")
         self._look_up(event.value)
 
