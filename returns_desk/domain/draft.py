@@ -135,6 +135,7 @@ class CompletionRequest:
     override: Override | None = None
     exchange: ExchangeBasket | None = None
     started_at: datetime | None = None  # when the draft began: time-per-return figures
+    complaint: str | None = None  # the complaint whose decided remedy this return carries out
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ class ReturnDraft:
     quote: Quote | None = None
     override: Override | None = None
     previews: Mapping[int, LineQuote] = field(default_factory=dict)
+    complaint: str | None = None  # carrying out this complaint's remedy (linked on completion)
 
     @property
     def receipt(self) -> Receipt | None:
@@ -241,5 +243,6 @@ class ReturnDraft:
         if not self.items:
             raise ReturnError(f"take at least one {self.noun} into the return")
         return CompletionRequest(
-            self.source, self.items, settlement, self.override, exchange, self.started_at
-        )
+            self.source, self.items, settlement, self.override, exchange, self.started_at,
+            self.complaint,
+        )  # fmt: skip

@@ -21,9 +21,12 @@ SAMPLE_AT = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
 SAMPLE_VOUCHER = "VK7M2Q9XW4HTBA"
 
 
-def sample_slips(at: datetime = SAMPLE_AT) -> list[SlipData]:
-    """A return, an exchange, a voucher, a complaint acknowledgement and decision, a defect tag."""
-    head = SlipHead("101 Portside", "Register 2", "Cleo", at)
+def sample_slips(at: datetime = SAMPLE_AT, head: SlipHead | None = None) -> list[SlipData]:
+    """A return, an exchange, a voucher, a complaint acknowledgement and decision, a defect
+    tag; ``head`` puts them in a real store (its name and address)."""
+    head = head or SlipHead(
+        "Portside, store 101", "Register 2", "Cleo", at, "12 Harbour Street, Portside"
+    )
     jacket = SlipLine("Rain jacket, navy, M", "APP-20931", 1, Decimal("89.00"), "wrong size")
     kettle = SlipLine("Electric kettle 1.7 l", "HOM-55102", 1, Decimal("34.99"), "defective")
     jacket_l = SlipLine("Rain jacket, navy, L", "APP-20932", 1, Decimal("94.00"))

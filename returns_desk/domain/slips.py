@@ -2,8 +2,11 @@
 
 Services fill the per-slip inputs (:class:`ReturnSlip`, :class:`ExchangeSlip`,
 :class:`VoucherSlip`, :class:`ComplaintSlip`, :class:`DefectTag`) from their records;
-:func:`compose` turns any of them into a :class:`Slip`: a sequence of simple parts (title,
-text, label/value rows, barcode, rule) that ``printing`` lays out on any paper.
+:func:`compose` turns any of them into a :class:`Slip`: a header, a sequence of simple parts
+(title, text, label/value rows, barcode, rule), the policy's terms and a footer, which
+``printing`` lays out on any paper. Every word a slip prints is decided here, from one
+source each: the store's name and address from its record, the terms from the policy
+(:func:`policy_lines`), the chain's brand lines and footer from the layout file.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from returns_desk.domain.decision import settlement_words
 from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.policy.model import FinalSaleRule, Policy
+from returns_desk.domain.policy.summary import window_lines
+from returns_desk.domain.policy.terms import Verdict
 
 
 class SlipKind(StrEnum):
@@ -69,13 +76,20 @@ Part = Title | Text | Rows | Barcode | Rule
 
 @dataclass(frozen=True, slots=True)
 class Slip:
-    """A composed slip. ``copy_no`` > 0 marks a reprint (printed as COPY)."""
+    """A composed slip. ``copy_no`` > 0 marks a reprint (printed as COPY).
+
+    ``header`` is centred at the top (its first line in bold); ``policy`` is the small print
+    of the policy's terms; ``footer`` is centred at the bottom.
+    """
 
     kind: SlipKind
     reference: str
     parts: tuple[Part, ...]
     customer_facing: bool = True
     copy_no: int = 0
+    header: tuple[str, ...] = ()
+    policy: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
 
     @property
     def is_copy(self) -> bool:
@@ -97,20 +111,42 @@ class Slip:
 
 @dataclass(frozen=True, slots=True)
 class SlipHead:
-    """Where and when: printed under the store header on every slip."""
+    """Where and when, from the records: the store (its name and address head the slip),
+    the register, the clerk and the time."""
 
-    store: str
+    store: str  # "Riverside, store 101"
     register: str
     clerk: str
     at: datetime  # aware, in the store's time zone
+    address: str = ""
 
     def rows(self) -> tuple[tuple[str, str], ...]:
         return (
             ("Date", self.at.strftime("%Y-%m-%d %H:%M")),
-            ("Store", self.store),
             ("Register", self.register),
             ("Served by", self.clerk),
         )
+
+    def lines(self) -> tuple[str, ...]:
+        """The store's own lines under the chain's brand: its name and its address."""
+        return tuple(line for line in (self.store, self.address) if line)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The words around every slip that are not the transaction's own.
+
+    ``brand`` and ``footer`` come from the layout file (the chain's name, its customer care);
+    ``terms`` from the policy (:func:`policy_lines`). The store's own name and address are
+    not here: they come from each slip's :class:`SlipHead`, the store it was made at.
+    """
+
+    brand: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+
+
+POLICY_ON = frozenset({SlipKind.RETURN, SlipKind.EXCHANGE, SlipKind.VOUCHER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,8 +257,13 @@ DEFAULT_NEXT_STEPS = (
 FREE = "Complaining is free of charge and never depends on a purchase or a return."
 
 
-def compose(data: SlipData, copy_no: int = 0) -> Slip:
-    """The slip for ``data``; ``copy_no`` > 0 for a reprint."""
+def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Slip:
+    """The slip for ``data`` in ``frame``; ``copy_no`` > 0 for a reprint.
+
+    Customer slips carry the footer, and receipts and vouchers the policy's terms; a vendor
+    tag carries neither.
+    """
+    frame = frame or Frame()
     builders = {
         ReturnSlip: _return,
         ExchangeSlip: _exchange,
@@ -232,7 +273,50 @@ def compose(data: SlipData, copy_no: int = 0) -> Slip:
         ComplaintDecisionSlip: _decision,
     }
     kind, reference, parts, customer = builders[type(data)](data)  # type: ignore[operator]
-    return Slip(kind, reference, tuple(parts), customer, copy_no)
+    return Slip(
+        kind,
+        reference,
+        tuple(parts),
+        customer,
+        copy_no,
+        header=(*frame.brand, *data.head.lines()),
+        policy=frame.terms if customer and kind in POLICY_ON else (),
+        footer=frame.footer if customer else (),
+    )
+
+
+# --- the policy's terms, in words ---------------------------------------------------------
+
+
+def policy_lines(policy: Policy) -> tuple[str, ...]:
+    """The policy's terms as a slip prints them: its windows in the policy's own public
+    words (``window_lines``: the standard window, window rules, extensions, holiday
+    deadlines), what is final sale, returns without a receipt, how long store credit lasts."""
+    lines = list(window_lines(policy))
+    finals = [_final_words(rule) for rule in policy.final_sale]
+    if finals:
+        lines.append(f"Final sale, not returnable: {'; '.join(finals)}.")
+    lines.append(_receiptless_line(policy))
+    lines.append("Store credit is valid until the date printed on the voucher.")
+    return tuple(lines)
+
+
+def _final_words(rule: FinalSaleRule) -> str:
+    words = rule.description or rule.describe().replace("-", " ")
+    return words + (" (defective ones may still come back)" if rule.allow_defective else "")
+
+
+def _receiptless_line(policy: Policy) -> str:
+    r = policy.receipt
+    if r.receiptless is Verdict.DENY:
+        return "No returns without a receipt."
+    ways = settlement_words(frozenset(r.receiptless_settlements))
+    line = f"Without a receipt: {ways} at the lowest price of the last {r.lowest_price_days} days"
+    if r.id_required:
+        line += ", with photo ID"
+    if r.receiptless is Verdict.NEEDS_OVERRIDE:
+        line += ", if a manager agrees"
+    return line + "."
 
 
 def _line_rows(lines: tuple[SlipLine, ...]) -> list[Part]:

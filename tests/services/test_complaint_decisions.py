@@ -4,6 +4,7 @@ review, closure reasons and reopening."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from returns_desk.domain.complaint import (
     TransitionError,
 )
 from returns_desk.domain.decision import Settlement
-from returns_desk.domain.draft import Override, ReturnItem
+from returns_desk.domain.draft import Override, ReturnError, ReturnItem
 from returns_desk.domain.roles import Role
 from returns_desk.services.complaints.decisions import (
     decide,
@@ -32,7 +33,7 @@ from returns_desk.services.complaints.views import complaint_detail
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.staff.security import Actor, RoleError, hash_pin
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import AuditEvent, ComplaintRemedy, User, Voucher
+from returns_desk.store.models import AuditEvent, ComplaintRemedy, ReturnTxn, User, Voucher
 from tests.drafts import receipt_request
 from tests.services.test_complaints import MONDAY, log, row_of
 
@@ -267,3 +268,29 @@ def test_closure_reasons_and_reopening_counted(demo_engine, demo_actors):
     decide(demo_engine, maria, ref, Outcome.UPHELD, "Faulty.", Remedy.APOLOGY)
     record_answer(demo_engine, maria, ref, Answer.ACCEPTED)
     assert reopen(demo_engine, maria, ref, "kettle leaks again") == 2
+
+
+def test_a_return_made_for_the_complaint_is_linked_in_the_same_transaction(
+    demo_engine, demo_actors, pick_receipt
+):
+    cleo, maria = demo_actors["cleo"], demo_actors["maria"]
+    receipt = pick_receipt(lambda r: plain(r) and _returnable(r))
+    ref = investigating(demo_engine, demo_actors, receipt_code=receipt.code)
+    line = _returnable(receipt)[0]
+    request = receipt_request(
+        demo_engine,
+        receipt.code,
+        (ReturnItem(line.line_no, 1, reason_code="changed_mind"),),
+        Settlement.REFUND,
+    )
+    early = replace(request, complaint=ref)
+    refused = f"complaint {ref}: it is investigating: there is no decision"
+    with pytest.raises(ReturnError, match=refused):
+        complete_return(demo_engine, cleo, early, TODAY)  # no decision yet: no return either
+    with read_only(demo_engine) as session:
+        assert session.exec(select(ReturnTxn)).all() == []
+    decide(demo_engine, maria, ref, Outcome.UPHELD, "Faulty.", Remedy.REFUND)
+    done = complete_return(demo_engine, cleo, early, TODAY)
+    detail = complaint_detail(demo_engine, ref)
+    assert detail.decision.remedy_done == done.reference
+    assert detail.history[-1].note == f"remedy carried out: refund {done.reference}"

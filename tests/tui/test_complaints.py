@@ -403,3 +403,70 @@ async def test_f6_at_the_counter_opens_the_form_with_the_open_receipt(demo_engin
         await pilot.pause()
         assert isinstance(app.screen, ComplaintForm)
         assert app.screen.query_one("#receipt").value == receipt.code
+
+
+async def test_a_decided_refund_is_carried_out_at_the_counter_and_linked(
+    demo_engine, demo_actors, pick_receipt
+):
+    from tests.tui.test_counter import RecordingDesk, completed, fresh, plain, take_line
+
+    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
+    maria = demo_actors["maria"]
+    ref = _log(demo_engine, demo_actors["cleo"], receipt_code=receipt.code)
+    transition(demo_engine, maria, ref, Status.INVESTIGATING)
+    decide(demo_engine, maria, ref, Outcome.UPHELD, "It was faulty.", Remedy.REFUND)
+    app = RecordingDesk(demo_engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#username")
+        await pilot.press(*"maria", "enter", *"9999", "enter")
+        await _settle(pilot)
+        app.open_complaint(ref)
+        await _settle(pilot)
+        await pilot.press("k")  # carry the refund out at the counter
+        await _settle(pilot)
+        assert f"Remedy for {ref}" in _text(app, "#scan-error")
+        await take_line(pilot, 1)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("r")
+        said = await completed(pilot)
+        assert said.startswith("Done: RT-")
+    done = complaint_detail(demo_engine, ref).decision.remedy_done
+    assert done == app.completed[0].reference
+
+
+async def test_refer_to_a_dispute_body_record_its_outcome_implement_and_close(
+    demo_engine, demo_actors
+):
+    from tests.services.test_complaint_disputes import rejected_for_good
+
+    ref = rejected_for_good(demo_engine, demo_actors)
+    app = DeskApp(demo_engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, demo_actors["maria"], ref)
+        await pilot.press("e", *"Retail Dispute Service", "tab")
+        await _choose(pilot, 2)  # advisory
+        await pilot.press("tab", "space", "tab", "tab", *"Worn, not faulty", "enter")
+        await _settle(pilot)
+        assert "REFERRED" in _text(app, "#detail-facts")
+        await pilot.press("u")
+        await pilot.pause()
+        await _choose(pilot, 1)  # settlement
+        await pilot.press("tab", *"25.00 store credit", "enter")
+        await _settle(pilot)
+        await pilot.press("l", "tab", *"25.00", "enter", "enter")
+        await _settle(pilot)
+        assert "implemented (V" in _text(app, "#detail-error")
+        await pilot.press("c")
+        await pilot.pause()
+        await _choose(pilot, 1)  # referred externally
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert "Closed: referred externally" in _text(app, "#detail-facts")
+    dispute = complaint_detail(demo_engine, ref).dispute
+    assert (dispute.provider, dispute.method.value, dispute.outcome) == (
+        "Retail Dispute Service",
+        "advisory",
+        "25.00 store credit",
+    )
+    assert dispute.implemented_by.startswith("V") and dispute.closed_on is not None

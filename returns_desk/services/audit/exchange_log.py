@@ -3,6 +3,11 @@
 Rows come off the driver's cursor in batches (store/fastread.py), so millions of lines never sit
 in memory. Customer ids are masked unless the filters ask otherwise; PIN hashes are never
 selected at all.
+
+Columns hold the stable codes (``changed_mind``, ``gift_card``: docs/codes.md), the words a
+customer typed in ``reason_text``. What belongs to the whole return rather than a line (its
+tenders and its exchange difference) is on its first row in the file only, so a column total
+counts each payment once.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
+from returns_desk.domain.customer_id import mask
 from returns_desk.domain.decision import Outcome
 from returns_desk.domain.local_day import day_span, store_zone
 from returns_desk.domain.money import from_minor
@@ -103,12 +109,13 @@ class LogRow(NamedTuple):
     qty: int
     condition: str
     reason: str
+    reason_text: str | None
     outcome: str
     rules: str
     policy: str | None
     refund: Decimal
     restocking_fee: Decimal
-    tenders: str
+    tenders: str | None
     exchange_receipt: str | None
     exchange_difference: Decimal | None
     customer: str | None
@@ -117,13 +124,7 @@ class LogRow(NamedTuple):
 COLUMNS: tuple[str, ...] = LogRow._fields
 MONEY_COLUMNS = frozenset({"refund", "restocking_fee", "exchange_difference"})
 _TENDERS, _CUSTOMER = COLUMNS.index("tenders"), COLUMNS.index("customer")
-
-
-def mask(customer_id: str | None) -> str | None:
-    """Hide a customer id but its last two characters, and never hint at its length."""
-    if not customer_id:
-        return customer_id
-    return "***" + customer_id[-2:] if len(customer_id) > 4 else "***"
+_RETURN, _DIFFERENCE = COLUMNS.index("return_ref"), COLUMNS.index("exchange_difference")
 
 
 def _tenders(session: Session) -> Any:
@@ -220,10 +221,11 @@ def _statement(session: Session, filters: LogFilters) -> Select[Any]:
         Clerk.username, Manager.username, ReturnTxn.override_reason, ReturnTxn.settlement,
         Sale.receipt_code, Sale.sold_at, SaleLine.line_no, Product.sku,
         func.coalesce(SaleLine.description, Product.description), ReturnLine.qty,
-        ReturnLine.condition, ReturnLine.reason_code, ReturnLine.outcome, ReturnLine.rules,
+        ReturnLine.condition, ReturnLine.reason_code, func.nullif(ReturnLine.reason_text, ""),
+        ReturnLine.outcome, ReturnLine.rules,
         PolicyVersion.name + literal("@") + PolicyVersion.version, ReturnLine.refund_amount,
         ReturnLine.restocking_fee, tenders.c.parts, NewSale.receipt_code, Exchange.difference,
-        ReturnTxn.customer_id,
+        func.coalesce(ReturnTxn.customer_id, ReturnTxn.id_masked),
     )  # fmt: skip
     stmt = (
         _joined(select(*columns).select_from(ReturnLine))
@@ -243,12 +245,22 @@ def _statement(session: Session, filters: LogFilters) -> Select[Any]:
 def stream_rows(
     session: Session, filters: LogFilters, limit: int | None = None
 ) -> Iterator[LogRow]:
-    """The rows in time order, fetched ``BATCH`` at a time; masked unless ``filters.unmask``."""
+    """The rows in time order, fetched ``BATCH`` at a time; masked unless ``filters.unmask``.
+
+    A return without a receipt has no customer id: its customer is the photo ID's masked
+    form (``***89``), all the desk keeps. A return's tenders and exchange difference are on
+    its first row only.
+    """
     stmt = _statement(session, filters)
     if limit is not None:
         stmt = stmt.limit(limit)
+    previous = None
     for values in fastread.stream(session.connection(), stmt, BATCH):
-        values[_TENDERS] = _format_tenders(values[_TENDERS])
+        if values[_RETURN] == previous:
+            values[_TENDERS], values[_DIFFERENCE] = None, None
+        else:
+            values[_TENDERS] = _format_tenders(values[_TENDERS])
+        previous = values[_RETURN]
         if not filters.unmask:
             values[_CUSTOMER] = mask(values[_CUSTOMER])
         yield LogRow(*values)

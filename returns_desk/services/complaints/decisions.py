@@ -35,10 +35,12 @@ from returns_desk.domain.complaint import (
     words,
 )
 from returns_desk.domain.complaint_sla import SlaConfig
+from returns_desk.domain.draft import ReturnError
 from returns_desk.domain.money import MoneyError, format_money, parse_money
 from returns_desk.domain.roles import Role
 from returns_desk.services.complaints.common import (
     ComplaintError,
+    ComplaintNotFound,
     audit_event,
     history,
     involved,
@@ -213,7 +215,7 @@ class RemedyDone:
 def _remedy_decision(session: Session, row: Complaint) -> ComplaintDecision:
     """The decision whose remedy is to be carried out, once."""
     if row.status not in (Status.DECIDED.value, Status.RESOLVED.value):
-        raise TransitionError(f"a {row.status} complaint has no decision to carry out")
+        raise TransitionError(f"it is {row.status}: there is no decision to carry out yet")
     decision = latest_decision(session, row)
     assert decision is not None
     if Remedy(decision.remedy) in NOTHING_TO_CARRY_OUT:
@@ -295,21 +297,46 @@ def link_return(
     """Link the return that carried out a refund, exchange or policy exception."""
     now = now or utcnow()
     with _carrying_out(engine, actor, reference) as (session, row, decision):
-        remedy = Remedy(decision.remedy)
-        if remedy not in TRANSACTION_REMEDIES:
-            raise TransitionError(f"a {words(remedy)} is not carried out by a return")
-        txn = _remedy_return(session, row, remedy, return_reference)
-        done = RemedyDone(remedy, return_reference=txn.reference)
-        return _record(session, actor, row, decision, done, (txn.id, None), now)
+        ref = return_reference.strip().upper()
+        txn = session.exec(select(ReturnTxn).where(ReturnTxn.reference == ref)).first()
+        if txn is None:
+            raise ComplaintError(f"return: no completed return {ref!r}")
+        return _attach(session, actor, row, decision, txn, now)
 
 
-def _remedy_return(
-    session: Session, row: Complaint, remedy: Remedy, return_reference: str
-) -> ReturnTxn:
-    ref = return_reference.strip().upper()
-    txn = session.exec(select(ReturnTxn).where(ReturnTxn.reference == ref)).first()
-    if txn is None:
-        raise ComplaintError(f"return: no completed return {ref!r}")
+def carry_out_remedy(
+    session: Session, actor: Actor, reference: str, txn: ReturnTxn, now: datetime | None = None
+) -> RemedyDone:
+    """Inside the completion's unit of work: the return just made carries out the decided
+    remedy and is linked to it. If it cannot be, the return does not happen either; the
+    refusal says why, as a return refusal the counter shows."""
+    require(actor, Role.CLERK, Role.MANAGER)
+    try:
+        row = locked(session, reference)
+        return _attach(session, actor, row, _remedy_decision(session, row), txn, now or utcnow())
+    except (ComplaintError, ComplaintNotFound, TransitionError) as exc:
+        raise ReturnError(f"complaint {reference.strip().upper()}: {exc}") from None
+
+
+def _attach(
+    session: Session,
+    actor: Actor,
+    row: Complaint,
+    decision: ComplaintDecision,
+    txn: ReturnTxn,
+    now: datetime,
+) -> RemedyDone:
+    remedy = Remedy(decision.remedy)
+    if remedy not in TRANSACTION_REMEDIES:
+        raise TransitionError(f"a {words(remedy)} is not carried out by a return")
+    _check_return(session, row, remedy, txn)
+    done = RemedyDone(remedy, return_reference=txn.reference)
+    return _record(session, actor, row, decision, done, (txn.id, None), now)
+
+
+def _check_return(session: Session, row: Complaint, remedy: Remedy, txn: ReturnTxn) -> None:
+    """The return fits the remedy: the complaint's receipt, the right kind, not used twice."""
+    ref = txn.reference
     if row.sale_id and txn.sale_id != row.sale_id:
         raise ComplaintError(f"return: {ref} is for another receipt than the complaint's")
     exchanged = session.exec(select(Exchange.id).where(Exchange.return_id == txn.id)).first()
@@ -327,7 +354,6 @@ def _remedy_return(
         raise ComplaintError(
             f"return: {ref} is already the remedy of {other.reference if other else 'a complaint'}"
         )
-    return txn
 
 
 def mark_done(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -41,12 +41,19 @@ def has_sales(engine: Engine) -> bool:
         return session.exec(select(Sale.id).limit(1)).first() is not None
 
 
-def seed_demo(engine: Engine, today: date, receipts: int = 400, seed: int = 7) -> DemoResult:
-    """Add demo people (if missing) and the demo journal (if no sales yet)."""
+def seed_demo(
+    engine: Engine,
+    today: date,
+    receipts: int = 400,
+    seed: int = 7,
+    now: datetime | None = None,
+) -> DemoResult:
+    """Add demo people (if missing) and the demo journal (if no sales yet), no sale later
+    than ``now`` (default: now, when ``today`` is today)."""
     people = _seed_people(engine)
     imported = None
     if not has_sales(engine):
-        lines = list(demo_journal_lines(today, receipts, seed))
+        lines = list(demo_journal_lines(today, receipts, seed, now))
         journal = parse_jsonl(lines, f"demo-{today.isoformat()}.jsonl")
         sha = f"demo-{today.isoformat()}-{seed}-{receipts}"
         imported = import_parsed(engine, journal, sha, actor="demo")

@@ -148,3 +148,11 @@ def parsed_version(session: Session, version_id: int, sha: str | None = None) ->
 def text_sha256(text: str) -> str:
     """The content hash a version is known by."""
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def policy_of_version(session: Session, version_id: int) -> Policy | None:
+    """The policy stored as version ``version_id`` (the one that decided a return)."""
+    try:
+        return parsed_version(session, version_id)
+    except LookupError:
+        return None

@@ -20,6 +20,7 @@ from returns_desk.domain.item_checks import checked_items
 from returns_desk.domain.money import ZERO
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
+from returns_desk.services.complaints.decisions import carry_out_remedy
 from returns_desk.services.policies.active import ActivePolicy, active_policy
 from returns_desk.services.returns.approvals import confirm_manager
 from returns_desk.services.returns.catalog import desk_store
@@ -70,6 +71,8 @@ def complete_return(
         _audit(session, actor, txn, taken, request, done)
         if manager is not None:
             _audit_override(session, actor, manager, txn)
+        if request.complaint:  # the same unit of work: the remedy and its link, or neither
+            carry_out_remedy(session, actor, request.complaint, txn)
         return done
 
 

@@ -105,6 +105,9 @@ class ComplaintDetailScreen(Screen[None]):
         detail = self.detail
         if detail is None or step not in offered(detail, self.role):
             return
+        if step == "counter" and detail.receipt_code:
+            self.app.remedy_at_counter(detail.receipt_code, detail.row.reference)  # type: ignore[attr-defined]
+            return
         fields = fields_for(step, detail, self.app.today())  # type: ignore[attr-defined]
         if not fields:
             self._run(step, {})

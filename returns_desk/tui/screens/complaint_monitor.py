@@ -109,6 +109,8 @@ class ComplaintMonitorScreen(Screen[None]):
         self.query_one("#monitor-period", Static).update(
             f"Complaints {report.first} to {report.last}: {report.total} logged"
         )
+        if not report.total:
+            self._notice("None logged in these 30 days: [ and ] move a month back and forth.", True)
         figures = self.query_one("#monitor-figures", DataTable)
         figures.clear()
         for row in key_figures(report):

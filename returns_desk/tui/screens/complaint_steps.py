@@ -17,6 +17,7 @@ from returns_desk.domain.complaint import (
     Answer,
     Closure,
     DisputeMethod,
+    DisputeOutcome,
     Outcome,
     Remedy,
     Status,
@@ -46,6 +47,9 @@ KEYS = {
 EXTRA_KEYS = {  # steps that are not moves: (key, label, roles)
     "note": ("n", "Note", ("clerk", "manager")),
     "remedy": ("m", "Remedy done", ("manager",)),
+    "counter": ("k", "At the counter", ("clerk", "manager")),
+    "outcome": ("u", "Dispute outcome", ("manager",)),
+    "implement": ("l", "Implement", ("manager",)),
     "owner": ("w", "Owner", ("manager",)),
     "severity": ("v", "Severity", ("manager",)),
     "slip": ("P", "Decision slip", ("clerk", "manager")),
@@ -95,6 +99,17 @@ def fields_for(step: str, detail: ComplaintDetail, today: date) -> tuple[Field, 
         return _remedy(detail)
     if step == "owner":
         return (Field("owner", "Owner (a manager's user name)", True),)
+    if step == "outcome":
+        return (
+            Field("kind", "How it ended", True, _choices(DisputeOutcome)),
+            Field("outcome", "What was settled, recommended or decided", True),
+        )
+    if step == "implement":
+        return (
+            Field("return", "The return that carried it out", placeholder="RT-0000123"),
+            Field("amount", "Or a voucher of", placeholder="25.00"),
+            Field("note", "Note"),
+        )
     if step == "severity":
         return (
             Field("severity", "Severity", True, _choices(Severity), value=detail.row.severity),
@@ -139,12 +154,36 @@ def offered(detail: ComplaintDetail | None, role: str | None) -> tuple[str, ...]
             continue
         if step == "remedy" and not _remedy_due(detail):
             continue
+        if step == "counter" and not _at_counter(detail):
+            continue
         if step == "slip" and detail.decision is None:
+            continue
+        if step in ("outcome", "implement") and not _dispute_step(detail, step):
             continue
         if step in ("owner", "severity") and status is Status.CLOSED:
             continue
         steps.append(step)
     return tuple(steps)
+
+
+def _dispute_step(detail: ComplaintDetail, step: str) -> bool:
+    """The dispute body's outcome is due, or its implementation."""
+    d = detail.dispute
+    if d is None or detail.row.status is not Status.REFERRED:
+        return False
+    if step == "outcome":
+        return d.outcome_kind is None
+    return d.outcome_kind is not None and not (d.implemented_by or d.implemented_note)
+
+
+def _at_counter(detail: ComplaintDetail) -> bool:
+    """A decided refund, exchange or exception on a receipt: the counter carries it out."""
+    d = detail.decision
+    return (
+        _remedy_due(detail)
+        and bool(detail.receipt_code)
+        and (d is not None and d.remedy in TRANSACTION_REMEDIES)
+    )
 
 
 def _remedy_due(detail: ComplaintDetail) -> bool:
@@ -218,6 +257,24 @@ def _refer(engine: Engine, actor: Actor, ref: str, answers: dict[str, str]) -> s
     return f"{ref}: referred to {answers['provider']}"
 
 
+def _dispute(engine: Engine, actor: Actor, ref: str, step: str, answers: dict[str, str]) -> str:
+    from returns_desk.services.complaints import disputes
+
+    if step == "outcome":
+        kind = DisputeOutcome(answers["kind"])
+        disputes.record_outcome(engine, actor, ref, kind, answers["outcome"])
+        return f"{ref}: dispute outcome recorded ({words(kind)})"
+    done = disputes.implement(
+        engine,
+        actor,
+        ref,
+        return_reference=answers.get("return", ""),
+        goodwill=answers.get("amount", ""),
+        note=answers.get("note", ""),
+    )
+    return f"{ref}: dispute outcome implemented ({done})"
+
+
 def _close(engine: Engine, actor: Actor, ref: str, answers: dict[str, str]) -> str:
     from returns_desk.services.complaints import lifecycle, satisfaction
 
@@ -264,4 +321,6 @@ def _extra(
         return f"{ref}: severity {answers['severity']}; due times worked out again"
     if step == "slip":
         return print_decision(engine, actor, ref).message
+    if step in ("outcome", "implement"):
+        return _dispute(engine, actor, ref, step, answers)
     raise ValueError(f"no step {step!r}")

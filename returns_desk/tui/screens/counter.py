@@ -64,6 +64,7 @@ class CounterScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.draft: ReturnDraft | None = None
+        self.remedy_for: str | None = None  # the complaint the next receipt's return remedies
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -147,11 +148,14 @@ class CounterScreen(Screen[None]):
             event.input.value = ""
             self.app.open_complaint(event.value)  # type: ignore[attr-defined]
             return
+        self.remedy_for = None
         self.say("looking up ...")
         self._look_up(event.value)
 
-    def open_receipt(self, code: str, note: str = "") -> None:
-        """Look a receipt up as if it had been scanned (search, after a completion)."""
+    def open_receipt(self, code: str, note: str = "", complaint: str | None = None) -> None:
+        """Look a receipt up as if it had been scanned (search, after a completion); with a
+        ``complaint``, the return carries out that complaint's decided remedy."""
+        self.remedy_for = complaint
         self.query_one("#scan", Input).value = code
         self._look_up(code, note)
 
@@ -174,7 +178,10 @@ class CounterScreen(Screen[None]):
     def _found(self, message: ReceiptFound) -> None:
         self.say(message.note, ok=bool(message.note))
         source = FromReceipt(message.receipt)
-        self.show(ReturnDraft(source, self._now(), previews=message.previews))
+        draft = ReturnDraft(
+            source, self._now(), previews=message.previews, complaint=self.remedy_for
+        )
+        self.show(draft)
         self.table.focus()
 
     # ------------------------------------------------------------ choosing lines
