@@ -34,9 +34,9 @@ from sqlmodel import Session, col, select
 
 from returns_desk.domain.complaint import OPEN, Status, is_overdue
 from returns_desk.domain.complaint_clock import sla_state
+from returns_desk.domain.customer_id import mask
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.audit.exchange_log import mask
 from returns_desk.services.audit.manifests import ExportResult, partial_name, publish, sha256_of
 from returns_desk.services.complaints.common import clock_facts
 from returns_desk.services.staff.security import Actor, require_or_record

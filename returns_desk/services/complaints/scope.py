@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from returns_desk.domain.customer_id import mask
 from returns_desk.domain.roles import Role
-from returns_desk.services.audit.exchange_log import mask
 from returns_desk.services.staff.security import Actor
 from returns_desk.store.models import Complaint, User
 
