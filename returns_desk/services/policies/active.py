@@ -58,7 +58,7 @@ def active_policy(
         active = current_policy(session, store_id, at)
     if active is None:
         with suppress(IntegrityError):  # another register did it at the same moment
-            activate_policy(engine, default_policy_path(), None)
+            activate_policy(engine, default_policy_path(), None, moment=_before_any(engine))
         with read_only(engine) as session:
             active = current_policy(session, store_id, at)
     assert active is not None
@@ -66,10 +66,15 @@ def active_policy(
 
 
 def activate_policy(
-    engine: Engine, path: Path, actor: Actor | None, reason: str = ""
+    engine: Engine,
+    path: Path,
+    actor: Actor | None,
+    reason: str = "",
+    moment: datetime | None = None,
 ) -> ActivePolicy:
     """Store a policy file (if new) and put it in force at every store now; ``actor``
-    None is the system itself (the shipped default on first use). Managers only.
+    None is the system itself. Managers only. ``moment``: from then instead of now (the
+    shipped default on first use starts before any store's own policy).
 
     For setting a desk up (and tests): the file's examples are not run. Managers at work go
     through ``lifecycle.import_policy`` (which runs them, as `policy check` does) and
@@ -78,7 +83,6 @@ def activate_policy(
 
     why = reason or ("first use: the shipped default" if actor is None else "activated")
     stored = import_policy(engine, actor, path, why, require_examples=False)
-    moment = _before_any(engine) if actor is None else None
     activate(engine, actor, Activation(stored.version_id, None, None, why, moment))
     return ActivePolicy(stored.version_id, stored.policy)
 
