@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from returns_desk.domain.slips import (
     ComplaintSlip,
     DefectTag,
     ExchangeSlip,
+    PreReturnSlip,
     ReturnSlip,
     SlipData,
     SlipHead,
@@ -19,11 +21,13 @@ from returns_desk.domain.slips import (
 
 SAMPLE_AT = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
 SAMPLE_VOUCHER = "VK7M2Q9XW4HTBA"
+SAMPLE_PRERETURN_TOKEN = "PTK7M2Q9XW4HTBAK7M2Q9XW4HTBA"
 
 
 def sample_slips(at: datetime = SAMPLE_AT, head: SlipHead | None = None) -> list[SlipData]:
     """A return, an exchange, a voucher, a complaint acknowledgement and decision, a defect
-    tag; ``head`` puts them in a real store (its name and address)."""
+    tag, a pre-registered return's code; ``head`` puts them in a real store (its name and
+    address)."""
     head = head or SlipHead(
         "Portside, store 101", "Register 2", "Cleo", at, "12 Harbour Street, Portside"
     )
@@ -93,5 +97,16 @@ def sample_slips(at: datetime = SAMPLE_AT, head: SlipHead | None = None) -> list
             "1010200004217",
             serial="KT-88812-A",
             receipt_code="101-03-9000001-8",
+        ),
+        PreReturnSlip(
+            replace(head, register="Self-service kiosk K1", clerk="Customer kiosk"),
+            "PR-0000042",
+            "PK7M2Q9XWM",
+            "P-K7M2-Q9XW-M",
+            SAMPLE_PRERETURN_TOKEN,
+            "101-03-9000001-8",
+            (SlipLine("Rain jacket, navy, M", "APP-20931", 1, Decimal("89.00")),),
+            "refund",
+            at + timedelta(days=14),
         ),
     ]

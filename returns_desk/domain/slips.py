@@ -32,6 +32,7 @@ class SlipKind(StrEnum):
     COMPLAINT = "complaint"
     DEFECT_TAG = "defect-tag"
     COMPLAINT_DECISION = "complaint-decision"
+    PRERETURN = "prereturn"
 
 
 # --- the parts a slip is made of -------------------------------------------------------
@@ -71,7 +72,15 @@ class Rule:
     """A dashed line across the slip."""
 
 
-Part = Title | Text | Rows | Barcode | Rule
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    """A QR code of ``value`` (a phone or a 2D scanner reads it) with a caption under it."""
+
+    value: str
+    caption: str
+
+
+Part = Title | Text | Rows | Barcode | Rule | QrCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +255,31 @@ class DefectTag:
     receipt_code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PreReturnSlip:
+    """A pre-registered return's code for the customer to bring: the token as a QR code and
+    the short code as Code128 and in print. Only printed when started: the token is not
+    kept, so it cannot be printed again."""
+
+    head: SlipHead
+    reference: str
+    short_code: str  # compact, as scanned
+    pretty_code: str
+    token: str
+    receipt_code: str
+    lines: tuple[SlipLine, ...]
+    outcome: str  # "refund", "exchange", "store credit"
+    expires_at: datetime  # aware, store time zone
+
+
 SlipData = (
-    ReturnSlip | ExchangeSlip | VoucherSlip | ComplaintSlip | DefectTag | ComplaintDecisionSlip
+    ReturnSlip
+    | ExchangeSlip
+    | VoucherSlip
+    | ComplaintSlip
+    | DefectTag
+    | ComplaintDecisionSlip
+    | PreReturnSlip
 )
 
 DEFAULT_NEXT_STEPS = (
@@ -271,6 +303,7 @@ def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Sli
         ComplaintSlip: _complaint,
         DefectTag: _defect_tag,
         ComplaintDecisionSlip: _decision,
+        PreReturnSlip: _prereturn,
     }
     kind, reference, parts, customer = builders[type(data)](data)  # type: ignore[operator]
     return Slip(
@@ -454,3 +487,25 @@ def _defect_tag(d: DefectTag) -> tuple[SlipKind, str, list[Part], bool]:
     parts.append(Text(("Do not resell. Keep with the item until it ships back.",), strong=True))
     parts.append(Barcode(d.tag_id, f"Tag {d.tag_id}"))
     return SlipKind.DEFECT_TAG, d.tag_id, parts, False
+
+
+def _prereturn(d: PreReturnSlip) -> tuple[SlipKind, str, list[Part], bool]:
+    until = d.expires_at.strftime("%Y-%m-%d %H:%M")
+    parts: list[Part] = [Title("YOUR RETURN CODE"), Rows(d.head.rows()), Rule()]
+    parts += [
+        Rows((("Return", d.reference), ("Receipt", d.receipt_code), ("You asked for", d.outcome)))
+    ]
+    parts += [Text(("Bringing back",), strong=True)]
+    parts += [Text((f"{line.qty} x {line.description} ({line.sku})",)) for line in d.lines]
+    parts += [Rule(), Text((f"Bring the items and this code by {until}.",), strong=True)]
+    parts.append(
+        Text(
+            (
+                "At the returns desk we scan the code and each item, check them against the "
+                "return policy on that day, and pay back or exchange as usual.",
+                "The code works once. Until then the items are kept for you.",
+            )
+        )
+    )
+    parts += [QrCode(d.token, "Scan at the returns desk"), Barcode(d.short_code, d.pretty_code)]
+    return SlipKind.PRERETURN, d.reference, parts, True

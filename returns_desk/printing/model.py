@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from returns_desk.domain.slips import Barcode, Rows, Rule, Slip, Text, Title
+from returns_desk.domain.slips import Barcode, QrCode, Rows, Rule, Slip, Text, Title
 from returns_desk.printing.layout import Layout
 
 
@@ -43,7 +43,7 @@ class Space:
     lines: float
 
 
-Block = Para | Space | Rows | Rule | Barcode
+Block = Para | Space | Rows | Rule | Barcode | QrCode
 
 
 def _copy_banner(slip: Slip) -> list[Block]:
@@ -63,7 +63,7 @@ def _part_blocks(part: object) -> list[Block]:
         return [Para(part.lines, Style.STRONG if part.strong else Style.BODY)]
     if isinstance(part, Rows | Rule):
         return [part]
-    if isinstance(part, Barcode):
+    if isinstance(part, Barcode | QrCode):
         return [Space(0.5), part]
     raise TypeError(f"unknown slip part {part!r}")
 

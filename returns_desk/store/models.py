@@ -14,6 +14,7 @@ from returns_desk.store.tables.complaint_records import (
     CorrectiveAction,
     CorrectiveActionComplaint,
 )
+from returns_desk.store.tables.prereturns import PreReturn, PreReturnLine, PreReturnLookup
 from returns_desk.store.tables.printing import SlipPrint
 from returns_desk.store.tables.returns import (
     Exchange,
@@ -43,6 +44,9 @@ __all__ = [
     "JournalImport",
     "PolicyAssignment",
     "PolicyVersion",
+    "PreReturn",
+    "PreReturnLine",
+    "PreReturnLookup",
     "Product",
     "ProductPrice",
     "RefundTender",

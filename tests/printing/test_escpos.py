@@ -30,6 +30,7 @@ EXPECTED_TEXT = {
     SlipKind.COMPLAINT: ["COMPLAINT RECEIVED", "C-2026-000123", "What happens next"],
     SlipKind.DEFECT_TAG: ["RETURN TO VENDOR", "HOM-55102", "KT-88812-A", "does not heat"],
     SlipKind.COMPLAINT_DECISION: ["OUR DECISION", "Partly upheld", "Retail Dispute Service"],
+    SlipKind.PRERETURN: ["YOUR RETURN CODE", "PR-0000042", "P-K7M2-Q9XW-M", "works once"],
 }
 
 

@@ -29,6 +29,7 @@ EXPECTED_TEXT = {
         "by 2026-12-07",
         "Retail Dispute Service",
     ],
+    SlipKind.PRERETURN: ["YOUR RETURN CODE", "PR-0000042", "P-K7M2-Q9XW-M", "works once"],
 }
 SAMPLES = {compose(d).kind: d for d in sample_slips()}
 

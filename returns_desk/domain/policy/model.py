@@ -29,6 +29,7 @@ from returns_desk.domain.policy.item_rules import (
     RestockingFee,
     SettlementRule,
 )
+from returns_desk.domain.policy.prereturn_rules import PreReturns
 from returns_desk.domain.policy.proof_rules import IdCheck, Receipt, ReceiptRule, Refund
 from returns_desk.domain.policy.sections import Rule, Section
 from returns_desk.domain.policy.terms import (
@@ -60,6 +61,7 @@ __all__ = [
     "HolidayWindow",
     "IdCheck",
     "Policy",
+    "PreReturns",
     "Promotions",
     "Receipt",
     "ReceiptRule",
@@ -136,6 +138,7 @@ class Policy(Section):
     )
     clearance: tuple[Clearance, ...] = Field(default=(), description="[[clearance]]")
     promotions: Promotions = Field(default=Promotions(), description="[promotions]")
+    prereturn: PreReturns = Field(default=PreReturns(), description="[prereturn]")
     examples: tuple[Example, ...] = Field(default=(), alias="example", description="[[example]]")
 
     if TYPE_CHECKING:
@@ -181,7 +184,8 @@ class Policy(Section):
         for path, rules in self.rule_lists():
             for rule in rules:
                 yield RuleEntry(".".join(path), rule.id, rule)
-        for name in ("windows", "conditions", "defective", "receipt", "refund", "promotions"):
+        tables = ("windows", "conditions", "defective", "receipt", "refund", "promotions")
+        for name in (*tables, "prereturn"):
             section = getattr(self, name)
             yield RuleEntry(name, name, section)
 

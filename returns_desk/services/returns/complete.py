@@ -121,6 +121,7 @@ def _write_return(
         override_reason=request.override.reason.strip() if request.override and manager else None,
         sale_id=origin.sale_id,
         customer_id=origin.customer_id,
+        prereturn_id=origin.prereturn_id,
         id_type=origin.id_type,
         id_hash=origin.id_hash,
         id_masked=origin.id_masked,

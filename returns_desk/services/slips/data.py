@@ -397,6 +397,10 @@ def slip_source(
         return complaint_slip(session, reference, next_steps)
     if kind is SlipKind.COMPLAINT_DECISION:
         return decision_slip(session, reference)
+    if kind is SlipKind.PRERETURN:  # its QR token is not kept: it cannot be made again
+        raise SlipSourceMissing(
+            f"pre-return {reference}: its code slip is printed once; cancel it and start again"
+        )
     return_ref = reference.removeprefix("RTV-").rsplit("-", 1)[0]
     for tag in defect_tags(session, return_ref):
         if tag.tag_id == reference:

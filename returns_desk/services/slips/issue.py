@@ -21,7 +21,15 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from returns_desk.domain.slips import Frame, Slip, SlipData, SlipHead, SlipKind, compose
+from returns_desk.domain.slips import (
+    Frame,
+    PreReturnSlip,
+    Slip,
+    SlipData,
+    SlipHead,
+    SlipKind,
+    compose,
+)
 from returns_desk.printing.escpos import Thermal
 from returns_desk.printing.layout import Layout, load_layout
 from returns_desk.printing.outlet import print_slip
@@ -49,6 +57,7 @@ __all__ = [
     "framed",
     "print_complaint",
     "print_decision",
+    "print_prereturn",
     "print_voucher",
     "reprint",
     "slips_for_return",
@@ -257,6 +266,13 @@ def _print_one(
         layout = _layout(settings, session)
         slip = _composed(session, source(session, layout), layout)
     return _emit(engine, actor, slip, settings, layout)
+
+
+def print_prereturn(
+    engine: Engine, actor: Actor, data: PreReturnSlip, settings: SlipSettings | None = None
+) -> PrintedSlip:
+    """A pre-registered return's code slip (QR and Code128): printed once, when started."""
+    return _print_one(engine, actor, settings, lambda session, layout: data)
 
 
 def reprint(

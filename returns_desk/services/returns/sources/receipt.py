@@ -57,11 +57,7 @@ class ReceiptSource:
         self, engine: Engine, source: FromReceipt, items: Sequence[ReturnItem], today: date
     ) -> Quote:
         receipt = find_receipt(engine, source.receipt.code)  # as it stands now
-        active, facts = receipt_facts(engine, receipt, today)
-        lines = decide_items(active.policy, receipt, items, facts, today, source.id_checked)
-        limit = active.policy.refund.cash_limit
-        notes = voucher_notes(receipt, lines, limit, facts.cash_today)
-        return Quote(tuple(lines), active.version_id, notes)
+        return quote_receipt(engine, receipt, items, today, source.id_checked)
 
     def admit(self, policy: Policy, source: FromReceipt) -> None:
         parse_receipt_code(source.receipt.code)
@@ -111,6 +107,21 @@ class ReceiptSource:
 
 
 HANDLER = ReceiptSource()
+
+
+def quote_receipt(
+    engine: Engine,
+    receipt: Receipt,
+    items: Sequence[ReturnItem],
+    today: date,
+    id_checked: bool = False,
+) -> Quote:
+    """The policy's decisions for ``items`` of ``receipt`` today, changing nothing."""
+    active, facts = receipt_facts(engine, receipt, today)
+    lines = decide_items(active.policy, receipt, items, facts, today, id_checked)
+    limit = active.policy.refund.cash_limit
+    notes = voucher_notes(receipt, lines, limit, facts.cash_today)
+    return Quote(tuple(lines), active.version_id, notes)
 
 
 @dataclass(frozen=True)
@@ -245,7 +256,8 @@ class Claimed:
 
 
 def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> Claimed:
-    """Add each item's quantity to its line's ``qty_returned`` only if it still fits.
+    """Add each item's quantity to its line's ``qty_returned`` only if it still fits beside
+    what was returned and what is held for pre-registered returns.
 
     One guarded ``UPDATE ... RETURNING`` per line: it claims, locks and reads back at once.
     """
@@ -256,7 +268,8 @@ def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> 
             .where(
                 col(SaleLine.sale_id) == sale_id,
                 col(SaleLine.line_no) == item.line_no,
-                col(SaleLine.qty_returned) + item.qty <= col(SaleLine.qty),
+                col(SaleLine.qty_returned) + col(SaleLine.qty_reserved) + item.qty
+                <= col(SaleLine.qty),
             )
             .values(qty_returned=col(SaleLine.qty_returned) + item.qty)
             .returning(col(SaleLine.qty_returned), col(SaleLine.product_id))
@@ -272,13 +285,18 @@ def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> 
 def _unclaimable(session: Session, sale_id: int, item: ReturnItem) -> ReturnError:
     """Why the units could not be claimed: no such line, or too few left on it."""
     row = session.exec(
-        select(SaleLine.qty, SaleLine.qty_returned).where(
+        select(SaleLine.qty, SaleLine.qty_returned, SaleLine.qty_reserved).where(
             SaleLine.sale_id == sale_id, SaleLine.line_no == item.line_no
         )
     ).first()
     if row is None:
         return ReturnError(f"this receipt has no line {item.line_no}")
-    left = row[0] - row[1]
+    left = row[0] - row[1] - row[2]
+    if row[2] and left + row[2] >= item.qty:
+        return AlreadyReturned(
+            f"line {item.line_no}: {row[2]} of {row[0]} are held for a pre-registered return; "
+            f"only {left} can be returned without its code, not {item.qty}"
+        )
     return AlreadyReturned(
         f"line {item.line_no}: only {left} of {row[0]} can still be returned, "
         f"not {item.qty}; it was already returned, maybe at another register"
