@@ -12,7 +12,7 @@ PostgreSQL), not batch mode: recreating policy_version on SQLite fails once retu
 at it (see 4ad38fc72582).
 
 Revision ID: abcf3418a2c6
-Revises: 411854294b50
+Revises: c6fd3a889bda
 Create Date: 2026-11-27 12:56:23.449593
 """
 
@@ -27,7 +27,7 @@ from alembic import op
 import returns_desk.store.types
 
 revision: str = "abcf3418a2c6"
-down_revision: str | None = "411854294b50"
+down_revision: str | None = "c6fd3a889bda"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

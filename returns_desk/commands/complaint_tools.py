@@ -9,7 +9,8 @@ from pathlib import Path
 
 import typer
 
-from returns_desk.commands.common import console, day, fail, logged_in, pin_option, user_option
+from returns_desk.commands.audit import _reader
+from returns_desk.commands.common import console, day, fail, pin_option, user_option
 
 actions_app = typer.Typer(
     help="Corrective actions: root cause, action, owner, due date, effectiveness check.",
@@ -43,7 +44,7 @@ def report(
     from returns_desk.services.complaints.report import complaint_report, write_review
 
     first, last = _period(start, end)
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         figures = complaint_report(eng, actor, first, last, store=store)
         written = write_review(eng, actor, first, last, pdf, store=store) if pdf else None
@@ -89,7 +90,7 @@ def promises(
     from returns_desk.services.complaints.promises import promise_report
 
     first, last = _period(start, end)
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         results = promise_report(eng, actor, first, last)
     except (ValueError, PermissionError) as exc:
@@ -116,7 +117,7 @@ def escalate(
     """
     from returns_desk.services.complaints.escalations import run_escalations
 
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         raised = run_escalations(eng, actor)
     except PermissionError as exc:
@@ -141,7 +142,7 @@ def anonymise(
     """Remove names, contacts and stories from complaints closed long ago (audited)."""
     from returns_desk.services.complaints.retention import anonymise_closed
 
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         done = anonymise_closed(eng, actor, months=months, dry_run=dry_run)
     except (ValueError, PermissionError) as exc:
@@ -162,7 +163,7 @@ def actions_list(
     """Every corrective action, newest first, with its complaints and state."""
     from returns_desk.services.complaints.actions import list_actions
 
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         found = list_actions(eng, actor)
     except PermissionError as exc:
@@ -197,7 +198,7 @@ def actions_add(
     from returns_desk.services.complaints.actions import open_action
 
     due_on = _day(due, "--due", date.min)
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         ref = open_action(
             eng,
@@ -223,7 +224,7 @@ def actions_link(
     """Link more complaints to an action."""
     from returns_desk.services.complaints.actions import link
 
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         n = link(eng, actor, reference, tuple(complaints))
     except (ValueError, PermissionError) as exc:
@@ -241,7 +242,7 @@ def actions_done(
     """Mark an action done, saying what was done."""
     from returns_desk.services.complaints.actions import mark_done
 
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         mark_done(eng, actor, reference, note)
     except (ValueError, PermissionError) as exc:
@@ -260,7 +261,7 @@ def actions_check(
     """Record the effectiveness check of a done action."""
     from returns_desk.services.complaints.actions import check
 
-    eng, actor = logged_in(user, pin)
+    eng, actor = _reader(user, pin)
     try:
         check(eng, actor, reference, effective, note)
     except (ValueError, PermissionError) as exc:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, day, fail, logged_in
+from returns_desk.commands.common import console, day, engine, fail, logged_in
 
 if TYPE_CHECKING:
     from returns_desk.domain.kpi.values import Change
@@ -66,7 +66,8 @@ def kpi_command(
     if user is None:
         fail("--user: KPIs are for managers and auditors; log in with --user")
     pin = pin if pin is not None else typer.prompt("PIN", hide_input=True, err=True)
-    eng, actor = logged_in(user, pin)
+    eng = engine()
+    actor = logged_in(eng, user, pin)
     try:
         chosen = store_preset(preset)
         wanted = tuple(k for k in (kpis or ()))

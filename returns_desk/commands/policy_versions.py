@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, day, err_console, fail, logged_in, pin_option
+from returns_desk.commands.common import (
+    console,
+    day,
+    engine,
+    err_console,
+    fail,
+    logged_in,
+    pin_option,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -54,7 +62,8 @@ def import_command(
     """Store a policy file as a draft version (it decides nothing until activated)."""
     from returns_desk.services.policies.lifecycle import import_policy
 
-    eng, actor = logged_in(user, pin)
+    eng = engine()
+    actor = logged_in(eng, user, pin)
     try:
         stored = import_policy(eng, actor, file, reason)
     except _errors() as exc:
@@ -72,7 +81,8 @@ def list_command(user: str = USER, pin: str = PIN) -> None:
 
     from returns_desk.services.policies.views import list_versions
 
-    eng, actor = logged_in(user, pin)
+    eng = engine()
+    actor = logged_in(eng, user, pin)
     try:
         versions = list_versions(eng, actor)
     except _errors() as exc:
@@ -135,7 +145,8 @@ def _policy(
         from returns_desk.services.policies.views import list_versions
 
         pin = pin if pin is not None else typer.prompt("PIN", hide_input=True)
-        eng, actor = logged_in(user, pin)
+        eng = engine()
+        actor = logged_in(eng, user, pin)
         try:
             list_versions(eng, actor)  # only managers and auditors read stored versions
         except _errors() as exc:
@@ -166,7 +177,8 @@ def activate_command(
 
     where = _where(store, every)
     day = _day(date_from, "--from")
-    eng, actor = logged_in(user, pin)
+    eng = engine()
+    actor = logged_in(eng, user, pin)
     try:
         version_id = find_version(eng, version)
         activate(eng, actor, Activation(version_id, store, day, reason))
@@ -186,7 +198,8 @@ def history_command(
 
     from returns_desk.services.policies.views import history
 
-    eng, actor = logged_in(user, pin)
+    eng = engine()
+    actor = logged_in(eng, user, pin)
     try:
         entries = history(eng, actor, store)
     except _errors() as exc:
@@ -212,7 +225,8 @@ def rollback_command(
     from returns_desk.services.policies.lifecycle import rollback
 
     where = _where(store, every)
-    eng, actor = logged_in(user, pin)
+    eng = engine()
+    actor = logged_in(eng, user, pin)
     try:
         back = rollback(eng, actor, store, reason)
     except _errors() as exc:
@@ -239,7 +253,8 @@ def replay_command(
     if fmt not in ("table", "json", "csv"):
         fail(f"--format {fmt!r}: choose table, json or csv")
     day = _day(today, "--today") or datetime.now().astimezone().date()
-    eng, actor = logged_in(user, pin)
+    eng = engine()
+    actor = logged_in(eng, user, pin)
     sink = lines.open("w", newline="", encoding="utf-8") if lines else None
     try:
         request = ReplayRequest(find_version(eng, draft), days, day, store)

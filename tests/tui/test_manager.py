@@ -1,5 +1,6 @@
-"""The manager's area (F10) driven with Pilot: KPIs with their definitions, a breakdown and
-a trend chart; policy versions, the diff and a replay with its chart; auditors read only."""
+"""The manager's menu (F10) driven with Pilot: KPIs (`k`) with their definitions, a
+breakdown and a trend chart; policies (`p`): versions, the diff and a replay with its chart;
+auditors read KPIs and policies, but have no staff area and cannot replay."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import contextlib
 from datetime import date
 
 import pytest
-from textual.widgets import DataTable, Static, TabbedContent
+from textual.widgets import DataTable, Static
 from textual.worker import WorkerCancelled
 from textual_plotext import PlotextPlot
 
 from returns_desk.services.policies.lifecycle import import_policy
 from returns_desk.tui.app import DeskApp
+from returns_desk.tui.screens.kpis import KpiScreen
 from returns_desk.tui.screens.manager import ManagerScreen
+from returns_desk.tui.screens.policies import PolicyScreen
 from tests.conftest import TODAY
 from tests.exports.conftest import actor
 from tests.kpi.conftest import build_kpi_ledger
@@ -41,17 +44,20 @@ def cells(app, table_id: str) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def open_manager(pilot, who):
+async def open_area(pilot, who, key: str, screen: type):
+    """F10, then the area's key."""
     pilot.app.actor = who
     await pilot.press("f10")
-    await settle(pilot)
     assert isinstance(pilot.app.screen, ManagerScreen)
+    await pilot.press(key)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, screen)
 
 
 async def test_kpis_for_the_period_with_definitions_breakdown_and_trend(kpi_engine):
     app = DeskApp(kpi_engine, today=lambda: date(2026, 11, 30), ask_feedback=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_manager(pilot, actor("maria"))
+        await open_area(pilot, actor("maria"), "k", KpiScreen)
         rows = cells(app, "#kpi-table")
         assert rows[0][:3] == ["Return rate", "", "76.3%"] and rows[0][4] == "50.0%"
         assert [r[0] for r in rows if r[0]] == [
@@ -67,6 +73,8 @@ async def test_kpis_for_the_period_with_definitions_breakdown_and_trend(kpi_engi
         by_store = cells(app, "#kpi-table")
         assert by_store[0][:3] == ["Return rate", "101", "69.0%"]
         await pilot.press("escape")
+        assert isinstance(app.screen, ManagerScreen)
+        await pilot.press("escape")
         assert not isinstance(app.screen, ManagerScreen)
 
 
@@ -75,9 +83,7 @@ async def test_policies_versions_diff_and_replay_with_a_chart(demo_engine, demo_
     stored = import_policy(demo_engine, maria, draft_file(tmp_path, "draft-9", 20), "try")
     app = DeskApp(demo_engine, today=lambda: TODAY, ask_feedback=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_manager(pilot, maria)
-        app.screen.query_one("#manager-tabs", TabbedContent).active = "policies"
-        await settle(pilot)
+        await open_area(pilot, maria, "p", PolicyScreen)
         versions = {row[2]: row for row in cells(app, "#policy-versions")}
         assert versions["draft-9"][:4] == [
             str(stored.version_id), "Default store policy", "draft-9", "draft",
@@ -101,7 +107,16 @@ async def test_policies_versions_diff_and_replay_with_a_chart(demo_engine, demo_
 async def test_auditors_read_kpis_but_cannot_replay(kpi_engine):
     app = DeskApp(kpi_engine, today=lambda: date(2026, 11, 30), ask_feedback=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_manager(pilot, actor("avi"))
+        pilot.app.actor = actor("avi")
+        await pilot.press("f10")
+        menu = app.screen
+        assert isinstance(menu, ManagerScreen) and sorted(menu.areas) == ["k", "p"]
+        await pilot.press("s")  # no staff area for auditors
+        assert app.screen is menu
+        await pilot.press("k")
+        await settle(pilot)
         assert cells(app, "#kpi-table")[0][2] == "76.3%"
+        await pilot.press("escape", "p")
+        await settle(pilot)
         pane = app.screen.query_one("#policy-pane")
         assert pane.check_action("replay", ()) is False and pane.check_action("diff", ())

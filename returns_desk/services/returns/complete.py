@@ -27,7 +27,7 @@ from returns_desk.services.returns.catalog import desk_store
 from returns_desk.services.returns.settle import Settling, settle
 from returns_desk.services.returns.sources import Taken, handler_for
 from returns_desk.services.staff.security import require
-from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.ids import next_id
 from returns_desk.store.models import Register, ReturnLine, ReturnTxn
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 DESK_REGISTER_BASE = 90  # returns-desk registers are numbered 91, 92, ... in each store
 
 
+@retrying
 def complete_return(
     engine: Engine, actor: Actor, request: CompletionRequest, today: date
 ) -> CompletedReturn:
@@ -199,6 +200,10 @@ def _audit_override(session: Session, actor: Actor, manager: Actor, txn: ReturnT
         action="return.override",
         entity="return_txn",
         entity_id=txn.id,
-        details={"clerk": actor.username, "reason": txn.override_reason},
+        details={
+            "clerk": actor.username,
+            "reason": txn.override_reason,
+            "self_approved": manager.username == actor.username,
+        },
         register=actor.register,
     )

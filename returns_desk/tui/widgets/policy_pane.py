@@ -82,11 +82,8 @@ class PolicyPane(Horizontal):
             "#", "policy", "version", "state", "where"
         )
         self.query_one("#replay-examples", DataTable).add_columns("change", "receipt", "line")
-
-    def on_show(self) -> None:
-        """Versions are read when the tab is first shown, so F10 paints the KPIs sooner."""
-        if not self.versions:
-            self._load()
+        self.query_one("#policy-versions", DataTable).focus()
+        self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "replay":
@@ -218,7 +215,9 @@ class PolicyPane(Horizontal):
         """Open the example receipt on the counter (managers come from it)."""
         code = self.examples[event.cursor_row] if event.cursor_row < len(self.examples) else ""
         stack = self.app.screen_stack
-        counter = stack[-2] if len(stack) >= 2 else None
-        if code and counter is not None and hasattr(counter, "open_receipt"):
+        counter = next((s for s in reversed(stack) if hasattr(s, "open_receipt")), None)
+        if not code or counter is None:
+            return
+        while self.app.screen is not counter:
             self.app.pop_screen()
-            counter.open_receipt(code, "opened from the policy replay")
+        counter.open_receipt(code, "opened from the policy replay")

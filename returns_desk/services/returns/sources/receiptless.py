@@ -20,8 +20,6 @@ does the same.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -154,23 +152,7 @@ def id_key() -> bytes:
     from returns_desk.settings import load_settings
 
     settings = load_settings()
-    if settings.id_key and settings.id_key.get_secret_value():
-        return settings.id_key.get_secret_value().encode()
-    folder = settings.data_folder
-    path = folder / KEY_FILE
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another desk process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(secrets.token_hex(32))
-    key = path.read_bytes().strip()
-    if not key:
-        raise ReturnError(f"the ID key file {path} is empty: delete it or set {ID_KEY_ENV}")
-    return key
+    return settings.secret(settings.id_key, KEY_FILE)
 
 
 def _fingerprint(source: NoReceipt) -> str | None:
