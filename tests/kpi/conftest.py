@@ -32,11 +32,15 @@ PRESET = Preset(
 )  # fmt: skip
 
 
-def _complaint(s, ref, logged, clerk, sale, steps, due):
+def _complaint(s, ref, logged, clerk, sale, steps, due, **facts):
+    """A complaint with its status steps and the timestamps issue 19 keeps on the row."""
     row = Complaint(
         reference=ref, category="service", description="x", clerk_id=clerk.id,
-        sale_id=sale.id if sale else None, created_at=logged, due_at=due,
-        status=steps[-1][0] if steps else "received",
+        sale_id=sale.id if sale else None, store_id=sale.store_id if sale else None,
+        created_at=logged, due_at=due, status=steps[-1][0] if steps else "received",
+        acknowledged_at=next((w for st, w in steps if st == "acknowledged"), None),
+        decided_at=next((w for st, w in steps if st == "resolved"), None),
+        resolved_at=next((w for st, w in steps if st == "resolved"), None), **facts,
     )  # fmt: skip
     s.add(row)
     s.flush()
@@ -71,12 +75,14 @@ def build_kpi_ledger(engine) -> None:
             txns[ref].slip_printed_at = txns[ref].created_at + timedelta(seconds=seconds)
             s.add(txns[ref])
         cleo, sam = by_name["cleo"], by_name["sam"]
+        # A: acknowledged at once and resolved at the counter; B: acknowledged an hour later
+        # (a gold customer's), decided after its due time; C: never acknowledged, overdue.
         _complaint(s, "CMP-A", at(3, 10), cleo, sale1,
-                   [("acknowledged", at(3, 10, 5)), ("investigating", at(3, 10, 10)),
-                    ("resolved", at(3, 10, 20))], at(5, 10))  # fmt: skip
+                   [("acknowledged", at(3, 10)), ("resolved", at(3, 10, 20))], at(5, 10),
+                   first_contact_resolution=True)  # fmt: skip
         _complaint(s, "CMP-B", at(10, 12), sam, sale2,
                    [("acknowledged", at(10, 13)), ("investigating", at(11, 9)),
-                    ("resolved", at(20, 9))], at(12, 12))  # fmt: skip
+                    ("resolved", at(20, 9))], at(12, 12), tier="gold")  # fmt: skip
         _complaint(s, "CMP-C", at(25, 9), cleo, None, [], at(26, 9))
         october, (line,) = _sale(s, "1010100000099", downtown, r1, at(10, 12, month=10), "C7",
                                  [(socks, D("100.00"))])  # fmt: skip

@@ -6,6 +6,8 @@ November 2026, against October 2 to 31 (the 30 days before):
 - kept: vouchers 134.55 + 16.00, and the exchange's 129.50 (its new sale cost 5.00 more)
 - October: 100.00 sold (2 units), 50.00 returned late with a manager's override
 - first scan to slip: 210, 460 and 150 seconds (nearest rank: median 210, p90 460)
+- complaints: A acknowledged at once, decided in time, resolved at the counter; B (gold)
+  acknowledged after an hour, decided late; C never acknowledged, past its due time
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
-from returns_desk.domain.kpi.definitions import Dim
+from returns_desk.domain.kpi.definitions import Dim, kpi
+from returns_desk.services.complaints.report import complaint_report
 from returns_desk.services.kpi.report import KpiError, KpiRequest, measure_kpis, trend
 from returns_desk.services.kpi.sql import Period
 from returns_desk.services.staff.security import RoleError
+from returns_desk.store.db import unit_of_work
+from returns_desk.store.models import Store
 from tests.exports.conftest import actor
 from tests.kpi.conftest import PRESET
 
@@ -127,3 +133,39 @@ def test_clerks_cannot_read_kpis_and_unknown_ones_are_named(kpi_engine):
         report(kpi_engine, who="cleo")
     with pytest.raises(KpiError, match="no KPI 'returns'"):
         report(kpi_engine, kpis=("returns",))
+
+
+def test_complaint_kpis_count_as_the_complaint_report_does(kpi_engine):
+    """One source of truth: the KPI page and the complaint monitoring report agree."""
+    got = figures(report(kpi_engine))
+    review = complaint_report(kpi_engine, actor("maria"), NOVEMBER.first, NOVEMBER.last)
+    assert got["complaints_acknowledged"][1] == str(review.acknowledged_at_once)[:6]
+    assert got["complaints_within_sla"][1] == str(review.resolution_in_time)[:6]
+    assert got["first_contact_resolution"][1] == str(review.first_contact)[:6]
+    assert kpi("complaints_within_sla").key == "complaints_within_sla@2"  # a new formula
+
+
+def test_complaints_by_store_clerk_and_tier(kpi_engine):
+    ids = ("complaints_acknowledged", "complaints_within_sla", "first_contact_resolution")
+    by_tier = report(kpi_engine, Dim.TIER, ids)
+    assert figures(by_tier, "gold")["complaints_within_sla"][:2] == ("0.0%", "0 of 1")
+    assert figures(by_tier, "none")["complaints_acknowledged"][:2] == ("50.0%", "1 of 2")
+    by_store = report(kpi_engine, Dim.STORE, ids)
+    assert figures(by_store, "101")["first_contact_resolution"][:2] == ("50.0%", "1 of 2")
+    assert figures(by_store, "unknown")["complaints_within_sla"][:2] == ("0.0%", "0 of 1")
+    by_clerk = report(kpi_engine, Dim.CLERK, ids)
+    assert figures(by_clerk, "cleo")["complaints_acknowledged"][:2] == ("50.0%", "1 of 2")
+
+
+def test_the_trend_counts_each_store_in_its_own_days(kpi_engine):
+    """Downtown keeps Auckland's time (UTC+13 in November): its sale at 12:00 UTC on
+    Nov 2 is a Nov 3 sale there, its return at 16:40 UTC on Nov 21 a Nov 22 return."""
+    with unit_of_work(kpi_engine) as s:
+        downtown = s.exec(select(Store).where(Store.number == 101)).one()
+        downtown.timezone = "Pacific/Auckland"
+        s.add(downtown)
+    days = trend(kpi_engine, actor("avi"), "return_rate", NOVEMBER, preset=PRESET)
+    assert [d.isoformat() for d, _ in days] == [
+        "2026-11-03", "2026-11-06", "2026-11-20", "2026-11-22", "2026-11-23",
+    ]  # fmt: skip
+    assert days[-1][1].shown() == "76.3%"

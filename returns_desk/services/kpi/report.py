@@ -297,7 +297,7 @@ def trend(
     engine: Engine, actor: Actor, kpi_id: str, period: Period, store: int | None = None,
     preset: Preset | None = None,
 ) -> list[tuple[date, KpiValue]]:  # fmt: skip
-    """A KPI day by day (UTC days) over the period: for the screen's chart."""
+    """A KPI day by day (each store's own calendar days) over the period: for the chart."""
     from returns_desk.services.kpi.measures import TREND
 
     request = KpiRequest(period, (kpi_id,), None, store, preset or store_preset())

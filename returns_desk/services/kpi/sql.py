@@ -1,5 +1,5 @@
 """SQL building blocks for the KPIs: periods as each store's own days, the two periods
-compared in one query, moments as seconds, and the columns a KPI is broken down by.
+compared in one query, a row's day at its store (trends), moments as seconds.
 
 Everything here builds SQLAlchemy Core expressions that run the same on SQLite and
 PostgreSQL; the aggregation itself always happens in the database.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, literal, or_
+from sqlalchemy import Float, and_, case, cast, func, literal, null, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from returns_desk.domain.local_day import day_span, store_zone
@@ -72,10 +72,32 @@ class Window:
 
     current: Spans
     previous: Spans
+    period: Period
+    stores: tuple[tuple[int, str], ...]
 
     @classmethod
     def of(cls, stores: list[tuple[int, str]], period: Period) -> Window:
-        return cls(Spans.of(stores, period), Spans.of(stores, period.previous()))
+        spans = Spans.of(stores, period), Spans.of(stores, period.previous())
+        return cls(*spans, period, tuple(stores))
+
+    def day(self, moment: Any, store: Any) -> ColumnElement[Any]:
+        """A row's calendar day at its own store, as text 'YYYY-MM-DD' (trend buckets);
+        NULL outside the current period. Each zone's day boundaries (daylight saving
+        included) are worked out here, so both backends bucket the same way."""
+        zones: dict[str, list[int]] = {}
+        for sid, tz in self.stores:
+            zones.setdefault(tz or "", []).append(sid)
+        days = [self.period.first + timedelta(days=i) for i in range(self.period.days)]
+        by_zone = []
+        for tz, ids in zones.items():
+            zone = store_zone(tz)
+            start = day_span(self.period.first, self.period.first, zone)[0]
+            whens = [(moment < start, null())]
+            whens += [(moment < day_span(d, d, zone)[1], literal(d.isoformat())) for d in days]
+            by_zone.append((store.in_(ids), case(*whens, else_=None)))
+        if len(by_zone) == 1:
+            return by_zone[0][1]
+        return case(*by_zone, else_=None)
 
     def label(self, moment: Any, store: Any) -> ColumnElement[Any]:
         """'current', 'previous' or NULL for a row's moment at its store."""
@@ -95,10 +117,3 @@ def epoch(dialect: str, moment: Any) -> ColumnElement[float]:
     if dialect == "sqlite":
         return cast((func.julianday(moment) - 2440587.5) * 86400.0, Float)
     return cast(func.extract("epoch", moment), Float)
-
-
-def day_of(dialect: str, moment: Any) -> ColumnElement[Any]:
-    """A stored moment's UTC calendar day, as text 'YYYY-MM-DD' (trend buckets)."""
-    if dialect == "sqlite":
-        return func.date(moment)
-    return func.to_char(func.timezone("UTC", moment), "YYYY-MM-DD")
