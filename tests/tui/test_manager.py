@@ -12,15 +12,17 @@ from textual.widgets import DataTable, Static
 from textual.worker import WorkerCancelled
 from textual_plotext import PlotextPlot
 
+from returns_desk.services.policies.active import active_policy
 from returns_desk.services.policies.lifecycle import import_policy
 from returns_desk.tui.app import DeskApp
+from returns_desk.tui.dialogs.policy_step import PolicyStepDialog
 from returns_desk.tui.screens.kpis import KpiScreen
 from returns_desk.tui.screens.manager import ManagerScreen
 from returns_desk.tui.screens.policies import PolicyScreen
 from tests.conftest import TODAY
 from tests.exports.conftest import actor
 from tests.kpi.conftest import build_kpi_ledger
-from tests.services.test_policy_lifecycle import DEFAULT_VERSION, draft_file
+from tests.services.test_policy_lifecycle import DEFAULT_VERSION, draft_file, events, store_id
 
 SIZE = (120, 40)
 
@@ -120,3 +122,53 @@ async def test_auditors_read_kpis_but_cannot_replay(kpi_engine):
         await settle(pilot)
         pane = app.screen.query_one("#policy-pane")
         assert pane.check_action("replay", ()) is False and pane.check_action("diff", ())
+
+
+async def test_a_manager_activates_a_version_at_one_store_and_rolls_it_back(
+    demo_engine, demo_actors, tmp_path
+):
+    maria = demo_actors["maria"]
+    stored = import_policy(demo_engine, maria, draft_file(tmp_path, "draft-7", 20), "try")
+    app = DeskApp(demo_engine, today=lambda: TODAY, ask_feedback=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_area(pilot, maria, "p", PolicyScreen)
+        table = app.screen.query_one("#policy-versions", DataTable)
+        table.move_cursor(row=[r[2] for r in cells(app, "#policy-versions")].index("draft-7"))
+        await pilot.press("a")
+        assert isinstance(app.screen, PolicyStepDialog)
+        await pilot.press("1", "0", "1", "tab", "tab", *"electronics first", "enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#policy-status", Static).render())
+        assert f"#{stored.version_id}" in status and "in force at store 101 from now" in status
+        versions = {row[2]: row for row in cells(app, "#policy-versions")}
+        assert versions["draft-7"][3:] == ["active", "in force at store 101"]
+        await pilot.press("b")
+        await pilot.press("1", "0", "1", "tab", "enter")  # no reason: said, nothing done
+        assert "say why" in str(app.screen.query_one("#policy-step .error", Static).render())
+        await pilot.press(*"too strict", "enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#policy-status", Static).render())
+        assert "rolled back" in status and "store 101 again" in status
+    store = store_id(demo_engine, 101)
+    assert active_policy(demo_engine, store).version_id != stored.version_id
+    (step,) = events(demo_engine, "policy.rollback")
+    assert step["reason"] == "too strict" and step["store"] == 101
+
+
+async def test_auditors_cannot_take_a_policy_step_and_mistakes_are_said(
+    demo_engine, demo_actors, tmp_path
+):
+    """An auditor cannot activate; a manager naming a store that is not there is told so."""
+    maria, avi = demo_actors["maria"], demo_actors["avi"]
+    import_policy(demo_engine, maria, draft_file(tmp_path, "draft-8", 20), "try")
+    app = DeskApp(demo_engine, today=lambda: TODAY, ask_feedback=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_area(pilot, avi, "p", PolicyScreen)
+        pane = app.screen.query_one("#policy-pane")
+        assert not pane.check_action("activate", ()) and not pane.check_action("rollback", ())
+        await pilot.press("escape", "escape")
+        await open_area(pilot, maria, "p", PolicyScreen)
+        await pilot.press("a", "9", "9", "9", "tab", "tab", *"why not", "enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#policy-status", Static).render())
+        assert "there is no store 999" in status

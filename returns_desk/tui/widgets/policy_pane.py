@@ -1,10 +1,13 @@
 """The policy pane: stored versions with their state, the diff of the highlighted one
 against the policy in force, and a replay of it on history with a chart of the changes by
-department. Example receipts open on the counter (Enter)."""
+department. Example receipts open on the counter (Enter). Managers activate the highlighted
+version (where, from which day, why) and roll a store back, as `policy activate` and
+`policy rollback` do."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from rich.markup import escape
@@ -18,11 +21,15 @@ from textual_plotext import PlotextPlot
 
 if TYPE_CHECKING:
     from collections import Counter
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+
+    from sqlalchemy.engine import Engine
 
     from returns_desk.services.policies.replay import ReplayReport
     from returns_desk.services.policies.views import VersionView
+    from returns_desk.services.staff.security import Actor
     from returns_desk.tui.app import DeskApp
+    from returns_desk.tui.dialogs.policy_step import PolicyStep
 
 REPLAY_DAYS = 90
 
@@ -48,13 +55,29 @@ class PolicyFailed(Message):
     message: str
 
 
+@dataclass
+class StepDone(Message):
+    """A version was activated or a store rolled back: what happened, in words."""
+
+    said: str
+
+
+@dataclass
+class StepRefused(Message):
+    said: str
+
+
 class PolicyPane(Horizontal):
-    """`d` diff against the policy in force, `r` replay on the last 90 days (managers)."""
+    """`d` diff against the policy in force; managers: `r` replay on the last 90 days,
+    `a` activate the highlighted version, `b` roll back to the version before."""
 
     BINDINGS = [
         Binding("d", "diff", "Diff", id="policy-diff"),
         Binding("r", "replay", "Replay", id="policy-replay"),
+        Binding("a", "activate", "Activate", id="policy-activate"),
+        Binding("b", "rollback", "Roll back", id="policy-rollback"),
     ]
+    MANAGERS_ONLY = frozenset({"replay", "activate", "rollback"})
 
     def __init__(self) -> None:
         super().__init__(id="policy-pane")
@@ -68,6 +91,7 @@ class PolicyPane(Horizontal):
     def compose(self) -> ComposeResult:
         with Vertical(id="policy-left"):
             yield DataTable(id="policy-versions", cursor_type="row")
+            yield Static("", id="policy-status")
             with VerticalScroll(id="policy-diff-box"):
                 yield Static("d: what the highlighted version changes", id="policy-diff")
         with Vertical(id="policy-right"):
@@ -86,7 +110,7 @@ class PolicyPane(Horizontal):
         self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "replay":
+        if action in self.MANAGERS_ONLY:
             actor = self.desk.actor
             return actor is not None and actor.role.value == "manager"
         return True
@@ -206,6 +230,53 @@ class PolicyPane(Horizontal):
             plt.bar(names, counts)
         plot.refresh()
 
+    def action_activate(self) -> None:
+        from returns_desk.tui.dialogs.policy_step import PolicyStepDialog
+
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        title = f"Activate {chosen.label}"
+
+        def asked(step: PolicyStep | None) -> None:
+            if step is not None:
+                self._step(partial(_activate, chosen.version_id, chosen.label, step))
+
+        self.app.push_screen(PolicyStepDialog(title, "Activate", dated=True), asked)
+
+    def action_rollback(self) -> None:
+        from returns_desk.tui.dialogs.policy_step import PolicyStepDialog
+
+        def asked(step: PolicyStep | None) -> None:
+            if step is not None:
+                self._step(partial(_rollback, step))
+
+        title = "Roll back to the version in force before"
+        self.app.push_screen(PolicyStepDialog(title, "Roll back", dated=False), asked)
+
+    @work(thread=True, exclusive=True, group="policy-step")
+    def _step(self, change: Callable[[Engine, Actor], str]) -> None:
+        """One lifecycle step in a worker: the service checks the role and audits it."""
+        from returns_desk.domain.policy import PolicyError
+        from returns_desk.services.staff.security import RoleError
+
+        actor = self.desk.actor
+        if actor is None:
+            return
+        try:
+            self.post_message(StepDone(change(self.desk.engine, actor)))
+        except (ValueError, PolicyError, RoleError) as exc:
+            self.post_message(StepRefused(str(exc)))
+
+    @on(StepDone)
+    def _stepped(self, message: StepDone) -> None:
+        self.query_one("#policy-status", Static).update(escape(message.said))
+        self._load()
+
+    @on(StepRefused)
+    def _refused(self, message: StepRefused) -> None:
+        self.query_one("#policy-status", Static).update(f"[red]{escape(message.said)}[/]")
+
     @on(PolicyFailed)
     def _failed(self, message: PolicyFailed) -> None:
         self.query_one("#replay-summary", Static).update(f"[red]{escape(message.message)}[/]")
@@ -221,3 +292,22 @@ class PolicyPane(Horizontal):
         while self.app.screen is not counter:
             self.app.pop_screen()
         counter.open_receipt(code, "opened from the policy replay")
+
+
+def _where(store: int | None) -> str:
+    return f"store {store}" if store is not None else "every store"
+
+
+def _activate(version_id: int, label: str, step: PolicyStep, engine: Engine, actor: Actor) -> str:
+    from returns_desk.services.policies.lifecycle import Activation, activate
+
+    activate(engine, actor, Activation(version_id, step.store, step.effective, step.reason))
+    when = f"from {step.effective}" if step.effective else "from now"
+    return f"{label} is in force at {_where(step.store)} {when}"
+
+
+def _rollback(step: PolicyStep, engine: Engine, actor: Actor) -> str:
+    from returns_desk.services.policies.lifecycle import rollback
+
+    back = rollback(engine, actor, step.store, step.reason)
+    return f"rolled back: #{back} is in force at {_where(step.store)} again"
