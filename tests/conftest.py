@@ -17,9 +17,10 @@ from sqlalchemy.exc import OperationalError
 from returns_desk.store.db import make_engine
 from returns_desk.store.migrate import upgrade
 
-# tests.programs: a test that runs a program a fresh machine lacks must say so (and is
-# skipped where it is missing); pytester checks that rule itself.
-pytest_plugins = ("tests.programs", "pytester")
+# tests.hypothesis_ci: the same hypothesis draws every run in CI, random elsewhere (loaded
+# before any test module). tests.programs: a test that runs a program a fresh machine lacks
+# must say so (and is skipped where it is missing); pytester checks that rule itself.
+pytest_plugins = ("tests.hypothesis_ci", "tests.programs", "pytester")
 
 TODAY = date(2026, 11, 23)
 BACKEND_URL = os.environ.get("DATABASE_URL", "").strip()
