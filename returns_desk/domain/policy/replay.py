@@ -19,7 +19,6 @@ from returns_desk.domain.money import ZERO
 from returns_desk.domain.policy.case import ReturnCase
 from returns_desk.domain.policy.engine import decide
 from returns_desk.domain.policy.model import Policy
-from returns_desk.domain.policy.refund import cash_in_split
 
 _APPROVE, _NEEDS, _DENY = Outcome.APPROVE, Outcome.NEEDS_OVERRIDE, Outcome.DENY
 _REFUND, _CREDIT, _EXCHANGE = Settlement.REFUND, Settlement.STORE_CREDIT, Settlement.EXCHANGE
@@ -41,6 +40,8 @@ class Money:
     store_credit: Decimal = ZERO  # vouchers (also cash over the limit)
     exchange: Decimal = ZERO  # only an exchange allowed
     fees: Decimal = ZERO  # restocking fees kept
+    clawbacks: Decimal = ZERO  # kept back besides fees: free items, bundles, rewards spent
+    points: int = 0  # loyalty points taken back
     waiting: Decimal = ZERO  # needs a manager first (counted above too)
     denied_lines: int = 0
 
@@ -51,6 +52,9 @@ class Money:
             return
         amount = decision.refund_amount
         self.fees += decision.restocking_fee
+        if decision.deductions:
+            self.clawbacks += decision.deducted
+        self.points += decision.points_reversed
         if outcome is _NEEDS:
             self.waiting += amount
         way = _way(decision.settlements, used)
@@ -58,7 +62,7 @@ class Money:
             voucher = decision.voucher_amount
             self.refunded += amount - voucher
             self.store_credit += voucher
-            self.cash += cash_in_split(decision.tender_split)
+            self.cash += decision.cash_amount
         elif way is _CREDIT:
             self.store_credit += amount
         elif way is _EXCHANGE:
@@ -71,6 +75,8 @@ class Money:
             "store_credit": str(self.store_credit),
             "exchange": str(self.exchange),
             "fees": str(self.fees),
+            "clawbacks": str(self.clawbacks),
+            "points_reversed": self.points,
             "waiting_for_manager": str(self.waiting),
             "denied_lines": self.denied_lines,
         }
@@ -161,6 +167,7 @@ def change_kind(before: Decision, after: Decision) -> str | None:
     if (
         before.refund_amount != after.refund_amount
         or before.restocking_fee != after.restocking_fee
+        or before.deductions != after.deductions
         or before.settlements != after.settlements
     ):
         return f"{OUTCOME_NAMES[before.outcome]}: other terms"

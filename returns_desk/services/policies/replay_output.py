@@ -17,6 +17,8 @@ MONEY_ROWS = (
     ("store_credit", "store credit (vouchers)"),
     ("exchange", "exchange only"),
     ("fees", "restocking fees"),
+    ("clawbacks", "kept back: free items, bundles, rewards"),
+    ("points_reversed", "loyalty points taken back"),
     ("waiting_for_manager", "waiting for a manager"),
     ("denied_lines", "lines denied"),
 )

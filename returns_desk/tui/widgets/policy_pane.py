@@ -206,7 +206,9 @@ class PolicyPane(Horizontal):
             f"{tally.lines['returnable']:,} returnable lines decided again; "
             f"{tally.changed:,} change ({escape(kinds)}).\n"
             f"Refunded {before.refunded} → {after.refunded}, store credit "
-            f"{before.store_credit} → {after.store_credit}, fees {before.fees} → {after.fees}, "
+            f"{before.store_credit} → {after.store_credit}, cash {before.cash} → {after.cash}, "
+            f"fees {before.fees} → {after.fees}, kept back {before.clawbacks} → "
+            f"{after.clawbacks}, "
             f"waiting for a manager {before.waiting} → {after.waiting}. Enter opens an example."
         )
         table = self.query_one("#replay-examples", DataTable)
