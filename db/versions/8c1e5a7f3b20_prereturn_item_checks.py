@@ -4,7 +4,7 @@ Each item of a pre-registered return checked at the counter (issue 20): scanned 
 a mismatch, or checked by hand. Completing a pre-registered return trusts these records.
 
 Revision ID: 8c1e5a7f3b20
-Revises: c6fd3a889bda
+Revises: 7c41d2e9b8a3
 Create Date: 2026-11-27 16:10:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import returns_desk.store.types
 
 revision: str = "8c1e5a7f3b20"
-down_revision: str | None = "c6fd3a889bda"
+down_revision: str | None = "7c41d2e9b8a3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
