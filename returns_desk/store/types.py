@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, String
 from sqlalchemy.types import TypeDecorator
 
-from returns_desk.domain.money import from_minor, to_decimal, to_minor
+from returns_desk.domain.money import from_minor, minor_text, to_decimal, to_minor
 
 
 class Money(TypeDecorator[Decimal]):
@@ -83,11 +83,7 @@ def _decimal_to_text(value: Any) -> str | None:
 
 @lru_cache(maxsize=8192)  # an export repeats its prices and fees
 def _cents_to_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    cents = int(value)
-    whole, part = divmod(abs(cents), 100)
-    return f"{'-' if cents < 0 else ''}{whole}.{part:02d}"
+    return None if value is None else minor_text(int(value))
 
 
 @lru_cache(maxsize=65536)  # a store's prices repeat on every receipt; Decimals are immutable
