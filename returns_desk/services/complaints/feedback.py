@@ -14,7 +14,7 @@ from sqlmodel import select
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.services.staff.security import Actor, require
-from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.models import Feedback, ReturnTxn
 
 MAX_COMMENT = 500
@@ -31,6 +31,7 @@ class Rating:
     comment: str
 
 
+@retrying
 def record_feedback(
     engine: Engine, actor: Actor, return_id: int, rating: int, comment: str = ""
 ) -> Rating:

@@ -32,7 +32,7 @@ from returns_desk.services.complaints.common import (
 from returns_desk.services.complaints.config import sla_config
 from returns_desk.services.complaints.scope import home_store_id
 from returns_desk.services.staff.security import Actor, require
-from returns_desk.store.db import unit_of_work
+from returns_desk.store.db import retrying, unit_of_work
 from returns_desk.store.models import Complaint, ReturnTxn, Sale
 from returns_desk.store.tables._base import utcnow
 
@@ -63,6 +63,7 @@ class NewComplaint:
     resolved_at_first_contact: str = ""  # what was done, if it was resolved there and then
 
 
+@retrying
 def log_complaint(
     engine: Engine,
     actor: Actor,

@@ -298,6 +298,7 @@ class CounterScreen(Screen[None]):
         from returns_desk.domain.draft import ReturnError
         from returns_desk.services.returns.approvals import OverrideError
         from returns_desk.services.returns.complete import complete_return
+        from returns_desk.services.trouble import trouble
 
         app = self.app
         try:
@@ -307,6 +308,11 @@ class CounterScreen(Screen[None]):
             return
         except (ReturnError, ReceiptCodeError, PermissionError) as exc:
             self.post_message(Refused(str(exc)))
+            return
+        except Exception as exc:  # the database failing: said at the counter, never fatal
+            if (message := trouble(exc)) is None:
+                raise
+            self.post_message(Refused(f"not completed: {message}"))
             return
         if draft is not None:
             self.post_message(Completed(draft, done))

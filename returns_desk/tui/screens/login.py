@@ -47,15 +47,25 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def _check(self, username: str, pin: str) -> None:
         """argon2 is deliberately slow: check off the UI thread, report back."""
+        from returns_desk.domain.roles import PEOPLE
         from returns_desk.services.staff.security import AuthError, log_in
+        from returns_desk.services.trouble import trouble
 
         app = self.app
         try:
             if not app.database_ready.wait(timeout=120):  # type: ignore[attr-defined]
                 raise AuthError("the database is not ready yet; try again in a moment")
+            if app.database_problem:  # type: ignore[attr-defined]
+                raise AuthError(app.database_problem)  # type: ignore[attr-defined]
             actor = log_in(app.engine, username, pin, app.register)  # type: ignore[attr-defined]
-        except AuthError as exc:
-            app.call_from_thread(self._refused, str(exc))
+            if actor.role not in PEOPLE:
+                kind = actor.role.value
+                raise AuthError(f"{actor.username} is an {kind} account, not for the desk")
+        except Exception as exc:  # a refusal, or the database failing: said, never fatal
+            message = str(exc) if isinstance(exc, AuthError) else trouble(exc)
+            if message is None:
+                raise
+            app.call_from_thread(self._refused, message)
             return
         app.call_from_thread(app.signed_in, actor)  # type: ignore[attr-defined]
 
