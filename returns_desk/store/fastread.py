@@ -109,12 +109,17 @@ def stream(
     stored time to ISO 8601 in UTC), skipping the Decimal and datetime a CSV would only
     turn back into text.
     """
-    for _, rows in stream_batches(conn, stmt, batch, text):
+    for _, rows in stream_batches(conn, stmt, batch, text=text, name=name):
         yield from rows
 
 
 def stream_batches(
-    conn: Connection, stmt: Select[Any], batch: int, text: bool = False
+    conn: Connection,
+    stmt: Select[Any],
+    batch: int,
+    *,
+    text: bool = False,
+    name: str = "returns_desk_stream",
 ) -> Iterator[tuple[int, Iterator[list[Any]]]]:
     """As :func:`stream`, a batch at a time: how many rows, and the rows converted as they
     are taken, for a writer that takes them all in one call (``csv.writer.writerows``).
