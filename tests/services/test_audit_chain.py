@@ -1,7 +1,6 @@
 """The audit chain names the first event that was edited, deleted, inserted or reordered,
 and the database itself refuses to update or delete audit rows."""
 
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from returns_desk.services import audit
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import AuditEvent
+from tests.tampering import database_owner
 
 
 def _chain(engine, n=5):
@@ -24,18 +24,7 @@ def _verify(engine):
         return audit.verify(session)
 
 
-@contextmanager
-def _attacker(engine):
-    """Someone with direct database access who first switches the append-only guard off."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
-            yield conn
-            conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
-        else:
-            conn.execute(text("DROP TRIGGER audit_event_no_update"))
-            conn.execute(text("DROP TRIGGER audit_event_no_delete"))
-            yield conn
+_attacker = database_owner  # someone with direct database access
 
 
 def _forged(seq, prev_hash, actor="mallory"):
