@@ -317,3 +317,29 @@ def test_the_audit_key_file_is_made_once_and_readable_by_its_owner_only(tmp_path
     assert path.stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
     assert audit.audit_key() == key and len(key) == 64
+
+
+def _first_start(start, keys) -> None:
+    start.wait(timeout=60)
+    keys.put(audit.audit_key())
+
+
+def test_registers_starting_at_once_without_a_key_all_make_and_keep_the_same_one(
+    tmp_path, monkeypatch
+):
+    """Never a half-written key file read by a register starting at the same moment."""
+    import multiprocessing
+
+    monkeypatch.delenv("RETURNS_DESK_AUDIT_KEY")
+    monkeypatch.setenv("RETURNS_DESK_DATA", str(tmp_path / "data"))
+    ctx = multiprocessing.get_context("fork")
+    start, keys = ctx.Barrier(8), ctx.Queue()
+    procs = [ctx.Process(target=_first_start, args=(start, keys)) for _ in range(8)]
+    for proc in procs:
+        proc.start()
+    made = [keys.get(timeout=60) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+    assert [proc.exitcode for proc in procs] == [0] * 8
+    assert len(set(made)) == 1 and made[0] == audit.audit_key()
+    assert [p.name for p in (tmp_path / "data").iterdir()] == [audit.KEY_FILE]
