@@ -10,6 +10,7 @@ from returns_desk.commands.complaints import complaints_app
 from returns_desk.commands.db import db_app
 from returns_desk.commands.demo import demo
 from returns_desk.commands.journal import journal_app
+from returns_desk.commands.kpi import kpi_command
 from returns_desk.commands.policy import policy_app
 from returns_desk.commands.prereturn import prereturn_app
 from returns_desk.commands.receipt import receipt_app
@@ -36,6 +37,7 @@ app.add_typer(slip_app, name="slip")
 app.add_typer(prereturn_app, name="prereturn")
 app.add_typer(staff_app, name="staff")
 app.command("demo")(demo)
+app.command("kpi")(kpi_command)
 app.command("init")(init)
 
 

@@ -123,6 +123,14 @@ class Settings(BaseSettings):
         alias="RETURNS_DESK_PAPER",
         description="Slip paper: `thermal`, `a4` or `letter`. Unset: the layout's paper.",
     )
+    kpis: str | None = Field(
+        None,
+        alias="RETURNS_DESK_KPIS",
+        description=(
+            "The KPIs shown first: a preset in policies/kpi (`limit-loss`, `service-first`, "
+            "`keep-revenue`) or a path to a TOML file. Unset: `limit-loss`."
+        ),
+    )
     id_key: SecretStr | None = Field(
         None,
         alias="RETURNS_DESK_ID_KEY",

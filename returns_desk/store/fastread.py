@@ -92,23 +92,29 @@ def run_values(cursor: Any, query: Query, key: Any) -> list[list[Any]]:
 
 
 def stream(
-    conn: Connection, stmt: Select[Any], batch: int, text: bool = False
+    conn: Connection,
+    stmt: Select[Any],
+    batch: int,
+    *,
+    text: bool = False,
+    name: str = "returns_desk_stream",
 ) -> Iterator[list[Any]]:
     """Rows of a long SELECT, ``batch`` at a time, each value through its column's type.
 
     For exports of millions of rows: SQLAlchemy compiles the statement and converts every
     value (bind and result processors), but rows skip its Result layer. PostgreSQL reads
-    through a server-side cursor, so memory stays flat on both backends. ``text``: values
-    as a text file writes them, straight from the driver's (a column type's
-    ``text_processor``: cents to ``"12.50"``, a stored time to ISO 8601 in UTC), skipping
-    the Decimal and datetime a CSV would only turn back into text.
+    through a server-side cursor (two streams read together each need their own ``name``),
+    so memory stays flat on both backends. ``text``: values as a text file writes them,
+    straight from the driver's (a column type's ``text_processor``: cents to ``"12.50"``, a
+    stored time to ISO 8601 in UTC), skipping the Decimal and datetime a CSV would only
+    turn back into text.
     """
     dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect)
     params: dict[str, Any] = {}
-    for name, value in compiled.construct_params().items():
-        proc = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-        params[name] = proc(value) if proc else value
+    for key, value in compiled.construct_params().items():
+        proc = compiled.binds[key].type.dialect_impl(dialect).bind_processor(dialect)
+        params[key] = proc(value) if proc else value
     args: Any = (
         tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
     )
@@ -120,7 +126,7 @@ def stream(
     raw = conn.connection.dbapi_connection
     assert raw is not None
     postgres = dialect.name == "postgresql"
-    cursor = raw.cursor(name="returns_desk_stream") if postgres else raw.cursor()
+    cursor = raw.cursor(name=name) if postgres else raw.cursor()
     try:
         cursor.execute(str(compiled), args)
         while rows := cursor.fetchmany(batch):

@@ -1,6 +1,6 @@
 """Every table of the desk in one import, so metadata is complete for migrations."""
 
-from returns_desk.store.tables.audit import AuditEvent, AuditHead, PolicyVersion
+from returns_desk.store.tables.audit import AuditEvent, AuditHead, PolicyAssignment, PolicyVersion
 from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
 from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Store, User
 from returns_desk.store.tables.complaint_records import (
@@ -43,6 +43,7 @@ __all__ = [
     "Exchange",
     "Feedback",
     "JournalImport",
+    "PolicyAssignment",
     "PolicyVersion",
     "PreReturn",
     "PreReturnLine",

@@ -45,7 +45,7 @@ class DeskApp(App[None]):
         Binding("f6", "new_complaint", "Complaint", id="new-complaint", tooltip="Log a complaint"),
         Binding("f8", "complaints", "Complaints", id="complaints", tooltip="The complaint list"),
         Binding("f10", "manager", "Manager", id="manager", show=False,
-                tooltip="Managers: staff, PINs and lockouts, and the store's other settings"),
+                tooltip="Managers: staff, policies and KPIs; auditors: policies and KPIs"),
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
         Binding(
             "ctrl+p", "command_palette", "More", show=False, priority=True,
@@ -177,8 +177,9 @@ class DeskApp(App[None]):
         if action == "manager":
             from returns_desk.tui.screens.manager import ManagerScreen
 
-            manager = self.actor is not None and self.actor.role.value == "manager"
-            return manager and not any(isinstance(s, ManagerScreen) for s in self.screen_stack)
+            role = self.actor.role.value if self.actor is not None else ""
+            opened = any(isinstance(s, ManagerScreen) for s in self.screen_stack)
+            return role in ("manager", "auditor") and not opened
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -199,8 +200,9 @@ class DeskApp(App[None]):
 
         from returns_desk.tui.screens.manager import manager_areas
 
-        yield SystemCommand("Manager (F10)", "Staff, PINs, lockouts ...", self.action_manager)
-        for area in manager_areas():
+        role = self.actor.role if self.actor is not None else None
+        yield SystemCommand("Manager (F10)", "Staff, policies, KPIs ...", self.action_manager)
+        for area in manager_areas(role):
             yield SystemCommand(f"Manager: {area.title}", area.help,
                                 partial(self._open_area, area.screen))  # fmt: skip
 
@@ -211,8 +213,8 @@ class DeskApp(App[None]):
         """The manager's menu (F10), over the desk; Esc comes back to it."""
         from returns_desk.tui.screens.manager import ManagerScreen
 
-        if self.check_action("manager", ()):
-            self.push_screen(ManagerScreen())
+        if self.check_action("manager", ()) and self.actor is not None:
+            self.push_screen(ManagerScreen(self.actor.role))
 
     def action_complaints(self) -> None:
         """The complaint list (F8) over the current screen; Esc comes back to it."""

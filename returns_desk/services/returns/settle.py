@@ -127,7 +127,9 @@ def _exchange(ctx: Settling) -> CompletedReturn:
     if difference > 0:
         kind = "store_credit" if by_voucher else basket.collect_with
         tenders.append((kind, difference, basket.voucher_code if by_voucher else None))
-    new_sale = exchange_sale(session, ctx.sale, ctx.register, items, tenders)
+    new_sale = exchange_sale(
+        session, ctx.sale, ctx.register, items, tenders, cashier=ctx.actor.username
+    )
     if by_voucher:
         _redeem(ctx, basket.voucher_code or "", difference, new_sale.id)
     refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -47,7 +49,7 @@ from returns_desk.services.slips.data import (
 from returns_desk.services.slips.drawer import cash_changed_hands
 from returns_desk.services.staff.security import Actor
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import SlipPrint, Store
+from returns_desk.store.models import ReturnTxn, SlipPrint, Store
 
 __all__ = [
     "PrintedSlip",
@@ -183,6 +185,8 @@ def _emit(
         )
         session.add(record)
         session.flush()
+        if slip.kind in _RETURN_KINDS and not slip.copy_no:
+            _mark_slip_printed(session, slip.reference, record.printed_at)
         audit.append(
             session,
             actor=actor.username,
@@ -193,6 +197,18 @@ def _emit(
             register=actor.register,
         )
     return PrintedSlip(slip.kind, slip.reference, slip.copy_no, path, printer, printed, error)
+
+
+_RETURN_KINDS = (SlipKind.RETURN, SlipKind.EXCHANGE)
+
+
+def _mark_slip_printed(session: Session, reference: str, at: datetime) -> None:
+    """The moment the return's own slip came out: the end of its time at the desk."""
+    session.execute(
+        update(ReturnTxn)
+        .where(col(ReturnTxn.reference) == reference, col(ReturnTxn.slip_printed_at).is_(None))
+        .values(slip_printed_at=at)
+    )
 
 
 def slips_for_return(

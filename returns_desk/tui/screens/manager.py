@@ -1,8 +1,9 @@
 """The manager's menu: the areas a manager runs the store from (F10 at the desk).
 
 Each area is a :class:`ManagerArea` in :func:`manager_areas`: a key, a title, a line of
-help and the screen it opens. Adding an area (policies, KPIs ...) is one more entry there;
-the menu, its keys and the palette entries follow.
+help, who may open it and the screen it opens. Adding an area is one more entry there; the
+menu, its keys and the palette entries follow. Auditors get the menu too, with the areas
+they may read (policies and KPIs); the services check every role again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from returns_desk.domain.roles import Role
+
 
 @dataclass(frozen=True)
 class ManagerArea:
@@ -27,16 +30,25 @@ class ManagerArea:
     title: str
     help: str
     screen: Callable[[], Screen[None]]
+    roles: tuple[Role, ...] = (Role.MANAGER,)
 
 
-def manager_areas() -> list[ManagerArea]:
-    """The manager's areas, in menu order."""
+def manager_areas(role: Role | None = Role.MANAGER) -> list[ManagerArea]:
+    """The areas ``role`` may open, in menu order."""
+    from returns_desk.tui.screens.kpis import KpiScreen
+    from returns_desk.tui.screens.policies import PolicyScreen
     from returns_desk.tui.screens.staff import StaffScreen
 
-    return [
+    readers = (Role.MANAGER, Role.AUDITOR)
+    areas = [
         ManagerArea("s", "Staff", "People and roles, PINs, lockouts, disabled accounts",
                     StaffScreen),
+        ManagerArea("p", "Policies", "Versions, diff, replay on history, activate, roll back",
+                    PolicyScreen, readers),
+        ManagerArea("k", "KPIs", "The store's KPIs against the period before, breakdowns, trends",
+                    KpiScreen, readers),
     ]  # fmt: skip
+    return [area for area in areas if role in area.roles]
 
 
 class ManagerScreen(Screen[None]):
@@ -47,9 +59,9 @@ class ManagerScreen(Screen[None]):
         Binding("ctrl+l", "app.lock", "Lock", id="lock"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, role: Role = Role.MANAGER) -> None:
         super().__init__()
-        self.areas = {area.key: area for area in manager_areas()}
+        self.areas = {area.key: area for area in manager_areas(role)}
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -37,7 +37,7 @@ from returns_desk.domain.policy import ReturnCase, decide
 from returns_desk.domain.policy.model import CashOverLimit, Verdict
 from returns_desk.domain.quote import LineQuote, Quote
 from returns_desk.domain.receipt import SoldLine
-from returns_desk.services.policies.active import active_policy
+from returns_desk.services.policies.active import active_policy, current_policy
 from returns_desk.services.returns.catalog import (
     desk_store,
     find_product,
@@ -68,9 +68,11 @@ class ReceiptlessSource:
     ) -> Quote:
         """Each item decided with the customer's count as it stands; an unknown SKU or UPC
         is a ReturnError naming it."""
-        active = active_policy(engine)
+        active = active_policy(engine)  # first use: the shipped default, everywhere
         fingerprint = _fingerprint(source)
         with read_only(engine) as session:
+            store = desk_store(session, source.store_no)
+            active = current_policy(session, store.id) or active  # the desk's store's
             decided = _decide(session, active.policy, source, fingerprint, items, today)
         quotes = tuple(quote for quote, _product in decided)
         return Quote(quotes, active.version_id, from_receipt=False)
