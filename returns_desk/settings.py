@@ -8,6 +8,7 @@ the desk reads ``os.environ``; the README's settings table is generated from the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -205,17 +206,27 @@ class Settings(BaseSettings):
         if value is not None and value.get_secret_value():
             return value.get_secret_value().encode()
         path = self.data_folder / file_name
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # made earlier, or by another desk process just now
-            pass
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(secrets.token_hex(32))
+        if not path.exists():
+            _make_key_file(path)
         key = path.read_bytes().strip()
         if not key:
             raise SettingsError(f"the key file {path} is empty: delete it or set the key")
         return key
+
+
+def _make_key_file(path: Path) -> None:
+    """Write a new random key to ``path`` (0600) whole or not at all: written beside it,
+    then linked into place, so a register starting at the same moment never reads a
+    half-written key, and the first register's key is the one every register keeps."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):  # another desk process made it first
+            os.link(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def private_folder(folder: Path) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -34,6 +35,18 @@ def test_init_makes_the_first_manager_once(engine):
     assert log_in(engine, "dana", "482915").role.value == "manager"
     again = _init(name="mallory")
     assert again.exit_code == 1 and "already has staff" in again.output
+
+
+def test_the_desk_on_a_stores_empty_database_says_to_run_init_and_never_seeds_the_demo(engine):
+    """Only the embedded default gets the demo store; DATABASE_URL names a store's database."""
+    from returns_desk.services.staff.people import has_staff
+    from returns_desk.tui.launch import NoStaffYet, prepare_database
+
+    with pytest.raises(NoStaffYet, match="run `returns-desk init`"):
+        prepare_database()
+    assert not has_staff(engine)
+    assert _init().exit_code == 0
+    prepare_database().dispose()  # opens now: someone can log in
 
 
 def test_journal_import_needs_a_manager_or_the_feeds_key_never_free_text(engine):

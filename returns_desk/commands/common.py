@@ -65,6 +65,27 @@ def pin_option(whose: str = "their", text: str = "") -> Any:
     )  # fmt: skip
 
 
+def optional_user_option(why: str) -> Any:
+    """``--user`` where a log-in is optional: without it the command shows less (masked)."""
+    return typer.Option(None, "--user", "-u", help=f"Log in (audited): {why}")
+
+
+def optional_pin_option() -> Any:
+    """``--pin`` beside :func:`optional_user_option`: asked for (hidden) only with ``--user``,
+    unless RETURNS_DESK_PIN is set."""
+    return typer.Option(
+        None, hide_input=True, envvar="RETURNS_DESK_PIN",
+        help="The PIN (asked for when --user is given).",
+    )  # fmt: skip
+
+
+def maybe_logged_in(eng: Engine, user: str | None, pin: str | None, *roles: Role) -> Actor | None:
+    """:func:`logged_in` when ``user`` is given (asking for the PIN if need be), else None."""
+    if not user:
+        return None
+    return logged_in(eng, user, pin or str(typer.prompt("PIN", hide_input=True)), *roles)
+
+
 def logged_in(eng: Engine, user: str, pin: str, *roles: Role) -> Actor:
     """Log ``user`` in at register ``cli`` (audited), or fail cleanly: wrong PIN, locked,
     unknown, or (when ``roles`` are given) a role the command is not for."""

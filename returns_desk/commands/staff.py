@@ -196,7 +196,10 @@ def init(
     eng = engine()
     if has_staff(eng):
         fail("this database already has staff; a manager adds people with `staff add`")
-    console.print("PIN: 6 to 8 digits, not a run or a repeat (not 123456, not 000000)")
+    console.print(
+        "PIN: 6 to 8 digits, nothing guessable: not a run or a repeat (123456, 000000), "
+        "not doubled (123123) or a keypad line (147258)"
+    )
     new_pin = _new_pin("Their PIN")
     _run(lambda: create_first_manager(eng, username, name, new_pin))
     console.print(

@@ -15,7 +15,15 @@ def test_runs_and_repeats_are_refused_for_everyone(pin):
         check_pin(pin, Role.CLERK)
 
 
-@pytest.mark.parametrize("pin", ["4821", "90417", "305928", "83927461"])
+@pytest.mark.parametrize(
+    "pin", ["123123", "123321", "112233", "2580", "147258", "1984", "2026", "1122", "11223344"]
+)
+def test_halves_doubled_or_mirrored_keypad_lines_and_years_are_refused(pin):
+    with pytest.raises(PinRuleError, match="too easy to guess"):
+        check_pin(pin, Role.CLERK)
+
+
+@pytest.mark.parametrize("pin", ["4821", "90417", "305928", "83927461", "1899", "2100"])
 def test_ordinary_pins_pass_for_clerks(pin):
     check_pin(pin, Role.CLERK)
 

@@ -1,7 +1,6 @@
 """The audit chain names the first event that was edited, deleted, inserted or reordered,
 and the database itself refuses to update or delete audit rows."""
 
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from returns_desk.services import audit
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import AuditEvent
+from tests.tampering import database_owner
 
 
 def _chain(engine, n=5):
@@ -24,18 +24,7 @@ def _verify(engine):
         return audit.verify(session)
 
 
-@contextmanager
-def _attacker(engine):
-    """Someone with direct database access who first switches the append-only guard off."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
-            yield conn
-            conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
-        else:
-            conn.execute(text("DROP TRIGGER audit_event_no_update"))
-            conn.execute(text("DROP TRIGGER audit_event_no_delete"))
-            yield conn
+_attacker = database_owner  # someone with direct database access
 
 
 def _forged(seq, prev_hash, actor="mallory"):
@@ -328,3 +317,29 @@ def test_the_audit_key_file_is_made_once_and_readable_by_its_owner_only(tmp_path
     assert path.stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
     assert audit.audit_key() == key and len(key) == 64
+
+
+def _first_start(start, keys) -> None:
+    start.wait(timeout=60)
+    keys.put(audit.audit_key())
+
+
+def test_registers_starting_at_once_without_a_key_all_make_and_keep_the_same_one(
+    tmp_path, monkeypatch
+):
+    """Never a half-written key file read by a register starting at the same moment."""
+    import multiprocessing
+
+    monkeypatch.delenv("RETURNS_DESK_AUDIT_KEY")
+    monkeypatch.setenv("RETURNS_DESK_DATA", str(tmp_path / "data"))
+    ctx = multiprocessing.get_context("fork")
+    start, keys = ctx.Barrier(8), ctx.Queue()
+    procs = [ctx.Process(target=_first_start, args=(start, keys)) for _ in range(8)]
+    for proc in procs:
+        proc.start()
+    made = [keys.get(timeout=60) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+    assert [proc.exitcode for proc in procs] == [0] * 8
+    assert len(set(made)) == 1 and made[0] == audit.audit_key()
+    assert [p.name for p in (tmp_path / "data").iterdir()] == [audit.KEY_FILE]

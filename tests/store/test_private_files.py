@@ -16,16 +16,19 @@ def _mode(path) -> int:
 
 
 def test_a_new_sqlite_database_and_its_wal_and_shm_are_owner_only(tmp_path):
-    os.umask(0o022)
-    path = tmp_path / "desk.db"
-    engine = make_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE t (x INTEGER)"))
-        conn.execute(text("INSERT INTO t VALUES (1)"))
-        files = [path, tmp_path / "desk.db-wal", tmp_path / "desk.db-shm"]
-        assert all(f.exists() for f in files)
-        assert [_mode(f) for f in files] == [0o600] * 3
-    engine.dispose()
+    usual = os.umask(0o022)  # a usual umask: left alone, files would be 0644
+    try:
+        path = tmp_path / "desk.db"
+        engine = make_engine(f"sqlite:///{path}")
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE t (x INTEGER)"))
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+            files = [path, tmp_path / "desk.db-wal", tmp_path / "desk.db-shm"]
+            assert all(f.exists() for f in files)
+            assert [_mode(f) for f in files] == [0o600] * 3
+        engine.dispose()
+    finally:
+        os.umask(usual)
 
 
 def test_an_older_world_readable_database_is_tightened(tmp_path):
