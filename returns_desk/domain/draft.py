@@ -132,9 +132,9 @@ class FromPreReturn:
 
     ``receipt`` counts the units this pre-return holds as returnable (they are held for this
     very customer); ``held`` is what it holds by line number, ``picked`` the items as the
-    customer registered them, ``wanted`` the outcome they asked for. ``checks``: each line
-    whose item the clerk has seen, by scanning it (``scan``) or, when the scan did not match,
-    by a check by hand (``manual``); every item must be checked before completing.
+    customer registered them, ``wanted`` the outcome they asked for. ``checks``: for each
+    line, how each of its units was seen by the clerk: scanned (``scan``) or, when the scan
+    did not match, checked by hand (``manual``); every unit must be checked before completing.
     ``id_checked`` as for a receipt.
     """
 
@@ -144,7 +144,7 @@ class FromPreReturn:
     held: Mapping[int, int]
     picked: tuple[ReturnItem, ...]
     wanted: Settlement
-    checks: Mapping[int, str] = field(default_factory=dict)
+    checks: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     id_checked: bool = False
     noun: ClassVar[str] = "line"
     scanned: ClassVar[bool] = False
@@ -154,10 +154,14 @@ class FromPreReturn:
         return self.receipt.store_no
 
     def checked(self, line_no: int, how: str) -> FromPreReturn:
-        """The same pre-return with one more line's item seen at the counter."""
+        """The same pre-return with one more unit of a line seen at the counter."""
         if how not in CHECKS:
             raise ReturnError(f"check {how!r}: scan the item or check it by hand")
-        return replace(self, checks={**self.checks, line_no: how})
+        return replace(self, checks={**self.checks, line_no: (*self.seen(line_no), how)})
+
+    def seen(self, line_no: int) -> tuple[str, ...]:
+        """How each unit of the line seen so far was checked."""
+        return tuple(self.checks.get(line_no, ()))
 
 
 Source = FromReceipt | FromPreReturn | NoReceipt
@@ -217,11 +221,11 @@ class ReturnDraft:
 
     @property
     def unchecked(self) -> list[int]:
-        """Pre-registered lines taken into the return whose item nobody has checked yet."""
+        """Pre-registered lines taken into the return with units nobody has checked yet."""
         source = self.source
         if not isinstance(source, FromPreReturn):
             return []
-        return [i.line_no for i in self.items if i.line_no not in source.checks]
+        return [i.line_no for i in self.items if len(source.seen(i.line_no)) < i.qty]
 
     def with_check(self, line_no: int, how: str) -> ReturnDraft:
         """A pre-registered item seen at the counter: the quote and an approval still hold."""

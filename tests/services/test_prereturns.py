@@ -133,12 +133,12 @@ def test_scanned_at_the_counter_it_completes_once_and_records_the_prereturn(
     source = open_prereturn(demo_engine, cleo, started.code.token, NOW)
     assert [i.line_no for i in source.picked] == [line_no]
     request = CompletionRequest(source, source.picked, Settlement.REFUND, started_at=NOW)
-    with pytest.raises(ReturnError, match="scan the item"):
+    with pytest.raises(ReturnError, match="scan each item"):
         complete_return(demo_engine, cleo, request, TODAY)
     faked = CompletionRequest(  # the screen may say so, but nothing was scanned
         source.checked(line_no, "scan"), source.picked, Settlement.REFUND, started_at=NOW
     )
-    with pytest.raises(ReturnError, match="scan the item"):
+    with pytest.raises(ReturnError, match="scan each item"):
         complete_return(demo_engine, cleo, faked, TODAY)
     found = scan_item(demo_engine, cleo, source, receipt.line(line_no).sku.lower(), NOW)
     assert (found.line_no, found.how) == (line_no, "scan")
@@ -261,3 +261,32 @@ def test_a_kiosk_finds_a_purchase_by_receipt_or_loyalty_id_and_misses_count(
             find_for_customer(demo_engine, kiosk, loyalty_id="C0000", day="2026-11-02")
     with pytest.raises(TooManyLookups):
         find_for_customer(demo_engine, kiosk, known.code)
+
+
+def test_each_unit_is_scanned_and_scanning_the_code_again_keeps_what_was_checked(
+    demo_engine, demo_actors, kiosk, receipt, line_no
+):
+    started = _start(demo_engine, kiosk, receipt.code, line_no, qty=2)
+    cleo, sku = demo_actors["cleo"], receipt.line(line_no).sku
+    source = open_prereturn(demo_engine, cleo, started.code.token, NOW)
+    (item,) = source.picked
+    assert item.qty == 2
+    first = scan_item(demo_engine, cleo, source, sku, NOW)
+    assert first.line_no == line_no
+    once = CompletionRequest(
+        source.checked(line_no, "scan"), source.picked, Settlement.REFUND, started_at=NOW
+    )
+    with pytest.raises(ReturnError, match=f"scan each item of line {line_no}"):
+        complete_return(demo_engine, cleo, once, TODAY)  # one of the two units seen
+    again = open_prereturn(demo_engine, cleo, started.code.pretty, NOW)  # another desk, say
+    assert again.seen(line_no) == ("scan",)
+    assert scan_item(demo_engine, cleo, again, sku, NOW).line_no == line_no
+    extra = scan_item(demo_engine, cleo, again, sku, NOW)  # a third unit was not registered
+    assert (extra.line_no, extra.how) == (None, "mismatch")
+    with pytest.raises(ReturnError, match="checked already"):
+        check_by_hand(demo_engine, cleo, again, line_no, "same kettle, no label", NOW)
+    both = again.checked(line_no, "scan")
+    request = CompletionRequest(both, both.picked, Settlement.REFUND, started_at=NOW)
+    done = complete_return(demo_engine, cleo, request, TODAY)
+    assert done.reference.startswith("RT-")
+    assert _held(demo_engine, receipt, line_no) == (0, 2)

@@ -54,6 +54,34 @@ async def test_the_qr_opens_it_prefilled_each_item_is_scanned_then_f9(demo_engin
     assert [m.reference for m in app.completed] == [txn.reference]
 
 
+async def test_two_units_registered_are_two_scans(demo_engine, pick_receipt):
+    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]) and r.lines[0].qty >= 2)
+    request = PreReturnRequest(receipt.code, (PickedLine(1, 2),), Settlement.REFUND)
+    started = start_prereturn(demo_engine, kiosk_actor(demo_engine, "K1"), request, TODAY)
+    app = RecordingDesk(demo_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _log_in(pilot)
+        await pilot.press(*started.code.token, "enter")
+        await settle(pilot)
+        await pilot.press(*receipt.lines[0].sku, "enter")
+        await settle(pilot)
+        assert "line 1 (1 of 2 seen) not checked yet" in text(app, "#status")
+        await pilot.press("f9")
+        await settle(pilot)
+        assert not isinstance(app.screen, SettleDialog)
+        await pilot.press(*receipt.lines[0].sku, "enter")
+        await settle(pilot)
+        assert "F9 completes" in text(app, "#status")
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, 6)
+    with read_only(demo_engine) as session:
+        txn = session.exec(select(ReturnTxn)).one()
+        checks = session.exec(select(PreReturnCheck.how)).all()
+    assert checks == ["scan", "scan"] and txn.prereturn_id is not None
+
+
 async def test_a_mismatch_asks_for_a_check_by_hand(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
     started = _started(demo_engine, receipt)

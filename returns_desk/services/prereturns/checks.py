@@ -41,7 +41,8 @@ class ItemCheck:
 def scan_item(
     engine: Engine, actor: Actor, source: FromPreReturn, code: str, now: datetime | None = None
 ) -> ItemCheck:
-    """Match a scanned SKU or UPC to a line of the pre-return not checked yet; record it."""
+    """Match a scanned SKU or UPC to a line of the pre-return with units not checked yet (one
+    scan checks one unit); record it."""
     require(actor, Role.CLERK, Role.MANAGER)
     code = code.strip().upper()
     if not code or len(code) > MAX_CODE:
@@ -54,8 +55,9 @@ def scan_item(
         if product is None:
             return ItemCheck(None, MISMATCH, code, known=False)
         skus = {line.line_no: line.sku for line in source.receipt.lines}
-        open_lines = [n for n in sorted(source.held) if n not in source.checks]
-        line_no = next((n for n in open_lines if skus.get(n) == product.sku), None)
+        line_no = next(
+            (n for n in _open_lines(session, source) if skus.get(n) == product.sku), None
+        )
         how = SCAN if line_no is not None else MISMATCH
         _record(session, actor, source, line_no, code, how, now or utcnow())
         return ItemCheck(line_no, how, code)
@@ -78,22 +80,32 @@ def check_by_hand(
         raise ReturnError("say what you checked (e.g. 'label missing, same item and colour')")
     with unit_of_work(engine) as session:
         _holding(session, source)
+        if line_no not in _open_lines(session, source):
+            raise ReturnError(f"every item of line {line_no} is checked already")
         _record(session, actor, source, line_no, note[:MAX_CODE], MANUAL, now or utcnow())
     return ItemCheck(line_no, MANUAL, note)
 
 
-def checked_lines(session: Session, prereturn_id: int) -> dict[int, str]:
-    """Each line checked at the counter, and how (a scan wins over a check by hand)."""
+def checked_lines(session: Session, prereturn_id: int) -> dict[int, tuple[str, ...]]:
+    """For each line, how each unit checked at the counter was seen (in order)."""
     rows = session.exec(
-        select(PreReturnCheck.line_no, PreReturnCheck.how).where(
+        select(PreReturnCheck.line_no, PreReturnCheck.how)
+        .where(
             PreReturnCheck.prereturn_id == prereturn_id, col(PreReturnCheck.line_no).is_not(None)
         )
+        .order_by(col(PreReturnCheck.id))
     ).all()
-    found: dict[int, str] = {}
+    found: dict[int, tuple[str, ...]] = {}
     for line_no, how in rows:
-        if line_no is not None and found.get(line_no) != SCAN:
-            found[line_no] = how
+        if line_no is not None:
+            found[line_no] = (*found.get(line_no, ()), how)
     return found
+
+
+def _open_lines(session: Session, source: FromPreReturn) -> list[int]:
+    """The lines with units still to check, as recorded (not as a screen remembers)."""
+    seen = checked_lines(session, source.prereturn_id)
+    return [n for n in sorted(source.held) if len(seen.get(n, ())) < source.held[n]]
 
 
 def _holding(session: Session, source: FromPreReturn) -> None:

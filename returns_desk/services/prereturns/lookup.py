@@ -29,6 +29,7 @@ from returns_desk.domain.prereturn import (
 )
 from returns_desk.domain.receipt import Receipt
 from returns_desk.domain.roles import Role
+from returns_desk.services.prereturns.checks import checked_lines
 from returns_desk.services.prereturns.holds import audited
 from returns_desk.services.prereturns.moves import expire_due
 from returns_desk.services.returns.receipts import find_receipt
@@ -107,6 +108,8 @@ def open_prereturn(
         raise PreReturnError(_not_open(view))
     receipt = find_receipt(engine, view.receipt_code)
     held = {line.line_no: line.qty for line in view.lines}
+    with read_only(engine) as session:  # items checked before (the code scanned again)
+        checks = checked_lines(session, view.prereturn_id)
     return FromPreReturn(
         receipt=_with_own_holds(receipt, held),
         reference=view.reference,
@@ -123,6 +126,7 @@ def open_prereturn(
             for line in view.lines
         ),
         wanted=view.outcome,
+        checks=checks,
     )
 
 

@@ -96,8 +96,12 @@ class PreReturnCounter:
             return
         if found.line_no is not None:
             how = "checked by hand" if found.how == "manual" else "checked"
-            self.say(f"line {found.line_no} {how}.", ok=True)
-            self.show(draft.with_check(found.line_no, found.how))
+            draft = draft.with_check(found.line_no, found.how)
+            assert isinstance(draft.source, FromPreReturn)
+            seen, held = len(draft.source.seen(found.line_no)), draft.source.held[found.line_no]
+            of = f" ({seen} of {held})" if held > 1 else ""
+            self.say(f"line {found.line_no} {how}{of}.", ok=True)
+            self.show(draft)
             return
         if not found.known:  # no such item: perhaps another receipt was scanned
             try:

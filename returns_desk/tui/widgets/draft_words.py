@@ -168,8 +168,19 @@ def status(draft: ReturnDraft) -> str:
         who = draft.override.username if draft.override else None
         text += f" Override by {who} ready." if who else " Needs a manager (F7)."
     if draft.unchecked:
-        lines = ", ".join(str(n) for n in draft.unchecked)
-        return f"{text} Scan each item to check it: line {lines} not checked yet."
+        return f"{text} Scan each item to check it: {_to_check(draft)} not checked yet."
     if quote.lines and not quote.denied:
         text += " F9 completes."
     return text
+
+
+def _to_check(draft: ReturnDraft) -> str:
+    """``line 2``, or ``line 2 (1 of 3 seen)`` when some of its units are checked already."""
+    source = draft.source
+    assert isinstance(source, FromPreReturn)
+    parts = []
+    for item in draft.items:
+        seen = len(source.seen(item.line_no))
+        if seen < item.qty:
+            parts.append(f"{item.line_no}" + (f" ({seen} of {item.qty} seen)" if seen else ""))
+    return "line " + ", ".join(parts)

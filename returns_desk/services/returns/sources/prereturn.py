@@ -64,10 +64,10 @@ class PreReturnSource:
     ) -> Taken:
         row, now = locked(session, source.prereturn_id), utcnow()
         checks = checked_lines(session, source.prereturn_id)  # the records, not the screen
-        unchecked = [i.line_no for i in request.items if i.line_no not in checks]
+        unchecked = [i.line_no for i in request.items if len(checks.get(i.line_no, ())) < i.qty]
         if unchecked:
             numbers = ", ".join(str(n) for n in unchecked)
-            raise ReturnError(f"scan the item of line {numbers} (or check it by hand) first")
+            raise ReturnError(f"scan each item of line {numbers} (or check it by hand) first")
         if row.status != Status.APPROVED.value:
             raise ReturnError(f"pre-return {row.reference} is {row.status}; it cannot complete")
         if row.expires_at.date() < today:  # the completion's own day: its clock is injectable
@@ -78,7 +78,7 @@ class PreReturnSource:
         session.add(row)
         as_receipt = FromReceipt(source.receipt, source.id_checked)
         taken = RECEIPT.take(session, policy, as_receipt, request, today)
-        how = {str(i.line_no): checks[i.line_no] for i in request.items}
+        how = {str(i.line_no): list(checks[i.line_no][: i.qty]) for i in request.items}
         return replace(
             taken,
             origin=replace(taken.origin, prereturn_id=row.id),
