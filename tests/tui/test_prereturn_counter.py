@@ -26,6 +26,22 @@ async def _log_in(pilot):
     await settle(pilot)
 
 
+async def _last_item_then_refund(pilot, sku):
+    """F9 is refused while an item is not seen; the last scan, then F9 and a refund."""
+    app = pilot.app
+    await pilot.press("f9")
+    await settle(pilot)
+    assert not isinstance(app.screen, SettleDialog)
+    await pilot.press(*sku, "enter")
+    await settle(pilot)
+    assert "F9 completes" in text(app, "#status")
+    await pilot.press("f9")
+    await settle(pilot)
+    assert isinstance(app.screen, SettleDialog)
+    await pilot.press("r")
+    await settle(pilot, 6)
+
+
 async def test_the_qr_opens_it_prefilled_each_item_is_scanned_then_f9(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
     started = _started(demo_engine, receipt)
@@ -36,17 +52,7 @@ async def test_the_qr_opens_it_prefilled_each_item_is_scanned_then_f9(demo_engin
         await settle(pilot)
         assert "Pre-registered return PR-" in text(app, "#receipt-summary")
         assert "line 1 not checked yet" in text(app, "#status")
-        await pilot.press("f9")  # not before the item is seen
-        await settle(pilot)
-        assert not isinstance(app.screen, SettleDialog)
-        await pilot.press(*receipt.lines[0].sku, "enter")
-        await settle(pilot)
-        assert "F9 completes" in text(app, "#status")
-        await pilot.press("f9")
-        await settle(pilot)
-        assert isinstance(app.screen, SettleDialog)
-        await pilot.press("r")
-        await settle(pilot, 6)
+        await _last_item_then_refund(pilot, receipt.lines[0].sku)
     with read_only(demo_engine) as session:
         row = session.exec(select(PreReturn)).one()
         txn = session.exec(select(ReturnTxn)).one()
@@ -66,16 +72,7 @@ async def test_two_units_registered_are_two_scans(demo_engine, pick_receipt):
         await pilot.press(*receipt.lines[0].sku, "enter")
         await settle(pilot)
         assert "line 1 (1 of 2 seen) not checked yet" in text(app, "#status")
-        await pilot.press("f9")
-        await settle(pilot)
-        assert not isinstance(app.screen, SettleDialog)
-        await pilot.press(*receipt.lines[0].sku, "enter")
-        await settle(pilot)
-        assert "F9 completes" in text(app, "#status")
-        await pilot.press("f9")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot, 6)
+        await _last_item_then_refund(pilot, receipt.lines[0].sku)
     with read_only(demo_engine) as session:
         txn = session.exec(select(ReturnTxn)).one()
         checks = session.exec(select(PreReturnCheck.how)).all()
