@@ -128,7 +128,10 @@ class _Reader:
             lines=tuple(SoldLine(*_line_values(row)) for row in lines),
             tenders=tuple(
                 Tender(
-                    TenderKind(t["kind"]), t["amount"], t["card_last4"], t["reference"],
+                    TenderKind(t["kind"]),
+                    t["amount"],
+                    t["card_last4"],
+                    t["reference"],
                     t["card_brand"],
                 )  # fmt: skip
                 for t in tenders

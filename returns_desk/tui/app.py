@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from returns_desk.tui.messages import ReturnCompleted
+from returns_desk.tui.messages import DeskNotice, LoggedIn, ReturnCompleted, SignedIn
 from returns_desk.tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from returns_desk.services.staff.security import Actor
+    from returns_desk.tui.dialogs.feedback import Scanned
 
 IDLE_LOCK_SECONDS = 300.0
+PALETTE_SYSTEM = {"Quit", "Keys"}  # of Textual's own commands, the ones a desk offers
 
 
 def local_today() -> date:
@@ -34,7 +36,8 @@ class DeskApp(App[None]):
     """Returns Desk. The engine is handed down; screens reach services through the app.
 
     ``today`` is the desk's clock (tests freeze it); ``idle_lock_seconds`` locks the desk
-    back to the log-in screen after that long without a key or a click.
+    back to the log-in screen after that long without a key or a click; ``scan_gap`` is
+    how close keys come in a scanner's burst (see ``dialogs.feedback``).
     """
 
     TITLE = "Returns Desk"
@@ -59,6 +62,7 @@ class DeskApp(App[None]):
         idle_lock_seconds: float = IDLE_LOCK_SECONDS,
         idle_clock: Callable[[], float] = time.monotonic,
         ask_feedback: bool = True,
+        scan_gap: float | None = None,
     ) -> None:
         super().__init__()
         self._engine_factory = None if hasattr(engine, "dialect") else engine
@@ -71,6 +75,7 @@ class DeskApp(App[None]):
         self.idle_lock_seconds = idle_lock_seconds
         self.idle_clock = idle_clock
         self.ask_feedback = ask_feedback
+        self.scan_gap = scan_gap
         self.actor: Actor | None = None
         self._last_input = self.idle_clock()
 
@@ -78,7 +83,7 @@ class DeskApp(App[None]):
         self.push_screen(LoginScreen())
         if self._engine_factory is not None:
             self.set_timer(0.6, self._prepare_database)  # paint the log-in first, then import
-        self.set_interval(min(self.idle_lock_seconds / 4, 15.0), self._lock_if_idle)
+        self.set_interval(min(self.idle_lock_seconds / 4, 15.0), self.lock_if_idle)
 
     @work(thread=True, group="database")
     def _prepare_database(self) -> None:
@@ -90,9 +95,7 @@ class DeskApp(App[None]):
         try:
             self.engine = self._engine_factory()  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001 (shown to the person at the desk)
-            self.call_from_thread(
-                self.notify, f"cannot open the database: {exc}", severity="error", timeout=60
-            )
+            self.post_message(DeskNotice(f"cannot open the database: {exc}", "error", 60))
             return
         self.database_ready.set()
 
@@ -102,11 +105,16 @@ class DeskApp(App[None]):
             self._last_input = self.idle_clock()
         await super().on_event(event)
 
-    async def _lock_if_idle(self) -> None:
+    async def lock_if_idle(self) -> None:
+        """Lock the desk if nobody has touched it for ``idle_lock_seconds``."""
         idle = self.idle_clock() - self._last_input
         if self.actor is not None and idle >= self.idle_lock_seconds:
             await self.action_lock()
             self.notify("The desk locked itself after a quiet spell; log in again.")
+
+    @on(LoggedIn)
+    async def _logged_in(self, message: LoggedIn) -> None:
+        await self.signed_in(message.actor)
 
     async def signed_in(self, actor: Actor) -> None:
         """Called by the log-in screen: the counter, or for an auditor the audit screen.
@@ -120,15 +128,28 @@ class DeskApp(App[None]):
         self._last_input = self.idle_clock()
         auditor = actor.role.value == "auditor"
         await self.switch_screen(AuditScreen() if auditor else CounterScreen())
-        self.sub_title = f"{actor.display_name} ({actor.role.value}) at {self.register}"
+        from returns_desk.domain.codes import desk_register_number
+
+        number = desk_register_number(self.register)
+        self.sub_title = f"{actor.display_name} ({actor.role.value}) at register {number}"
+        self.post_message(SignedIn(actor))
 
     def on_return_completed(self, message: ReturnCompleted) -> None:
         """After each return: print its slips in the background, then ask for a rating."""
         self._print_slips(message.reference)
         if self.ask_feedback:
-            from returns_desk.tui.dialogs.feedback import FeedbackDialog
+            from returns_desk.tui.dialogs.feedback import SCAN_GAP, FeedbackDialog
 
-            self.push_screen(FeedbackDialog(message.return_id))
+            gap = SCAN_GAP if self.scan_gap is None else self.scan_gap
+            self.push_screen(FeedbackDialog(message.return_id, gap), self._after_feedback)
+
+    def _after_feedback(self, answer: int | Scanned | None) -> None:
+        """A scan typed into the rating prompt goes on to the counter's scan field."""
+        from returns_desk.tui.dialogs.feedback import Scanned
+
+        take_scan = getattr(self.screen, "take_scan", None)
+        if isinstance(answer, Scanned) and take_scan is not None:
+            take_scan(answer.text, answer.submitted)
 
     @work(thread=True, group="slips")
     def _print_slips(self, reference: str) -> None:
@@ -140,7 +161,11 @@ class DeskApp(App[None]):
         slips = slips_for_return(self.engine, self.actor, reference)
         failed = [s for s in slips if s.error]
         words = "; ".join(s.message for s in (failed or slips[:1]))
-        self.call_from_thread(self.notify, words, severity="warning" if failed else "information")
+        self.post_message(DeskNotice(words, "warning" if failed else "information"))
+
+    @on(DeskNotice)
+    def _notice(self, message: DeskNotice) -> None:
+        self.notify(message.text, severity=message.severity, timeout=message.timeout)
 
     async def action_lock(self) -> None:
         """Back to the log-in screen; nothing is lost, the counter starts fresh.
@@ -174,7 +199,9 @@ class DeskApp(App[None]):
         if self.check_action("complaints", ()):
             yield SystemCommand("Complaints (F8)", "The complaint list: filter, open, move on",
                                 self.action_complaints)  # fmt: skip
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title in PALETTE_SYSTEM:  # not Theme, Screenshot, Maximize ...
+                yield command
 
     def action_complaints(self) -> None:
         """The complaint list (F8) over the current screen; Esc comes back to it."""

@@ -14,9 +14,10 @@ from returns_desk.services.complaints.lifecycle import NewComplaint, log_complai
 from returns_desk.services.complaints.views import complaint_detail, list_complaints
 from returns_desk.tui.app import DeskApp
 from returns_desk.tui.dialogs.complaint_form import ComplaintForm
-from returns_desk.tui.dialogs.feedback import FeedbackDialog
+from returns_desk.tui.dialogs.feedback import FeedbackDialog, FeedbackSaved
 from returns_desk.tui.screens.complaint_detail import ComplaintDetailScreen
 from returns_desk.tui.screens.complaints import ComplaintListScreen
+from tests.tui.driving import drive
 
 SIZE = (80, 24)
 
@@ -171,12 +172,13 @@ async def test_feedback_one_key_rating_or_skip(
 ):
     app = DeskApp(demo_engine)
     answers = []
-    async with app.run_test(size=SIZE) as pilot:
+    async with drive(app, SIZE) as desk:
         app.actor = demo_actors["cleo"]
         app.push_screen(FeedbackDialog(demo_return_id), answers.append)
-        await pilot.pause()
-        await pilot.press(key)
-        await _settle(pilot)
+        await desk.pilot.pause()
+        await desk.press(key)
+        if answer is not None:
+            await desk.next(FeedbackSaved)
         assert not isinstance(app.screen, FeedbackDialog)
     assert answers == [answer]
     stored = feedback_for(demo_engine, demo_return_id)
@@ -185,12 +187,12 @@ async def test_feedback_one_key_rating_or_skip(
 
 async def test_feedback_with_a_comment(demo_engine, demo_actors, demo_return_id):
     app = DeskApp(demo_engine)
-    async with app.run_test(size=SIZE) as pilot:
+    async with drive(app, SIZE) as desk:
         app.actor = demo_actors["cleo"]
         app.push_screen(FeedbackDialog(demo_return_id))
-        await pilot.pause()
-        await pilot.press("c", *"fast 5 stars", "enter", "5")
-        await _settle(pilot)
+        await desk.pilot.pause()
+        await desk.press("c", *"fast 5 stars", "enter", "5")
+        await desk.next(FeedbackSaved)
         assert not isinstance(app.screen, FeedbackDialog)
     stored = feedback_for(demo_engine, demo_return_id)
     assert (stored.rating, stored.comment) == (5, "fast 5 stars")

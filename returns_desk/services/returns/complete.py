@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from returns_desk.domain.approval import approved
+from returns_desk.domain.codes import desk_register_number
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.item_checks import checked_items
 from returns_desk.domain.money import ZERO
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.services.policies.active import active_policy
-from returns_desk.services.returns.approvals import confirm_manager
+from returns_desk.services.returns.approvals import confirm_override
 from returns_desk.services.returns.settle import Settling, settle
 from returns_desk.services.returns.sources import Taken, handler_for
 from returns_desk.services.staff.security import require
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from returns_desk.domain.quote import LineQuote
     from returns_desk.services.staff.security import Actor
 
-DESK_REGISTER_BASE = 90  # returns-desk registers are numbered 91, 92, ... in each store
-
 
 def complete_return(
     engine: Engine, actor: Actor, request: CompletionRequest, today: date
@@ -50,8 +49,7 @@ def complete_return(
     source.admit(active.policy, request.source)
     manager = None
     if request.override:  # the PIN check commits on its own, like any log-in attempt
-        subject, numbers = source.subject(request.source, request.items)
-        manager = confirm_manager(engine, actor, request.override, subject, numbers)
+        manager = confirm_override(engine, actor, request.override, request.source, request.items)
     with unit_of_work(engine) as session:
         taken = source.take(session, active.policy, request.source, request, today)
         by = manager.username if manager else None
@@ -74,8 +72,7 @@ def complete_return(
 
 def desk_register(session: Session, store_id: int, label: str) -> Register:
     """This desk's register in the store (``R2`` is number 92), created on first use, locked."""
-    digits = "".join(c for c in label if c.isdigit())
-    number = DESK_REGISTER_BASE + (int(digits) % 10 if digits else 1)
+    number = desk_register_number(label)
     query = select(Register).where(Register.store_id == store_id, Register.number == number)
     register = session.exec(query.with_for_update()).first()
     if register is None:

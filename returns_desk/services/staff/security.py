@@ -26,6 +26,10 @@ class AuthError(PermissionError):
     """Log-in refused; the message is safe to show at the counter."""
 
 
+class UnknownUser(AuthError):
+    """No active user by that name: the name is what to fix, not the PIN."""
+
+
 class RoleError(PermissionError):
     """The person lacks the role an action needs."""
 
@@ -91,7 +95,7 @@ def _refusal(
             entity_id=username,
             register=register,
         )
-        return AuthError(f"no active user called {username!r}")
+        return UnknownUser(f"no active user called {username!r}")
     now = utcnow()
     if user.locked_until and user.locked_until > now:
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
@@ -125,7 +129,8 @@ def _refusal(
     )
     if left <= 0:
         return AuthError(f"wrong PIN; {user.username} is now locked for 15 minutes")
-    return AuthError(f"wrong PIN; {left} tries left before lockout")
+    tries = "1 try" if left == 1 else f"{left} tries"
+    return AuthError(f"wrong PIN; {tries} left before lockout")
 
 
 def with_article(word: str) -> str:
