@@ -18,17 +18,19 @@ import statistics
 import time
 from collections.abc import Callable
 
+from returns_desk.domain.policy import load_policy
 from returns_desk.domain.slip_samples import sample_slips
-from returns_desk.domain.slips import compose
+from returns_desk.domain.slips import Frame, compose, policy_lines
 from returns_desk.printing.escpos import Thermal, render_escpos
-from returns_desk.printing.layout import Layout, load_layout
+from returns_desk.printing.layout import load_layout
 from returns_desk.printing.render import PAPERS, render_pdf
+from returns_desk.resources import data_dir
 
 PDF_TARGET_MS = 30.0
 ESCPOS_TARGET_MS = 5.0
 
 
-def _measure(name: str, rounds: int, layout: Layout, draw: Callable[..., object]) -> float:
+def _measure(name: str, rounds: int, frame: Frame, draw: Callable[..., object]) -> float:
     """Wall and CPU time per slip for ``draw(slip)`` over every sample; returns the CPU p95.
 
     CPU time (this thread's) is what the renderer itself costs; on a machine shared with
@@ -38,7 +40,7 @@ def _measure(name: str, rounds: int, layout: Layout, draw: Callable[..., object]
     for _ in range(rounds):
         for data in sample_slips():
             start, start_cpu = time.perf_counter(), time.thread_time()
-            draw(compose(data))
+            draw(compose(data, frame=frame))
             cpu.append((time.thread_time() - start_cpu) * 1000)
             wall.append((time.perf_counter() - start) * 1000)
     p95 = statistics.quantiles(cpu, n=20)[-1]
@@ -55,11 +57,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     rounds = parser.parse_args().rounds
     layout = load_layout("default")
-    first = compose(sample_slips()[0])
+    policy = load_policy(data_dir("policies") / "default.toml")
+    frame = Frame(layout.header, policy_lines(policy), layout.footer)
+    first = compose(sample_slips()[0], frame=frame)
     render_pdf(first, layout)  # warm up imports, font metrics and code page maps
     render_escpos(first, layout)
     pdf = max(
-        _measure(f"pdf {paper}", rounds, layout, lambda s, p=paper: render_pdf(s, layout, p))
+        _measure(f"pdf {paper}", rounds, frame, lambda s, p=paper: render_pdf(s, layout, p))
         for paper in PAPERS
     )
     thermals = {
@@ -69,7 +73,7 @@ def main() -> None:
         "escpos 42, sw barcode": Thermal(42, barcodes="software"),
     }
     escpos = max(
-        _measure(name, rounds, layout, lambda s, t=thermal: render_escpos(s, layout, t))
+        _measure(name, rounds, frame, lambda s, t=thermal: render_escpos(s, layout, t))
         for name, thermal in thermals.items()
     )
     for what, worst, target in (("PDF", pdf, PDF_TARGET_MS), ("ESC/POS", escpos, ESCPOS_TARGET_MS)):

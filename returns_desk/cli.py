@@ -11,6 +11,7 @@ from returns_desk.commands.db import db_app
 from returns_desk.commands.demo import demo
 from returns_desk.commands.journal import journal_app
 from returns_desk.commands.policy import policy_app
+from returns_desk.commands.prereturn import prereturn_app
 from returns_desk.commands.receipt import receipt_app
 from returns_desk.commands.slip import slip_app
 from returns_desk.commands.voucher import voucher_app
@@ -31,6 +32,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(complaints_app, name="complaints")
 app.add_typer(voucher_app, name="voucher")
 app.add_typer(slip_app, name="slip")
+app.add_typer(prereturn_app, name="prereturn")
 app.command("demo")(demo)
 
 

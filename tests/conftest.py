@@ -34,6 +34,9 @@ def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Slips a test prints land in its own folder, never the user's, and no real printer;
     ID fingerprints use a fixed test key."""
     monkeypatch.setenv("RETURNS_DESK_SLIPS", str(tmp_path / "slips"))
+    # and the data folder (the default SQLite file, key files) is the test's own, never
+    # the user's one that other checkouts may have migrated further
+    monkeypatch.setenv("RETURNS_DESK_DATA", str(tmp_path / "data"))
     for name in ("", "_COLUMNS", "_PROFILE", "_BARCODES"):
         monkeypatch.delenv(f"RETURNS_DESK_PRINTER{name}", raising=False)
     monkeypatch.delenv("RETURNS_DESK_CASH_DRAWER", raising=False)

@@ -30,14 +30,15 @@ def test_journal_import_then_receipt_show(engine):
     assert result.exit_code == 0, result.output
     assert "40 receipts" in result.output
     runner.invoke(app, ["journal", "import", str(RECEIPTS / "demo-journal.csv")])
-    shown = runner.invoke(app, ["receipt", "show", "101-03-9000001-8"])
+    shown = runner.invoke(app, ["receipt", "show", "101-01-0000007-9"], env={"COLUMNS": "120"})
     assert shown.exit_code == 0, shown.output
-    assert "Rain jacket" in shown.output and "$161.27" in shown.output
+    assert "Office chair" in shown.output and "$1,210.24" in shown.output
+    assert "gift card $25.00, card ...6300 $1,185.24" in shown.output  # words, not gift_card
 
 
 def test_bad_journal_fails_with_file_row_and_field(engine, tmp_path):
     bad = tmp_path / "pos.csv"
-    bad.write_text((RECEIPTS / "demo-journal.csv").read_text().replace("89.00", "89.0O"))
+    bad.write_text((RECEIPTS / "demo-journal.csv").read_text().replace("229.00", "229.0O"))
     result = runner.invoke(app, ["journal", "import", str(bad)])
     assert result.exit_code == 1
     assert "pos.csv, row 2, field 'unit_price'" in result.output

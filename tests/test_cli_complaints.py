@@ -17,11 +17,17 @@ runner = CliRunner()
 def _two_complaints(engine, actors):
     long_ago = datetime.now(UTC) - timedelta(days=40)
     late = log_complaint(
-        engine, actors["cleo"], NewComplaint("refund", "Refund never arrived"), now=long_ago
+        engine,
+        actors["cleo"],
+        NewComplaint("refund", "Refund never arrived", remedy_sought="refund", channel="email"),
+        now=long_ago,
     )
     fresh = log_complaint(
-        engine, actors["cleo"], NewComplaint("service", "Rude at till 3", customer_name="Bo")
-    )
+        engine,
+        actors["cleo"],
+        NewComplaint("service", "Rude at till 3", customer_name="Bo", channel="phone",
+                     remedy_sought="apology"),
+    )  # fmt: skip
     transition(engine, actors["cleo"], fresh, Status.ACKNOWLEDGED, note="phoned back")
     return late, fresh
 
@@ -37,6 +43,22 @@ def test_list_marks_overdue_and_filters(demo_engine, demo_actors):
     assert fresh in acked.output and late not in acked.output
     none = runner.invoke(app, ["complaints", "list", "--category", "pricing"])
     assert "no complaints match" in none.output
+
+
+def test_list_fits_80_columns_without_wrapping_and_counts_in_words(demo_engine, demo_actors):
+    late, fresh = _two_complaints(demo_engine, demo_actors)
+    result = runner.invoke(app, ["complaints", "list"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    rows = {line.split()[0]: line for line in lines if line.startswith("CMP-")}
+    assert set(rows) == {late, fresh}  # one line each: nothing wrapped
+    assert "OVERDUE" in rows[late] and "acknowledged" in rows[fresh]
+    assert lines[0].split()[:4] == ["reference", "status", "due", "severity"]
+    one = runner.invoke(app, ["complaints", "list", "--overdue"], env={"COLUMNS": "80"})
+    assert one.output.splitlines()[-1] == "1 complaint"
+    wide = runner.invoke(app, ["complaints", "list"], env={"COLUMNS": "160"})
+    assert "logged" in wide.output.splitlines()[0] and "Bo" in wide.output
 
 
 def test_bad_status_is_explained(engine):
@@ -81,7 +103,7 @@ def test_export_filters_and_unmask(demo_engine, demo_actors, tmp_path):
     args = ["complaints", "export", str(out), "--status", "acknowledged", "--unmask"]
     result = runner.invoke(app, [*args, "--user", "avi"], input="7777\n")
     assert result.exit_code == 0, result.output
-    assert "exported 1 complaints" in result.output and "unmasked" in result.output
+    assert "exported 1 complaint to" in result.output and "unmasked" in result.output
     assert fresh in out.read_text() and ",Bo," in out.read_text() and late not in out.read_text()
     lost = runner.invoke(app, [*args[:3], "--status", "lost", "--user", "avi"], input="7777\n")
     assert lost.exit_code == 1 and "--status 'lost': choose one of" in lost.output

@@ -45,14 +45,14 @@ def test_a_copy_under_another_name_is_skipped_and_said_so(engine, tmp_path):
 
 def test_the_run_stops_at_a_refused_file_and_names_the_ones_not_tried(engine, tmp_path):
     bad = tmp_path / "b.csv"
-    bad.write_text((RECEIPTS / "demo-journal.csv").read_text().replace("AP-JKT", "AP-NOPE"))
+    bad.write_text((RECEIPTS / "demo-journal.csv").read_text().replace("FN-CHR", "FN-NOPE"))
     later = tmp_path / "c.csv"
     later.write_text((RECEIPTS / "demo-journal.csv").read_text())
     args = [str(RECEIPTS / "demo-journal.jsonl"), str(bad), str(later)]
     result = runner.invoke(app, ["journal", "import", *args])
     assert result.exit_code == 1
     assert "imported demo-journal.jsonl: 40 receipts" in result.output
-    assert "b.csv, row 2, field 'sku': unknown SKU 'AP-NOPE'" in result.output
+    assert "b.csv, row 2, field 'sku': unknown SKU 'FN-NOPE'" in result.output
     assert "not tried (after a refused file): c.csv" in result.output
 
 

@@ -244,3 +244,24 @@ def test_fuzzed_option_values_are_decided_or_refused_never_a_traceback(
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
     )
+
+
+def test_check_against_the_catalogue_names_typos_and_uncovered_departments(
+    demo_engine, tmp_path: Path
+) -> None:
+    policy = tmp_path / "p.toml"
+    policy.write_text(
+        '[policy]\nformat = 2\nname = "P"\nversion = "1"\n[windows]\ndefault_days = 30\n'
+        '[[windows.rule]]\nid = "tech"\ndepartments = ["electronic"]\ndays = 15\n'
+        '[[final_sale]]\nid = "cards"\ncategories = ["giftcards"]\n'
+        'except = { brands = ["no-such-brand"] }\n'  # the demo has no brands: not checked
+    )
+    result = run("check", str(policy), "--catalog")
+    assert result.exit_code == 0, result.output
+    assert "windows.rule[1]: no product has the department 'electronic'" in result.output
+    assert "final_sale[1]: no product has the category 'giftcards'" in result.output
+    assert "no-such-brand" not in result.output
+    assert "departments no window rule names" in result.output and "electronics" in result.output
+    data = json.loads(run("check", str(policy), "--catalog", "--json").output)
+    assert len(data["catalogue"]) == 3
+    assert "catalogue" not in json.loads(run("check", str(policy), "--json").output)

@@ -80,10 +80,12 @@ def log(
     user: str = _user_option("auditor or manager reading"),
     pin: str = _pin_option("auditor's or manager's"),
 ) -> None:
-    """The latest audit events, newest last (your own log-in is the last one).
+    """The latest audit events, newest last (your own log-in is the last one); reads at 80
+    columns: who (user@register), what, and what it was about with its details.
 
     Auditors and managers only (asks for the PIN); a clerk is refused, and audited.
     """
+    from rich import box
     from rich.table import Table
 
     from returns_desk.services.audit.trail import latest_events
@@ -94,16 +96,38 @@ def log(
         events = latest_events(eng, actor, limit)
     except RoleError as exc:
         fail(str(exc))
-    table = Table()
-    for name in ("seq", "at (UTC)", "actor", "register", "action"):
+    # Short columns never wrap; what the event was about, with its details, takes the rest
+    # of the width (25 characters at 80 columns) and folds there.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("seq", justify="right", no_wrap=True)
+    for name in ("at (UTC)", "who", "action"):
         table.add_column(name, no_wrap=True)
-    table.add_column("entity", overflow="fold")
-    table.add_column("details", overflow="fold")
+    table.add_column("about", overflow="fold", min_width=24, ratio=1)
     for e in events:
-        at = e.at.strftime("%Y-%m-%d %H:%M:%S")
-        entity = f"{e.entity} {e.entity_id}".strip()
-        table.add_row(str(e.seq), at, e.actor, e.register_label, e.action, entity, e.details)
+        who = f"{e.actor}@{e.register_label}" if e.register_label else e.actor
+        about = "\n".join(
+            x for x in (f"{e.entity} {e.entity_id}".strip(), _details(e.details)) if x
+        )
+        table.add_row(str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", who, e.action, about)
     console.print(table)
+
+
+def _details(details: str) -> str:
+    """An event's JSON details as 'key: value; ...' (nested values stay JSON)."""
+    try:
+        data = json.loads(details)
+    except ValueError:
+        return details
+    if not isinstance(data, dict):
+        return details
+
+    def said(value: object) -> str:
+        if isinstance(value, str | int | float):
+            return str(value)
+        return json.dumps(value, separators=(", ", ": "))
+
+    shown = {k: v for k, v in data.items() if v not in (None, "", [], {})}
+    return "; ".join(f"{key}: {said(value)}" for key, value in shown.items())
 
 
 @audit_app.command("export")

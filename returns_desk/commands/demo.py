@@ -19,18 +19,28 @@ def demo(
         0, min=0, help="Chain scale: import this many receipts (e.g. 1000000) in chunks."
     ),
     write_journal: Path | None = typer.Option(
-        None, "--write-journal", help="Only write the demo journal (JSON Lines) to this file."
+        None,
+        "--write-journal",
+        help="Only write the demo as a sales journal: FILE.jsonl (stores, products, sales) "
+        "or FILE.csv (sales only).",
+    ),
+    skip: int = typer.Option(
+        0, min=0, help="With --write-journal: leave out the first N receipts of the demo."
     ),
 ) -> None:
-    """Seed the demo store (sales over the last 200 days) and print the demo users' PINs."""
+    """Seed the demo store (sales over the last 200 days, none later than now) and print the
+    demo users' PINs. The receipts are the same on any day: only their dates move."""
     from rich.table import Table
 
     from returns_desk.services.journal.demo import seed_demo
-    from returns_desk.services.journal.demo_data import demo_journal_lines
+    from returns_desk.services.journal.demo_data import demo_journal_csv, demo_journal_lines
 
     day = parse_day(today, "--today") if today else date.today()  # noqa: DTZ011 (local day)
     if write_journal:
-        text = "\n".join(demo_journal_lines(day, receipts, seed)) + "\n"
+        if write_journal.suffix == ".csv":
+            text = demo_journal_csv(day, receipts, seed, skip)
+        else:
+            text = "\n".join(demo_journal_lines(day, receipts, seed, skip=skip)) + "\n"
         write_journal.write_text(text, encoding="utf-8")
         console.print(f"wrote {write_journal} ({receipts} receipts, dated up to {day})")
         return

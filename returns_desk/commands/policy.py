@@ -41,8 +41,19 @@ def default_policy_path() -> Path:
 def check(
     file: Path = typer.Argument(..., help="The policy file (TOML) to validate."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.", metavar=""),
+    catalog: bool = typer.Option(
+        False,
+        "--catalog",
+        help="Also hold the scopes' names against the store's catalogue (DATABASE_URL).",
+        metavar="",
+    ),
 ) -> None:
-    """Validate a policy file and decide its examples; exit 1 on any error or failed example."""
+    """Validate a policy file and decide its examples; exit 1 on any error or failed example.
+
+    With --catalog, also say which departments, categories and brands no product has (a typo, or a name gone stale) and which departments no window rule names.
+    """  # noqa: E501 (one line per paragraph: --help wraps them itself)
+    from rich.markup import escape
+
     from returns_desk.domain.policy import PolicyError, load_policy, run_examples
 
     try:
@@ -59,12 +70,27 @@ def check(
         raise typer.Exit(1) from None
     results = run_examples(policy)
     ok = all(r.passed for r in results)
+    findings = _catalogue_findings(policy) if catalog else []
     if as_json:
-        typer.echo(json.dumps(_check_json(file, policy, results, ok), indent=2))
+        data = _check_json(file, policy, results, ok)
+        if catalog:
+            data["catalogue"] = findings
+        typer.echo(json.dumps(data, indent=2))
     else:
         _print_check(file, policy, results)
+        for finding in findings:
+            console.print(f"[yellow]warning:[/] {escape(finding)}", highlight=False,
+                          soft_wrap=True)  # fmt: skip
     if not ok:
         raise typer.Exit(1)
+
+
+def _catalogue_findings(policy: Policy) -> list[str]:
+    from returns_desk.commands.common import engine
+    from returns_desk.domain.policy.names import catalogue_findings
+    from returns_desk.services.policies.catalog import catalogue_names
+
+    return catalogue_findings(policy, catalogue_names(engine()))
 
 
 def _error(exc: PolicyError) -> dict[str, Any]:

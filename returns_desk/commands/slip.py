@@ -49,21 +49,22 @@ def sample(
         False, "--print", help="Also print them on RETURNS_DESK_PRINTER (CUPS or thermal)."
     ),
 ) -> None:
-    """Render one sample of every slip with the store's layout, to check it before use."""
-    from returns_desk.domain.slip_samples import sample_slips
-    from returns_desk.domain.slips import compose
+    """Render one sample of every slip with the store's layout, to check it before use.
+
+    The samples say what this desk's slips say: the first store's name and address, the
+    active policy's terms, the layout's brand lines and footer.
+    """
     from returns_desk.printing.layout import LayoutError, load_layout
     from returns_desk.printing.outlet import print_slip
     from returns_desk.printing.printers import save_pdf
     from returns_desk.printing.render import SlipRenderError, render_pdf
-    from returns_desk.services.slips.issue import SlipSettings
+    from returns_desk.services.slips.issue import SlipSettings, sample_slips_framed
 
     settings = SlipSettings.from_env()
     folder = out or settings.folder / "samples"
     try:
         chosen = load_layout(layout)
-        for data in sample_slips():
-            slip = compose(data)
+        for slip in sample_slips_framed(engine(), chosen):
             path = save_pdf(
                 folder, f"sample-{paper}-{slip.kind.value}", render_pdf(slip, chosen, paper)
             )

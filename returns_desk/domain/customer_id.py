@@ -43,6 +43,14 @@ ID_WORDS = {
 MIN_LENGTH, MAX_LENGTH = 4, 20
 
 
+def mask(customer_id: str | None) -> str | None:
+    """Hide a customer or loyalty id but its last two characters, never hinting at its
+    length: ``***42``. Exports, the command line and anyone not serving customers see this."""
+    if not customer_id:
+        return customer_id
+    return "***" + customer_id[-2:] if len(customer_id) > 4 else "***"
+
+
 class CustomerIdError(ValueError):
     """An ID type or number the desk cannot take; the message says what to fix."""
 

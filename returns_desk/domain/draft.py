@@ -6,9 +6,10 @@ one :class:`CompletionRequest` it makes. Drafts are immutable: every edit is a n
 a quote that comes back from a worker can be checked against the draft it was made for.
 
 Where the items come from is the draft's :data:`Source`: a receipt (the items are its lines,
-by line number) or no receipt at all (each item is scanned by SKU or UPC and numbered in the
-order scanned). A new kind of source is one more class here with the same three class
-attributes, and one more handler in ``services.returns.sources``.
+by line number), a return the customer pre-registered (the receipt's lines they picked, each
+item checked at the counter before it completes) or no receipt at all (each item is scanned
+by SKU or UPC and numbered in the order scanned). A new kind of source is one more class here
+with the same three class attributes, and one more handler in ``services.returns.sources``.
 """
 
 from __future__ import annotations
@@ -98,9 +99,11 @@ class Override:
 
 @dataclass(frozen=True)
 class FromReceipt:
-    """The items are lines of this receipt, picked by line number."""
+    """The items are lines of this receipt, picked by line number; ``id_checked``: the
+    clerk checked the customer's photo ID (a policy may ask for it even with a receipt)."""
 
     receipt: Receipt
+    id_checked: bool = False
     noun: ClassVar[str] = "line"
     scanned: ClassVar[bool] = False  # items are picked from the receipt, not scanned
 
@@ -121,7 +124,44 @@ class NoReceipt:
     scanned: ClassVar[bool] = True
 
 
-Source = FromReceipt | NoReceipt
+CHECKS = ("scan", "manual")  # how a pre-registered item was checked at the counter
+
+
+@dataclass(frozen=True)
+class FromPreReturn:
+    """A return the customer pre-registered (``domain.prereturn``): lines of its receipt.
+
+    ``receipt`` counts the units this pre-return holds as returnable (they are held for this
+    very customer); ``held`` is what it holds by line number, ``picked`` the items as the
+    customer registered them, ``wanted`` the outcome they asked for. ``checks``: each line
+    whose item the clerk has seen, by scanning it (``scan``) or, when the scan did not match,
+    by a check by hand (``manual``); every item must be checked before completing.
+    ``id_checked`` as for a receipt.
+    """
+
+    receipt: Receipt
+    reference: str
+    prereturn_id: int
+    held: Mapping[int, int]
+    picked: tuple[ReturnItem, ...]
+    wanted: Settlement
+    checks: Mapping[int, str] = field(default_factory=dict)
+    id_checked: bool = False
+    noun: ClassVar[str] = "line"
+    scanned: ClassVar[bool] = False
+
+    @property
+    def store_no(self) -> int | None:
+        return self.receipt.store_no
+
+    def checked(self, line_no: int, how: str) -> FromPreReturn:
+        """The same pre-return with one more line's item seen at the counter."""
+        if how not in CHECKS:
+            raise ReturnError(f"check {how!r}: scan the item or check it by hand")
+        return replace(self, checks={**self.checks, line_no: how})
+
+
+Source = FromReceipt | FromPreReturn | NoReceipt
 
 
 @dataclass(frozen=True)
@@ -134,6 +174,7 @@ class CompletionRequest:
     override: Override | None = None
     exchange: ExchangeBasket | None = None
     started_at: datetime | None = None  # when the draft began: time-per-return figures
+    complaint: str | None = None  # the complaint whose decided remedy this return carries out
 
 
 @dataclass(frozen=True)
@@ -170,10 +211,26 @@ class ReturnDraft:
     override: Override | None = None
     previews: Mapping[int, LineQuote] = field(default_factory=dict)
     exchange: ExchangeBasket | None = None
+    complaint: str | None = None  # carrying out this complaint's remedy (linked on completion)
 
     @property
     def receipt(self) -> Receipt | None:
-        return self.source.receipt if isinstance(self.source, FromReceipt) else None
+        source = self.source
+        return source.receipt if isinstance(source, FromReceipt | FromPreReturn) else None
+
+    @property
+    def unchecked(self) -> list[int]:
+        """Pre-registered lines taken into the return whose item nobody has checked yet."""
+        source = self.source
+        if not isinstance(source, FromPreReturn):
+            return []
+        return [i.line_no for i in self.items if i.line_no not in source.checks]
+
+    def with_check(self, line_no: int, how: str) -> ReturnDraft:
+        """A pre-registered item seen at the counter: the quote and an approval still hold."""
+        if not isinstance(self.source, FromPreReturn):
+            raise ReturnError("only a pre-registered return has items to check")
+        return replace(self, source=self.source.checked(line_no, how))
 
     @property
     def noun(self) -> str:
@@ -232,9 +289,10 @@ class ReturnDraft:
 
     @property
     def ready(self) -> bool:
-        """Items, each decided, none denied: F9 may complete."""
+        """Items, each decided, none denied (and, pre-registered, each checked): F9 may
+        complete."""
         quote = self.quote
-        return bool(self.items) and quote is not None and not quote.denied
+        return bool(self.items) and quote is not None and not quote.denied and not self.unchecked
 
     @property
     def needs_manager(self) -> bool:
@@ -251,5 +309,6 @@ class ReturnDraft:
             raise ReturnError(f"take at least one {self.noun} into the return")
         exchange = self.exchange if settlement is Settlement.EXCHANGE else None
         return CompletionRequest(
-            self.source, self.items, settlement, self.override, exchange, self.started_at
-        )
+            self.source, self.items, settlement, self.override, exchange, self.started_at,
+            self.complaint,
+        )  # fmt: skip

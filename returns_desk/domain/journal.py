@@ -64,8 +64,9 @@ class JournalInvalid(ValueError):
 
 @dataclass(slots=True)
 class Journal:
-    """Everything a journal file holds, validated; ``rows`` is the file row of each record
-    (by ``id``), for problems only the database can see."""
+    """Everything a journal file holds, validated, with the file row of each record, for
+    problems only the database can see: ``rows`` for the catalogue's (by ``id``),
+    ``sale_rows`` the row each sale starts on and ``line_rows`` its lines' own rows (CSV)."""
 
     source: str
     stores: list[StoreRow] = field(default_factory=list)
@@ -74,6 +75,8 @@ class Journal:
     prices: list[PriceRow] = field(default_factory=list)
     sales: list[SaleRow] = field(default_factory=list)
     rows: dict[int, int] = field(default_factory=dict)
+    sale_rows: list[int] = field(default_factory=list)
+    line_rows: list[list[int] | None] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what an adapter left out, and why
 
     def row_of(self, record: object) -> int:

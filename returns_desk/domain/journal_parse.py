@@ -151,14 +151,14 @@ class JournalReader:
         except ValidationError as exc:
             self.failed(exc, row, line_rows)
             return
-        sale._line_rows = line_rows
-        self.add(sale, row)
+        self.add(sale, row, line_rows)
 
-    def add(self, record: BaseModel, row: int) -> None:
+    def add(self, record: BaseModel, row: int, line_rows: list[int] | None = None) -> None:
         j = self.journal
         if isinstance(record, SaleRow):
-            record._row = row
             j.sales.append(record)
+            j.sale_rows.append(row)
+            j.line_rows.append(line_rows)
             return
         j.rows[id(record)] = row
         if isinstance(record, StoreRow):
@@ -196,7 +196,7 @@ def _check_repeats(reader: JournalReader) -> None:
     """The same receipt, store, register, SKU, UPC or price date twice in one file."""
     j = reader.journal
     keyed: list[tuple[str, str, list[tuple[str, int]]]] = [
-        ("receipt", "receipt", [(s.receipt, s.row) for s in j.sales]),
+        ("receipt", "receipt", [(s.receipt, r) for s, r in zip(j.sales, j.sale_rows, strict=True)]),
         ("number", "store", [(str(s.number), j.row_of(s)) for s in j.stores]),
         ("number", "register", [(f"{r.store}/{r.number}", j.row_of(r)) for r in j.registers]),
         ("sku", "SKU", [(p.sku, j.row_of(p)) for p in j.products]),
@@ -386,8 +386,7 @@ def _csv_sale(reader: JournalReader, group: _Group) -> None:
     except ValidationError as exc:
         reader.failed(exc, first_row, rows)
         return
-    sale._line_rows = rows
-    reader.add(sale, first_row)
+    reader.add(sale, first_row, rows)
 
 
 def _check_alone(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from returns_desk.domain.journal_types import (
@@ -188,20 +188,6 @@ class SaleRow(SaleHead):
 
     lines: Annotated[list[LineRow], Field(min_length=1, max_length=MAX_LINES)]
     tenders: Annotated[list[TenderRow], Field(min_length=1, max_length=MAX_TENDERS)]
-    _row: int = PrivateAttr(0)
-    _line_rows: list[int] | None = PrivateAttr(None)
-
-    @property
-    def row(self) -> int:
-        """The file row the sale starts on (1-based), for messages about it."""
-        return self._row
-
-    def where(self, index: int, name: str) -> tuple[int, str]:
-        """(row, field) of a line's field: in a CSV the line's own row and column, in JSON
-        Lines the sale's row and ``lines[i].name``."""
-        if self._line_rows is not None and index < len(self._line_rows):
-            return self._line_rows[index], name
-        return self._row, f"lines[{index}].{name}"
 
     @property
     def total(self) -> Decimal:
@@ -209,58 +195,69 @@ class SaleRow(SaleHead):
 
     @model_validator(mode="after")
     def _adds_up(self) -> SaleRow:
-        store_no, register_no = int(self.receipt[0:3]), int(self.receipt[3:5])
-        if (store_no, register_no) != (self.store, self.register_no):
+        receipt = self.receipt
+        if (int(receipt[0:3]), int(receipt[3:5])) != (self.store, self.register_no):
             raise _located(
                 "receipt",
-                f"code {self.receipt} belongs to store {store_no} register "
-                f"{register_no}, not store {self.store} register {self.register_no}",
+                f"code {receipt} belongs to store {int(receipt[0:3])} register "
+                f"{int(receipt[3:5])}, not store {self.store} register {self.register_no}",
             )
-        for index, line in enumerate(self.lines):
+        lines = self.lines
+        numbers = []
+        for index, line in enumerate(lines, start=1):
             if line.line_no is None:
-                line.line_no = index + 1
-        numbers = [line.line_no for line in self.lines]
+                line.__dict__["line_no"] = index  # pydantic keeps values here: no re-check
+            numbers.append(line.line_no)
         if len(set(numbers)) != len(numbers):
             raise _located("lines", "two lines share a line_no")
-        for index, line in enumerate(self.lines):
+        for index, line in enumerate(lines):
             if line.promo_of is not None and (
                 line.promo_of not in numbers or line.promo_of == line.line_no
             ):
                 raise _located(
                     f"lines.{index}.promo_of", f"no other line {line.promo_of} on this sale"
                 )
-        _settle_order_discount(self)
-        tendered = sum((t.amount for t in self.tenders), ZERO)
-        if tendered != self.total:
-            raise _located(
-                "tenders", f"tenders add up to {tendered} but the lines come to {self.total}"
-            )
-        _check_refunds(self)
+        total = _settle_order_discount(self)
+        tendered = ZERO
+        refunded = ZERO
+        for tender in self.tenders:
+            tendered += tender.amount
+            refunded += tender.refunded
+        if tendered != total:
+            raise _located("tenders", f"tenders add up to {tendered} but the lines come to {total}")
+        if refunded or any(line.qty_returned for line in lines):
+            _check_refunds(self, refunded)
         return self
 
 
-def _settle_order_discount(sale: SaleRow) -> None:
-    """Give each line its share of the order discount, or check the shares the POS wrote."""
-    nets = [line.net_before_order_discount for line in sale.lines]
-    if sale.order_discount > sum(nets, ZERO):
+def _settle_order_discount(sale: SaleRow) -> Decimal:
+    """Give each line its share of the order discount, or check the shares the POS wrote;
+    returns what the lines come to."""
+    lines = sale.lines
+    nets = [line.unit_price * line.qty - line.line_discount for line in lines]
+    discount = sale.order_discount
+    if discount > sum(nets, ZERO):
         raise _located("order_discount", "the order discount is more than the lines cost")
-    shares = [line.order_discount_share for line in sale.lines]
-    if all(s is None for s in shares):
-        for line, part in zip(sale.lines, allocate(sale.order_discount, nets), strict=True):
-            line.order_discount_share = part
-        return
-    given = sum((s or ZERO for s in shares), ZERO)
-    if given != sale.order_discount:
-        raise _located(
-            "lines",
-            f"order discount shares add up to {given}, but order_discount is {sale.order_discount}",
-        )
-    for index, (line, net) in enumerate(zip(sale.lines, nets, strict=True)):
-        line.order_discount_share = line.order_discount_share or ZERO
-        if line.order_discount_share > net:
+    written = [line.order_discount_share for line in lines]
+    if all(s is None for s in written):
+        shares = allocate(discount, nets) if discount else [ZERO] * len(lines)
+    else:
+        shares = [s or ZERO for s in written]
+        given = sum(shares, ZERO)
+        if given != discount:
+            raise _located(
+                "lines",
+                f"order discount shares add up to {given}, but order_discount is {discount}",
+            )
+    total = ZERO
+    for index, (line, net, share) in enumerate(zip(lines, nets, shares, strict=True)):
+        if share > net:
             raise _located(
                 f"lines.{index}.order_discount_share", "the share is more than the line costs"
             )
+        line.__dict__["order_discount_share"] = share
+        total += net - share + line.tax
+    return total
 
 
 def returned_value(line: LineRow) -> Decimal:
@@ -269,9 +266,8 @@ def returned_value(line: LineRow) -> Decimal:
     return unit_refund(line.paid, line.qty, line.qty_returned)
 
 
-def _check_refunds(sale: SaleRow) -> None:
+def _check_refunds(sale: SaleRow, refunded: Decimal) -> None:
     """Refunds the POS already made: the tenders gave back what the returned units cost."""
-    refunded = sum((t.refunded for t in sale.tenders), ZERO)
     owed = sum((returned_value(line) for line in sale.lines), ZERO)
     if refunded != owed:
         raise _located(

@@ -90,14 +90,21 @@ def _money(low: Decimal, high: Decimal = MONEY_LIMIT, places: int = 2) -> PlainV
     ASCII digits, or JSON numbers (read exactly, never through binary floats)."""
     unit = Decimal(1).scaleb(-places)
     plain = re.compile(rf"-?[0-9]{{1,10}}(\.[0-9]{{0,{places}}})?")  # the usual "19.99"
+    seen: dict[str, Decimal] = {}  # a journal repeats its prices and rates: read each once
 
     def check(value: Any) -> Decimal:
         kind = type(value)
         if kind is str:
+            known = seen.get(value)
+            if known is not None:
+                return known
             text = value.strip()
             if plain.fullmatch(text):
                 amount = Decimal(text)
                 if low <= amount <= high:
+                    if len(seen) > 50_000:
+                        seen.clear()
+                    seen[value] = amount
                     return amount
             elif not _NUMBER.fullmatch(text):
                 raise ValueError(f"{show(value)} is not an amount (digits 0-9, a point for cents)")

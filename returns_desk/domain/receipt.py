@@ -84,6 +84,7 @@ class SoldLine:
     promo_of: int | None = None  # line_no of the bought line whose promotion gave this item
     bundle: str | None = None  # lines sharing a bundle id were sold as one bundle
     bundle_discount: Decimal = ZERO  # the bundle's part of line_discount
+    qty_reserved: int = 0  # units held for pre-registered returns
 
     @property
     def attribute_map(self) -> dict[str, str]:
@@ -107,8 +108,9 @@ class SoldLine:
 
     @property
     def returnable_qty(self) -> int:
-        """Units still returnable: sold minus already returned."""
-        return self.qty - self.qty_returned
+        """Units still returnable: sold minus already returned and those held for a
+        pre-registered return."""
+        return self.qty - self.qty_returned - self.qty_reserved
 
 
 @dataclass(frozen=True, slots=True)

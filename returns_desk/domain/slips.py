@@ -2,8 +2,11 @@
 
 Services fill the per-slip inputs (:class:`ReturnSlip`, :class:`ExchangeSlip`,
 :class:`VoucherSlip`, :class:`ComplaintSlip`, :class:`DefectTag`) from their records;
-:func:`compose` turns any of them into a :class:`Slip`: a sequence of simple parts (title,
-text, label/value rows, barcode, rule) that ``printing`` lays out on any paper.
+:func:`compose` turns any of them into a :class:`Slip`: a header, a sequence of simple parts
+(title, text, label/value rows, barcode, rule), the policy's terms and a footer, which
+``printing`` lays out on any paper. Every word a slip prints is decided here, from one
+source each: the store's name and address from its record, the terms from the policy
+(:func:`policy_lines`), the chain's brand lines and footer from the layout file.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from returns_desk.domain.decision import settlement_words
 from returns_desk.domain.money import ZERO, format_money
+from returns_desk.domain.policy.model import FinalSaleRule, Policy
+from returns_desk.domain.policy.summary import window_lines
+from returns_desk.domain.policy.terms import Verdict
 
 
 class SlipKind(StrEnum):
@@ -24,6 +31,8 @@ class SlipKind(StrEnum):
     VOUCHER = "voucher"
     COMPLAINT = "complaint"
     DEFECT_TAG = "defect-tag"
+    COMPLAINT_DECISION = "complaint-decision"
+    PRERETURN = "prereturn"
 
 
 # --- the parts a slip is made of -------------------------------------------------------
@@ -63,18 +72,33 @@ class Rule:
     """A dashed line across the slip."""
 
 
-Part = Title | Text | Rows | Barcode | Rule
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    """A QR code of ``value`` (a phone or a 2D scanner reads it) with a caption under it."""
+
+    value: str
+    caption: str
+
+
+Part = Title | Text | Rows | Barcode | Rule | QrCode
 
 
 @dataclass(frozen=True, slots=True)
 class Slip:
-    """A composed slip. ``copy_no`` > 0 marks a reprint (printed as COPY)."""
+    """A composed slip. ``copy_no`` > 0 marks a reprint (printed as COPY).
+
+    ``header`` is centred at the top (its first line in bold); ``policy`` is the small print
+    of the policy's terms; ``footer`` is centred at the bottom.
+    """
 
     kind: SlipKind
     reference: str
     parts: tuple[Part, ...]
     customer_facing: bool = True
     copy_no: int = 0
+    header: tuple[str, ...] = ()
+    policy: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
 
     @property
     def is_copy(self) -> bool:
@@ -96,20 +120,42 @@ class Slip:
 
 @dataclass(frozen=True, slots=True)
 class SlipHead:
-    """Where and when: printed under the store header on every slip."""
+    """Where and when, from the records: the store (its name and address head the slip),
+    the register, the clerk and the time."""
 
-    store: str
+    store: str  # "Riverside, store 101"
     register: str
     clerk: str
     at: datetime  # aware, in the store's time zone
+    address: str = ""
 
     def rows(self) -> tuple[tuple[str, str], ...]:
         return (
             ("Date", self.at.strftime("%Y-%m-%d %H:%M")),
-            ("Store", self.store),
             ("Register", self.register),
             ("Served by", self.clerk),
         )
+
+    def lines(self) -> tuple[str, ...]:
+        """The store's own lines under the chain's brand: its name and its address."""
+        return tuple(line for line in (self.store, self.address) if line)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The words around every slip that are not the transaction's own.
+
+    ``brand`` and ``footer`` come from the layout file (the chain's name, its customer care);
+    ``terms`` from the policy (:func:`policy_lines`). The store's own name and address are
+    not here: they come from each slip's :class:`SlipHead`, the store it was made at.
+    """
+
+    brand: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+
+
+POLICY_ON = frozenset({SlipKind.RETURN, SlipKind.EXCHANGE, SlipKind.VOUCHER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +207,37 @@ class VoucherSlip:
 
 @dataclass(frozen=True, slots=True)
 class ComplaintSlip:
+    """The acknowledgement: the reference (and its barcode), what happens next and by when,
+    from the complaint's own targets, and the store's promises (ISO 10001)."""
+
     head: SlipHead
     reference: str
     category: str
     summary: str
-    due_at: datetime  # aware, store time zone
+    due_at: datetime | None  # aware, store time zone; None while the clock is paused
     customer: str = ""
     next_steps: tuple[str, ...] = field(default=())
+    respond_by: datetime | None = None  # the first-response target, store time zone
+    targets: str = ""  # "a first answer within 16 business hours, our decision within 5 ..."
+    remedy_sought: str = ""
+    promises: tuple[str, ...] = ()
+    recourse: str = ""  # how to escalate if unhappy with the handling
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintDecisionSlip:
+    """The decision given to the customer: outcome, reasons, remedy, and their recourse."""
+
+    head: SlipHead
+    reference: str
+    outcome: str  # "upheld", "partly upheld", "not upheld"
+    reasons: str
+    remedy: str  # "goodwill voucher $15.00", "refund", "apology"
+    reply_by: datetime  # store time zone
+    final: bool = False  # the review's decision: only the external body is left
+    recourse_internal: str = ""
+    recourse_external: str = ""
+    promises: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,25 +255,101 @@ class DefectTag:
     receipt_code: str | None = None
 
 
-SlipData = ReturnSlip | ExchangeSlip | VoucherSlip | ComplaintSlip | DefectTag
+@dataclass(frozen=True, slots=True)
+class PreReturnSlip:
+    """A pre-registered return's code for the customer to bring: the token as a QR code and
+    the short code as Code128 and in print. Only printed when started: the token is not
+    kept, so it cannot be printed again."""
+
+    head: SlipHead
+    reference: str
+    short_code: str  # compact, as scanned
+    pretty_code: str
+    token: str
+    receipt_code: str
+    lines: tuple[SlipLine, ...]
+    outcome: str  # "refund", "exchange", "store credit"
+    expires_at: datetime  # aware, store time zone
+
+
+SlipData = (
+    ReturnSlip
+    | ExchangeSlip
+    | VoucherSlip
+    | ComplaintSlip
+    | DefectTag
+    | ComplaintDecisionSlip
+    | PreReturnSlip
+)
 
 DEFAULT_NEXT_STEPS = (
     "We have logged your complaint under the reference above.",
     "A manager reviews it and may contact you for details.",
 )
+FREE = "Complaining is free of charge and never depends on a purchase or a return."
 
 
-def compose(data: SlipData, copy_no: int = 0) -> Slip:
-    """The slip for ``data``; ``copy_no`` > 0 for a reprint."""
+def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Slip:
+    """The slip for ``data`` in ``frame``; ``copy_no`` > 0 for a reprint.
+
+    Customer slips carry the footer, and receipts and vouchers the policy's terms; a vendor
+    tag carries neither.
+    """
+    frame = frame or Frame()
     builders = {
         ReturnSlip: _return,
         ExchangeSlip: _exchange,
         VoucherSlip: _voucher,
         ComplaintSlip: _complaint,
         DefectTag: _defect_tag,
+        ComplaintDecisionSlip: _decision,
+        PreReturnSlip: _prereturn,
     }
     kind, reference, parts, customer = builders[type(data)](data)  # type: ignore[operator]
-    return Slip(kind, reference, tuple(parts), customer, copy_no)
+    return Slip(
+        kind,
+        reference,
+        tuple(parts),
+        customer,
+        copy_no,
+        header=(*frame.brand, *data.head.lines()),
+        policy=frame.terms if customer and kind in POLICY_ON else (),
+        footer=frame.footer if customer else (),
+    )
+
+
+# --- the policy's terms, in words ---------------------------------------------------------
+
+
+def policy_lines(policy: Policy) -> tuple[str, ...]:
+    """The policy's terms as a slip prints them: its windows in the policy's own public
+    words (``window_lines``: the standard window, window rules, extensions, holiday
+    deadlines), what is final sale, returns without a receipt, how long store credit lasts."""
+    lines = list(window_lines(policy))
+    finals = [_final_words(rule) for rule in policy.final_sale]
+    if finals:
+        lines.append(f"Final sale, not returnable: {'; '.join(finals)}.")
+    lines.append(_receiptless_line(policy))
+    lines.append("Store credit is valid until the date printed on the voucher.")
+    return tuple(lines)
+
+
+def _final_words(rule: FinalSaleRule) -> str:
+    words = rule.description or rule.describe().replace("-", " ")
+    return words + (" (defective ones may still come back)" if rule.allow_defective else "")
+
+
+def _receiptless_line(policy: Policy) -> str:
+    r = policy.receipt
+    if r.receiptless is Verdict.DENY:
+        return "No returns without a receipt."
+    ways = settlement_words(frozenset(r.receiptless_settlements))
+    line = f"Without a receipt: {ways} at the lowest price of the last {r.lowest_price_days} days"
+    if r.id_required:
+        line += ", with photo ID"
+    if r.receiptless is Verdict.NEEDS_OVERRIDE:
+        line += ", if a manager agrees"
+    return line + "."
 
 
 def _line_rows(lines: tuple[SlipLine, ...]) -> list[Part]:
@@ -281,18 +427,51 @@ def _voucher(d: VoucherSlip) -> tuple[SlipKind, str, list[Part], bool]:
 
 
 def _complaint(d: ComplaintSlip) -> tuple[SlipKind, str, list[Part], bool]:
-    due = d.due_at.strftime("%Y-%m-%d %H:%M")
     parts: list[Part] = [Title("COMPLAINT RECEIVED"), Rows(d.head.rows()), Rule()]
     rows = [("Reference", d.reference), ("About", d.category)]
     if d.customer:
         rows.insert(1, ("For", d.customer))
+    if d.remedy_sought:
+        rows.append(("You asked for", d.remedy_sought))
     parts += [Rows(tuple(rows)), Text((d.summary,)), Rule()]
     steps = d.next_steps or DEFAULT_NEXT_STEPS
     parts += [Text(("What happens next",), strong=True), Text(steps)]
-    parts.append(Text((f"We will reply with our decision by {due}.",), strong=True))
+    if d.targets:
+        parts.append(Text((f"Our targets for this complaint: {d.targets}.",)))
+    when = []
+    if d.respond_by:
+        when.append(f"We will contact you by {d.respond_by:%Y-%m-%d %H:%M}.")
+    if d.due_at:
+        when.append(f"We will reply with our decision by {d.due_at:%Y-%m-%d %H:%M}.")
+    soon = ("We will reply with our decision as soon as we can.",)
+    parts.append(Text(tuple(when) or soon, strong=True))
     parts.append(Text(("Quote the reference above whenever you contact us.",)))
+    if d.recourse:
+        parts.append(Text((d.recourse,)))
+    parts += _promises(d.promises)
     parts.append(Barcode(d.reference, f"Complaint {d.reference}"))
     return SlipKind.COMPLAINT, d.reference, parts, True
+
+
+def _promises(promises: tuple[str, ...]) -> list[Part]:
+    if not promises:
+        return []
+    return [Rule(), Text(("Our promises to you",), strong=True), Text(promises), Text((FREE,))]
+
+
+def _decision(d: ComplaintDecisionSlip) -> tuple[SlipKind, str, list[Part], bool]:
+    title = "OUR FINAL DECISION" if d.final else "OUR DECISION"
+    parts: list[Part] = [Title(title), Rows(d.head.rows()), Rule()]
+    rows = (("Reference", d.reference), ("Outcome", d.outcome.capitalize()), ("Remedy", d.remedy))
+    parts += [Rows(rows, strong=True), Text(("Why",), strong=True), Text((d.reasons,)), Rule()]
+    answer = f"Please tell us by {d.reply_by:%Y-%m-%d} whether you accept this decision."
+    parts += [Text(("Your answer",), strong=True), Text((answer,))]
+    recourse = [d.recourse_external] if d.final else [d.recourse_internal, d.recourse_external]
+    lines = tuple(x for x in recourse if x) or ("Ask at the desk how to take it further.",)
+    parts += [Text(("If you are not satisfied",), strong=True), Text(lines)]
+    parts += _promises(d.promises)
+    parts.append(Barcode(d.reference, f"Complaint {d.reference}"))
+    return SlipKind.COMPLAINT_DECISION, d.reference, parts, True
 
 
 def _defect_tag(d: DefectTag) -> tuple[SlipKind, str, list[Part], bool]:
@@ -308,3 +487,25 @@ def _defect_tag(d: DefectTag) -> tuple[SlipKind, str, list[Part], bool]:
     parts.append(Text(("Do not resell. Keep with the item until it ships back.",), strong=True))
     parts.append(Barcode(d.tag_id, f"Tag {d.tag_id}"))
     return SlipKind.DEFECT_TAG, d.tag_id, parts, False
+
+
+def _prereturn(d: PreReturnSlip) -> tuple[SlipKind, str, list[Part], bool]:
+    until = d.expires_at.strftime("%Y-%m-%d %H:%M")
+    parts: list[Part] = [Title("YOUR RETURN CODE"), Rows(d.head.rows()), Rule()]
+    parts += [
+        Rows((("Return", d.reference), ("Receipt", d.receipt_code), ("You asked for", d.outcome)))
+    ]
+    parts += [Text(("Bringing back",), strong=True)]
+    parts += [Text((f"{line.qty} x {line.description} ({line.sku})",)) for line in d.lines]
+    parts += [Rule(), Text((f"Bring the items and this code by {until}.",), strong=True)]
+    parts.append(
+        Text(
+            (
+                "At the returns desk we scan the code and each item, check them against the "
+                "return policy on that day, and pay back or exchange as usual.",
+                "The code works once. Until then the items are kept for you.",
+            )
+        )
+    )
+    parts += [QrCode(d.token, "Scan at the returns desk"), Barcode(d.short_code, d.pretty_code)]
+    return SlipKind.PRERETURN, d.reference, parts, True

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from returns_desk.domain.slips import Barcode, Rows, Rule, Slip
+from returns_desk.domain.slips import Barcode, QrCode, Rows, Rule, Slip
 from returns_desk.printing.layout import Layout
 from returns_desk.printing.model import Block, Para, Space, Style, slip_blocks
-from returns_desk.printing.render import SlipRenderError, code128_modules
+from returns_desk.printing.render import SlipRenderError, code128_modules, qr_matrix
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy
@@ -206,6 +206,30 @@ def _barcode(pen: _Pen, block: Barcode) -> None:
     pen.lines([block.caption])
 
 
+QR_DOTS = 6  # dots per QR module: about 0.75 mm at 203 dpi
+
+
+def _qr(pen: _Pen, block: QrCode) -> None:
+    """A QR code as a raster image (the same modules as the PDF), caption under it."""
+    from PIL import Image
+
+    dots, _dpi = GEOMETRY[pen.thermal.columns]
+    matrix = qr_matrix(block.value)
+    side = len(matrix) * QR_DOTS
+    if side > dots:
+        raise SlipRenderError(f"QR code of {len(block.value)} characters is too big for the paper")
+    image = Image.new("1", (dots, side), 1)
+    left = (dots - side) // 2
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            if dark:
+                x, y = left + column * QR_DOTS, row * QR_DOTS
+                image.paste(0, (x, y, x + QR_DOTS, y + QR_DOTS))
+    pen.style(align="center")
+    _raster(pen.printer, image)
+    pen.lines([block.caption])
+
+
 def _raster(printer: Dummy, image: Any) -> None:
     """``GS v 0``: a raster image at full density. Not ``image()``: it prints to stdout for a
     profile without a known paper width and refuses images wider than the profile's."""
@@ -227,6 +251,8 @@ def _block(pen: _Pen, block: Block) -> None:
     elif isinstance(block, Rule):
         pen.style()
         pen.lines(["-" * pen.thermal.columns])
+    elif isinstance(block, QrCode):
+        _qr(pen, block)
     else:
         _barcode(pen, block)
 

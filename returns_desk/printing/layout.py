@@ -1,5 +1,7 @@
-"""Slip layout files (receipts/layouts/*.toml): store header and footer, policy summary,
-paper. Managers edit them; a bad file is reported with its name and the key at fault."""
+"""Slip layout files (receipts/layouts/*.toml): the chain's brand lines and footer, the
+complaint's next steps, paper. Managers edit them; a bad file is reported with its name and
+the key at fault. The store's own name and address come from the store record and the
+policy's terms from the policy, never from here: one source for each of a slip's words."""
 
 from __future__ import annotations
 
@@ -19,13 +21,12 @@ class LayoutError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """The store's text around every slip, and the paper it prints on."""
+    """The chain's text around every slip, and the paper it prints on."""
 
     name: str
     paper: str = "thermal"
     header: tuple[str, ...] = ()
     footer: tuple[str, ...] = ()
-    policy_summary: tuple[str, ...] = ()
     complaint_next_steps: tuple[str, ...] = ()
 
 
@@ -62,6 +63,11 @@ def load_layout(name: str | None = None, store_no: int | None = None) -> Layout:
         raise LayoutError(f"{path.name}: {exc}") from exc
     except RecursionError:
         raise LayoutError(f"{path.name}: nested too deeply") from None
+    if "policy_summary" in data:
+        raise LayoutError(
+            f"{path.name}: policy_summary is no longer read: slips print the active policy's "
+            "own terms; delete the key"
+        )
     unknown = set(data) - {"paper", *_TEXT_KEYS}
     if unknown:
         raise LayoutError(f"{path.name}: unknown key {sorted(unknown)[0]!r}")
@@ -75,7 +81,7 @@ def load_layout(name: str | None = None, store_no: int | None = None) -> Layout:
     )
 
 
-_TEXT_KEYS = ("header", "footer", "policy_summary", "complaint_next_steps")
+_TEXT_KEYS = ("header", "footer", "complaint_next_steps")
 
 
 MAX_LINES, MAX_CHARS = 40, 500

@@ -1,9 +1,10 @@
 """One slip model for every printer: a composed slip and the store's layout, top to bottom.
 
 :func:`slip_blocks` decides what goes on the paper and in which order (the COPY marks, the
-store header, the slip's own parts, the policy summary, the footer); the PDF renderer
-(``render.py``) and the ESC/POS renderer (``escpos.py``) only decide how each block looks
-on their paper. So a reprint, a new layout line or a new part prints the same on both.
+header, the slip's own parts, the policy's terms, the footer: all the slip's own words);
+the PDF renderer (``render.py``) and the ESC/POS renderer (``escpos.py``) only decide how
+each block looks on their paper. So a reprint, a new layout line or a new part prints the
+same on both.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from returns_desk.domain.slips import Barcode, Rows, Rule, Slip, SlipKind, Text, Title
+from returns_desk.domain.slips import Barcode, QrCode, Rows, Rule, Slip, Text, Title
 from returns_desk.printing.layout import Layout
-
-POLICY_ON = {SlipKind.RETURN, SlipKind.EXCHANGE, SlipKind.VOUCHER}
 
 
 class Style(StrEnum):
@@ -44,7 +43,7 @@ class Space:
     lines: float
 
 
-Block = Para | Space | Rows | Rule | Barcode
+Block = Para | Space | Rows | Rule | Barcode | QrCode
 
 
 def _copy_banner(slip: Slip) -> list[Block]:
@@ -64,24 +63,24 @@ def _part_blocks(part: object) -> list[Block]:
         return [Para(part.lines, Style.STRONG if part.strong else Style.BODY)]
     if isinstance(part, Rows | Rule):
         return [part]
-    if isinstance(part, Barcode):
+    if isinstance(part, Barcode | QrCode):
         return [Space(0.5), part]
     raise TypeError(f"unknown slip part {part!r}")
 
 
 def slip_blocks(slip: Slip, layout: Layout) -> list[Block]:
-    """Every block of the slip, top to bottom: COPY mark, store header, parts, policy,
-    footer, and the COPY mark again at the bottom."""
+    """Every block of the slip, top to bottom: COPY mark, header, parts, the policy's terms,
+    footer, and the COPY mark again at the bottom. The words are all the slip's own
+    (``domain.slips.compose`` decides them, and which slips carry terms and a footer)."""
     blocks = _copy_banner(slip)
-    if layout.header:
-        blocks.append(Para(layout.header[:1], Style.STORE))
-        if layout.header[1:]:
-            blocks.append(Para(layout.header[1:], Style.CENTRED))
+    if slip.header:
+        blocks.append(Para(slip.header[:1], Style.STORE))
+        if slip.header[1:]:
+            blocks.append(Para(slip.header[1:], Style.CENTRED))
     for part in slip.parts:
         blocks += _part_blocks(part)
-    if slip.customer_facing:
-        if slip.kind in POLICY_ON and layout.policy_summary:
-            blocks += [Rule(), Para(layout.policy_summary, Style.FINE)]
-        if layout.footer:
-            blocks += [Space(0.8), Para(layout.footer, Style.CENTRED)]
+    if slip.policy:
+        blocks += [Rule(), Para(slip.policy, Style.FINE)]
+    if slip.footer:
+        blocks += [Space(0.8), Para(slip.footer, Style.CENTRED)]
     return blocks + _copy_banner(slip)

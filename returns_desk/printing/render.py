@@ -3,7 +3,8 @@
 Thermal slips are 80 mm wide with 72 mm printable and as tall as their content; A4 and
 Letter slips use a 120 mm column and break onto new pages (never inside a barcode).
 Barcodes are Code128 (python-barcode encodes, we draw the bars as vector rectangles whose
-width is a whole number of 203 dpi printer dots, so thermal heads print them crisp).
+width is a whole number of 203 dpi printer dots, so thermal heads print them crisp); QR codes
+(qrcode encodes) are drawn the same way, module by module.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from returns_desk.domain.slips import Barcode, Rows, Rule, Slip
+from returns_desk.domain.slips import Barcode, QrCode, Rows, Rule, Slip
 from returns_desk.printing.layout import Layout
 from returns_desk.printing.model import Block, Para, Space, Style, slip_blocks
 
@@ -116,7 +117,29 @@ class _Bars:
         c.drawCentredString(x + width / 2, bottom - self.size * 1.2, self.caption)
 
 
-_Op = _Line | _Gap | _Bars
+@dataclass(frozen=True, slots=True)
+class _Qr:
+    matrix: tuple[tuple[bool, ...], ...]
+    module: float
+    caption: str
+    size: float
+
+    @property
+    def height(self) -> float:
+        return len(self.matrix) * self.module + self.size * 2.2
+
+    def draw(self, c: Canvas, x: float, top: float, width: float) -> None:
+        side = len(self.matrix) * self.module
+        left, first = x + (width - side) / 2, top - self.size * 0.4
+        for row, cells in enumerate(self.matrix):
+            y = first - (row + 1) * self.module
+            for start, run in _runs("".join("1" if cell else "0" for cell in cells)):
+                c.rect(left + start * self.module, y, run * self.module, self.module, 0, 1)
+        c.setFont(REGULAR, self.size)
+        c.drawCentredString(x + width / 2, first - side - self.size * 1.2, self.caption)
+
+
+_Op = _Line | _Gap | _Bars | _Qr
 
 
 def _runs(modules: str) -> Iterator[tuple[int, int]]:
@@ -144,6 +167,27 @@ def _barcode(part: Barcode, paper: Paper, width: float) -> _Bars:
         raise SlipRenderError(f"barcode {part.value!r} is too long for {paper.name} paper")
     module = min(dots, paper.max_module_dots) * DOT
     return _Bars(modules, module, paper.bar_height, part.caption, paper.font_size)
+
+
+QR_QUIET = 4  # blank modules around a QR code, as the standard asks
+QR_SIDE_MM = 30  # about 30 mm across: phones and desk scanners read it at arm's length
+
+
+def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
+    """The modules of ``value`` as a QR code (error correction M), without the quiet zone."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(value)
+    code.make(fit=True)
+    return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
+
+
+def _qr(part: QrCode, paper: Paper, width: float) -> _Qr:
+    matrix = qr_matrix(part.value)
+    dots = max(1, int(min(QR_SIDE_MM * mm, width) / ((len(matrix) + 2 * QR_QUIET) * DOT)))
+    return _Qr(matrix, dots * DOT, part.caption, paper.font_size)
 
 
 # --- laying a slip out ------------------------------------------------------------------
@@ -190,6 +234,8 @@ def _block_ops(block: Block, paper: Paper, width: float) -> list[_Op]:
         return _rows(block, size, width)
     if isinstance(block, Rule):
         return [_Gap(size, dashed=True)]
+    if isinstance(block, QrCode):
+        return [_qr(block, paper, width)]
     return [_barcode(block, paper, width)]
 
 

@@ -9,7 +9,7 @@ PostgreSQL takes them through COPY. The caller's transaction is used: nothing co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect
 
 Processor = Callable[[Any], Any] | None
+_CONVERTERS: dict[tuple[int, tuple[int, int]], Callable[[Sequence[Any]], tuple[Any, ...]]] = {}
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,29 @@ class BulkInsert:
             if proc is not None:
                 out[i] = proc(out[i])
         return out
+
+    def converted(self, values: Sequence[Any], start: int = 0) -> tuple[Any, ...]:
+        """Values of the columns ``names[start:]``, in order, through their converters: a
+        part of a row made elsewhere (a worker process) and joined to the rest later."""
+        return self.converter(start, len(values))(values)
+
+    def converter(self, start: int, count: int) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+        """A function converting the values of ``count`` columns from ``start``: only the
+        columns that need it go through a converter (most are integers and text)."""
+        key = (start, count)
+        found = _CONVERTERS.get((id(self), key))
+        if found is not None:
+            return found
+        steps = [(i, p) for i, p in enumerate(self.processors[start : start + count]) if p]
+
+        def convert(values: Sequence[Any]) -> tuple[Any, ...]:
+            out = list(values)
+            for i, proc in steps:
+                out[i] = proc(out[i])
+            return tuple(out)
+
+        _CONVERTERS[(id(self), key)] = convert
+        return convert
 
 
 def prepare_insert(dialect: Dialect, table: Table, names: Iterable[str]) -> BulkInsert:
@@ -59,8 +83,12 @@ def prepare_insert(dialect: Dialect, table: Table, names: Iterable[str]) -> Bulk
 
 def insert_many(conn: Connection, insert: BulkInsert, rows: Iterable[Mapping[str, Any]]) -> int:
     """Write ``rows`` in the connection's open transaction; returns how many."""
-    tuples = [insert.row(r) for r in rows]
-    if not tuples:
+    return insert_rows(conn, insert, [insert.row(r) for r in rows])
+
+
+def insert_rows(conn: Connection, insert: BulkInsert, rows: Sequence[Sequence[Any]]) -> int:
+    """Write rows already converted (see :meth:`BulkInsert.converted`); returns how many."""
+    if not rows:
         return 0
     raw = conn.connection.dbapi_connection
     assert raw is not None
@@ -68,13 +96,13 @@ def insert_many(conn: Connection, insert: BulkInsert, rows: Iterable[Mapping[str
     try:
         if insert.copy_sql:
             with cursor.copy(insert.copy_sql) as copy:
-                for values in tuples:
+                for values in rows:
                     copy.write_row(values)
         else:
-            cursor.executemany(insert.sql, tuples)
+            cursor.executemany(insert.sql, rows)
     finally:
         cursor.close()
-    return len(tuples)
+    return len(rows)
 
 
 def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:

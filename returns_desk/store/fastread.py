@@ -34,20 +34,42 @@ class Query:
             values[i] = proc(values[i])
         return dict(zip(self.names, values, strict=True))
 
+    def values(self, row: Sequence[Any]) -> list[Any]:
+        """The row's values in column order, converted (no names: the quick form)."""
+        values = list(row)
+        for i, proc in self.converting:
+            values[i] = proc(values[i])
+        return values
+
     @cached_property
     def converting(self) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
         """Only the columns that need converting (most are plain integers and text)."""
         return tuple((i, proc) for i, proc in enumerate(self.processors) if proc is not None)
 
 
-def prepare(dialect: Dialect, table: Table, key: str, order_by: str | None = None) -> Query:
-    """Build the SQL text and converters for ``SELECT * FROM table WHERE key = ?``."""
+def prepare(
+    dialect: Dialect,
+    table: Table,
+    key: str,
+    order_by: str | None = None,
+    names: Sequence[str] | None = None,
+    key_from: tuple[str, str, str] | None = None,
+) -> Query:
+    """Build the SQL text and converters for ``SELECT * FROM table WHERE key = ?``.
+
+    ``names``: only these columns, in this order. ``key_from`` (table, column, by): the key
+    looked up by another column of another table in the same statement
+    (``sale_id = (SELECT id FROM sale WHERE receipt_code = ?)``), so queries that would
+    wait for each other's answers can go to the server together."""
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    columns = list(table.columns)
+    columns = [table.c[n] for n in names] if names else list(table.columns)
+    where = f"{quote(key)} = {mark}"
+    if key_from is not None:
+        other, column, by = (quote(n) for n in key_from)
+        where = f"{quote(key)} = (SELECT {column} FROM {other} WHERE {by} = {mark})"
     sql = (
-        f"SELECT {', '.join(quote(c.name) for c in columns)} FROM {quote(table.name)} "
-        f"WHERE {quote(key)} = {mark}"
+        f"SELECT {', '.join(quote(c.name) for c in columns)} FROM {quote(table.name)} WHERE {where}"
     )
     if order_by:
         sql += f" ORDER BY {quote(order_by)}"
@@ -63,12 +85,23 @@ def run(cursor: Any, query: Query, key: Any) -> list[dict[str, Any]]:
     return [query.convert(row) for row in cursor.fetchall()]
 
 
-def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any]]:
+def run_values(cursor: Any, query: Query, key: Any) -> list[list[Any]]:
+    """As :func:`run`, each row a list of its values in the query's column order."""
+    cursor.execute(query.sql, (key,))
+    return [query.values(row) for row in cursor.fetchall()]
+
+
+def stream(
+    conn: Connection, stmt: Select[Any], batch: int, text: bool = False
+) -> Iterator[list[Any]]:
     """Rows of a long SELECT, ``batch`` at a time, each value through its column's type.
 
     For exports of millions of rows: SQLAlchemy compiles the statement and converts every
     value (bind and result processors), but rows skip its Result layer. PostgreSQL reads
-    through a server-side cursor, so memory stays flat on both backends.
+    through a server-side cursor, so memory stays flat on both backends. ``text``: values
+    as a text file writes them, straight from the driver's (a column type's
+    ``text_processor``: cents to ``"12.50"``, a stored time to ISO 8601 in UTC), skipping
+    the Decimal and datetime a CSV would only turn back into text.
     """
     dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect)
@@ -82,7 +115,7 @@ def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any
     procs = [
         (i, proc)
         for i, column in enumerate(stmt.selected_columns)
-        if (proc := column.type.dialect_impl(dialect).result_processor(dialect, None))
+        if (proc := _processor(column.type.dialect_impl(dialect), dialect, text))
     ]
     raw = conn.connection.dbapi_connection
     assert raw is not None
@@ -98,3 +131,10 @@ def stream(conn: Connection, stmt: Select[Any], batch: int) -> Iterator[list[Any
                 yield values
     finally:
         cursor.close()
+
+
+def _processor(impl: Any, dialect: Dialect, text: bool) -> Processor:
+    if text and hasattr(impl, "text_processor"):
+        found: Processor = impl.text_processor(dialect)
+        return found
+    return impl.result_processor(dialect, None)  # type: ignore[no-any-return]

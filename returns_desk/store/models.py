@@ -3,6 +3,18 @@
 from returns_desk.store.tables.audit import AuditEvent, PolicyVersion
 from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
 from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Store, User
+from returns_desk.store.tables.complaint_records import (
+    ComplaintDecision,
+    ComplaintDispute,
+    ComplaintEscalation,
+    ComplaintNote,
+    ComplaintPause,
+    ComplaintRemedy,
+    ComplaintSatisfaction,
+    CorrectiveAction,
+    CorrectiveActionComplaint,
+)
+from returns_desk.store.tables.prereturns import PreReturn, PreReturnLine, PreReturnLookup
 from returns_desk.store.tables.printing import SlipPrint
 from returns_desk.store.tables.returns import (
     Exchange,
@@ -17,11 +29,23 @@ from returns_desk.store.tables.sales import JournalImport, Sale, SaleLine, Tende
 __all__ = [
     "AuditEvent",
     "Complaint",
+    "ComplaintDecision",
+    "ComplaintDispute",
+    "ComplaintEscalation",
     "ComplaintEvent",
+    "ComplaintNote",
+    "ComplaintPause",
+    "ComplaintRemedy",
+    "ComplaintSatisfaction",
+    "CorrectiveAction",
+    "CorrectiveActionComplaint",
     "Exchange",
     "Feedback",
     "JournalImport",
     "PolicyVersion",
+    "PreReturn",
+    "PreReturnLine",
+    "PreReturnLookup",
     "Product",
     "ProductPrice",
     "RefundTender",

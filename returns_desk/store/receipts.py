@@ -12,7 +12,6 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from operator import itemgetter
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -24,7 +23,7 @@ from returns_desk.store import fastread
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Register, Store
 
-Rows = list[dict[str, Any]]
+Rows = list[list[Any]]
 NumberRows = list[tuple[int, int, int]]  # register id, store number, register number
 
 
@@ -60,6 +59,16 @@ def _register_numbers(session: Session) -> NumberRows:
     return [(rid or 0, store_no, number) for rid, store_no, number in rows]
 
 
+# The columns read, in the order the domain objects take them: a sale line's are SoldLine's
+# fields (its ``line_id`` is the row's id), a tender's are Tender's.
+HEAD = (
+    "id", "receipt_code", "register_id", "sold_at", "customer_id", "loyalty_tier",
+    "gift_receipt", "order_discount", "rewards_earned", "rewards_spent", "points_earned",
+)  # fmt: skip
+LINE = tuple("id" if f.name == "line_id" else f.name for f in fields(SoldLine))
+TENDER = ("kind", "amount", "card_last4", "reference", "card_brand")
+
+
 @dataclass
 class _Reader:
     """Prepared lookups for one engine, and the register -> (store, register) numbers."""
@@ -68,27 +77,30 @@ class _Reader:
     sale: fastread.Query
     lines: fastread.Query
     tenders: fastread.Query
+    by_code: tuple[fastread.Query, fastread.Query]  # lines, tenders by the receipt code
     registers: dict[int, tuple[int, int]] = field(default_factory=dict)
-    _own: Any = None  # SQLite: a connection of the reader's own, outside the pool
+    _own: Any = None  # a connection of the reader's own, outside the pool
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def read(self, engine: Engine, code: str) -> tuple[Rows, Rows, Rows]:
-        """The sale, its lines and its tenders, read in one transaction."""
-        if not self.sqlite:
-            conn = engine.raw_connection()
-            try:
-                return self.queries(conn.cursor(), code)
-            finally:
-                conn.close()  # the pool rolls the read transaction back
-        # On SQLite the pool's checkout and reset cost as much as the three queries: keep
-        # one connection for lookups (they take a fraction of a millisecond, so a lock is
-        # no queue) and end each read transaction ourselves.
+        """The sale, its lines and its tenders.
+
+        The pool's checkout (with its ping) and reset cost as much as the three queries, so
+        lookups keep one connection of their own; they take a fraction of a millisecond, so
+        a lock is no queue. SQLite reads the three in one read transaction. PostgreSQL sends
+        them together (a pipeline: one round trip instead of three, the lines and tenders
+        found by the code), each in its own snapshot as the pool's connection gave them.
+        """
         with self._lock:
             if self._own is None:
                 fairy = engine.raw_connection()
                 fairy.detach()
                 self._own = fairy.dbapi_connection
+                if not self.sqlite:
+                    self._own.autocommit = True
                 weakref.finalize(self, self._own.close)
+            if not self.sqlite:
+                return self._pipelined(code)
             cursor = self._own.cursor()
             try:
                 cursor.execute("BEGIN")
@@ -96,16 +108,33 @@ class _Reader:
             finally:
                 self._own.rollback()
 
+    def _pipelined(self, code: str) -> tuple[Rows, Rows, Rows]:
+        conn = self._own
+        try:
+            with conn.pipeline():
+                cursors = [conn.cursor() for _ in range(3)]
+                for cursor, query in zip(cursors, (self.sale, *self.by_code), strict=True):
+                    cursor.execute(query.sql, (code,))
+            heads, lines, tenders = (
+                [query.values(row) for row in cursor.fetchall()]
+                for cursor, query in zip(cursors, (self.sale, *self.by_code), strict=True)
+            )
+        except Exception:
+            self._own = None  # a broken connection: the next lookup opens another
+            conn.close()
+            raise
+        return heads, lines, tenders
+
     def queries(self, cursor: Any, code: str) -> tuple[Rows, Rows, Rows]:
         try:
-            heads = fastread.run(cursor, self.sale, code)
+            heads = fastread.run_values(cursor, self.sale, code)
             if not heads:
                 return [], [], []
-            sale_id = heads[0]["id"]
+            sale_id = heads[0][0]
             return (
                 heads,
-                fastread.run(cursor, self.lines, sale_id),
-                fastread.run(cursor, self.tenders, sale_id),
+                fastread.run_values(cursor, self.lines, sale_id),
+                fastread.run_values(cursor, self.tenders, sale_id),
             )
         finally:
             cursor.close()
@@ -116,39 +145,29 @@ class _Reader:
         """The domain receipt from the three reads (None: no such sale)."""
         if not heads:
             return None
-        head = heads[0]
-        if head["register_id"] not in self.registers:  # a register imported since: reload
+        (sale_id, code, register_id, sold_at, customer_id, tier, gift, discount, earned,
+         spent, points) = heads[0]  # fmt: skip
+        if register_id not in self.registers:  # a register imported since: reload
             self.registers = {rid: (store, reg) for rid, store, reg in numbers()}
-        store_no, register_no = self.registers.get(head["register_id"], (0, 0))
+        store_no, register_no = self.registers.get(register_id, (0, 0))
         return Receipt(
-            code=head["receipt_code"],
+            code=code,
             store_no=store_no,
             register_no=register_no,
-            sold_at=head["sold_at"],
-            lines=tuple(SoldLine(*_line_values(row)) for row in lines),
-            tenders=tuple(
-                Tender(
-                    TenderKind(t["kind"]),
-                    t["amount"],
-                    t["card_last4"],
-                    t["reference"],
-                    t["card_brand"],
-                )  # fmt: skip
-                for t in tenders
-            ),
-            customer_id=head["customer_id"],
-            loyalty_tier=head["loyalty_tier"],
-            gift_receipt=bool(head["gift_receipt"]),
-            order_discount=head["order_discount"],
-            sale_id=head["id"],
-            rewards_earned=head["rewards_earned"],
-            rewards_spent=head["rewards_spent"],
-            points_earned=head["points_earned"] or 0,
+            sold_at=sold_at,
+            lines=tuple(SoldLine(*row) for row in lines),
+            tenders=tuple(Tender(TenderKind(t[0]), *t[1:]) for t in tenders),
+            customer_id=customer_id,
+            loyalty_tier=tier,
+            gift_receipt=bool(gift),
+            order_discount=discount,
+            sale_id=sale_id,
+            rewards_earned=earned,
+            rewards_spent=spent,
+            points_earned=points or 0,
         )
 
 
-# SoldLine's fields in order, by the sale_line column that holds each (same names but id)
-_line_values = itemgetter(*("id" if f.name == "line_id" else f.name for f in fields(SoldLine)))
 _READERS: WeakKeyDictionary[Engine, _Reader] = WeakKeyDictionary()
 
 
@@ -156,11 +175,17 @@ def _reader(engine: Engine) -> _Reader:
     reader = _READERS.get(engine)
     if reader is None:
         tables, dialect = SQLModel.metadata.tables, engine.dialect
+        sale, line, tender = tables["sale"], tables["sale_line"], tables["tender"]
+        by_code = ("sale", "id", "receipt_code")
         reader = _Reader(
             sqlite=dialect.name == "sqlite",
-            sale=fastread.prepare(dialect, tables["sale"], "receipt_code"),
-            lines=fastread.prepare(dialect, tables["sale_line"], "sale_id", "line_no"),
-            tenders=fastread.prepare(dialect, tables["tender"], "sale_id", "seq"),
+            sale=fastread.prepare(dialect, sale, "receipt_code", names=HEAD),
+            lines=fastread.prepare(dialect, line, "sale_id", "line_no", names=LINE),
+            tenders=fastread.prepare(dialect, tender, "sale_id", "seq", names=TENDER),
+            by_code=(
+                fastread.prepare(dialect, line, "sale_id", "line_no", LINE, by_code),
+                fastread.prepare(dialect, tender, "sale_id", "seq", TENDER, by_code),
+            ),
         )
         _READERS[engine] = reader
     return reader

@@ -210,6 +210,24 @@ class DeskApp(App[None]):
         if self.actor is not None and not isinstance(self.screen, ComplaintListScreen):
             self.push_screen(ComplaintListScreen())
 
+    def open_complaint(self, reference: str) -> None:
+        """Open a complaint by its reference (a scanned acknowledgement slip)."""
+        from returns_desk.tui.screens.complaint_detail import ComplaintDetailScreen
+
+        if self.actor is not None:
+            self.push_screen(ComplaintDetailScreen(reference.strip().upper()))
+
+    def remedy_at_counter(self, receipt_code: str, reference: str) -> None:
+        """Carry out a complaint's decided refund or exchange: back to the counter with its
+        receipt open; completing that return links it to the complaint, in one transaction."""
+        from returns_desk.tui.screens.counter import CounterScreen
+
+        while not isinstance(self.screen, CounterScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, CounterScreen):
+            note = f"Remedy for {reference}: take the items in, then F9"
+            self.screen.open_receipt(receipt_code, note, complaint=reference)
+
     def action_new_complaint(self) -> None:
         """Log a complaint (F6), pre-filled with the receipt the counter has open, if any."""
         from returns_desk.tui.dialogs.complaint_form import ComplaintForm

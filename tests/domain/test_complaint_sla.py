@@ -37,8 +37,8 @@ channels = ["counter"]
 
 def test_shipped_targets_in_store_time():
     assert due_at(MONDAY_9AM, Severity.HIGH, CONFIG) == datetime(2026, 11, 25, 9, tzinfo=CHICAGO)
-    # Mon-Sat working week: five business days from Monday is Saturday
-    assert due_at(MONDAY_9AM, Severity.NORMAL, CONFIG) == datetime(2026, 11, 28, 9, tzinfo=CHICAGO)
+    # Mon-Sat working week, Thanksgiving (Thursday 26th) off: five working days is Monday 30th
+    assert due_at(MONDAY_9AM, Severity.NORMAL, CONFIG) == datetime(2026, 11, 30, 9, tzinfo=CHICAGO)
     assert due_at(MONDAY_9AM, Severity.CRITICAL, CONFIG) == MONDAY_9AM + timedelta(hours=4)
 
 
@@ -52,6 +52,37 @@ def test_due_time_keeps_the_wall_clock_across_a_dst_change():
     friday = datetime(2027, 3, 12, 15, tzinfo=CHICAGO)  # clocks go forward on Sunday 14th
     due = due_at(friday, Severity.HIGH, CONFIG).astimezone(CHICAGO)
     assert (due.date(), due.hour) == (date(2027, 3, 15), 15)
+
+
+def test_targets_by_category_severity_and_tier():
+    plain = CONFIG.targets_for("refund", Severity.NORMAL)
+    assert (plain.first_response.describe(), plain.resolution.describe()) == (
+        "16 business hours",
+        "5 working days",
+    )
+    gold = CONFIG.targets_for("refund", Severity.NORMAL, "GOLD")
+    assert (gold.first_response.describe(), gold.resolution.describe()) == (
+        "4 business hours",
+        "3 working days",
+    )
+    gold_low = CONFIG.targets_for("refund", Severity.LOW, "gold")  # the more specific rule
+    assert gold_low.resolution.describe() == "5 working days"
+    assert gold_low.first_response.describe() == "2 working days"  # low's, the rule sets none
+    assert CONFIG.targets_for("refund", Severity.HIGH, "gold").resolution.describe() == (
+        "1 working day"
+    )
+    handling = CONFIG.targets_for("complaint handling", Severity.NORMAL)
+    assert handling.resolution.describe() == "3 working days"
+    assert CONFIG.targets_for("refund", Severity.CRITICAL, "silver").resolution.describe() == (
+        "4 hours"
+    )
+
+
+def test_each_store_has_its_own_calendar():
+    harbor = CONFIG.calendar_for(102)
+    assert harbor.timezone == "America/Los_Angeles" and harbor.describe_hours() == "10:00-19:00"
+    assert harbor.holidays == CONFIG.holidays and harbor.workdays == CONFIG.workdays
+    assert CONFIG.calendar_for(101) is CONFIG.calendar and CONFIG.calendar_for(None).opens.hour == 9
 
 
 moments = st.datetimes(
@@ -68,7 +99,10 @@ def test_business_day_targets_land_on_a_business_day_after_exactly_n_of_them(cre
     assert due > created
     assert CONFIG.is_business_day(end)
     between = [start + timedelta(days=i + 1) for i in range((end - start).days)]
-    assert sum(CONFIG.is_business_day(d) for d in between) == CONFIG.targets[severity].business_days
+    assert (
+        sum(CONFIG.is_business_day(d) for d in between)
+        == CONFIG.targets[severity].resolution.business_days
+    )
 
 
 @given(moments)
@@ -86,12 +120,18 @@ def test_lists_keep_their_written_order():
     ("edit", "where"),
     [
         (("hours = 4", "hours = 0"), "test.toml:12: severity.critical.hours: must be at least 1"),
-        (("hours = 4", "hours = 4\nbusiness_days = 1"), "give either business_days or hours"),
+        (("hours = 4", "hours = 4\nbusiness_days = 1"), "give one of business_days"),
         (("[severity.low]\nbusiness_days = 10\n", ""), "low is missing"),
         (('"fri"]', '"fri", "fun"]'), "test.toml:4: business.workdays: 'fun' is not one of"),
         (('"UTC"', '"Mars/Olympus"'), "'Mars/Olympus' is not a time zone"),
         (("channels", "chanels"), "test.toml:13: lists.channels: is required"),
         (('"UTC"', '"UTC"\ncolour = "red"'), "test.toml:4: business.colour: unknown key"),
+        (('"UTC"', '"UTC"\nhours = "18:00-09:00"'), "the store must close after it opens"),
+        (('"UTC"', '"UTC"\nhours = "nine to five"'), "opening hours like 09:00-18:00"),
+        (("[lists]", '[[target]]\ntier = "gold"\nhours = 2\n[lists]'), "'gold' is not in"),
+        (("[lists]", "[[target]]\nhours = 2\n[lists]"), "name a category, a severity or a tier"),
+        (("[lists]", "[stores.north]\n[lists]"), "name a store by its number"),
+        (("[lists]", '[escalation]\nwarn_owner_at = "2"\n[lists]'), "between 0 and 1"),
     ],
 )
 def test_mistakes_are_reported_with_line_and_key(edit, where):
@@ -100,5 +140,13 @@ def test_mistakes_are_reported_with_line_and_key(edit, where):
     assert where in str(info.value)
 
 
-def test_the_good_example_parses():
-    assert parse_sla(GOOD).targets[Severity.HIGH].business_days == 1
+def test_the_good_example_parses_with_defaults():
+    config = parse_sla(GOOD)
+    assert config.targets[Severity.HIGH].resolution.business_days == 1
+    assert config.targets[Severity.HIGH].first_response == config.targets[Severity.HIGH].resolution
+    assert config.calendar.describe_hours() == "all day"
+    assert (config.reply_days, config.retention_months, config.remedies) == (
+        14,
+        24,
+        ("none stated",),
+    )

@@ -71,7 +71,10 @@ def _sale(session, code, store, register, sold, customer, lines):
     return sale, made
 
 
-def _return(session, ref, when, store, register, clerk, settlement, lines, tenders, **kw):
+def _return(
+    session, ref, when, store, register, clerk, settlement, lines, tenders,
+    reason=("changed_mind", ""), **kw,
+):  # fmt: skip
     txn = ReturnTxn(
         reference=ref, store_id=store.id, register_id=register.id, clerk_id=clerk.id,
         settlement=settlement, created_at=when, total_refund=sum(r for *_, r, _ in lines),
@@ -87,7 +90,8 @@ def _return(session, ref, when, store, register, clerk, settlement, lines, tende
                 product_id=product.id,
                 qty=1,
                 condition="unopened",
-                reason_code="changed_mind",
+                reason_code=reason[0],
+                reason_text=reason[1],
                 refund_amount=refund,
                 restocking_fee=fee,
                 outcome=outcome,
@@ -147,7 +151,8 @@ def build_ledger(engine: Engine) -> None:
         )
         _return(s, "RT-0000004", at(22, 12, 0), downtown, r1, who["sam"], "store_credit",
                 [(None, socks, "approve", "receiptless.lowest_price", D("16.00"), D("0.00"))],
-                [("voucher", D("16.00"))], policy_version_id=pv)  # fmt: skip
+                [("voucher", D("16.00"))], policy_version_id=pv, id_type="passport",
+                id_masked="***89", reason=("other", "gift, already has one"))  # fmt: skip
         _return(s, "RT-0000000", at(1, 11, 0, month=10), downtown, r1, who["cleo"], "refund",
                 [(l1a, jacket, "approve", "window.30d", D("89.00"), D("0.00"))],
                 [("cash", D("89.00"))], sale_id=sale1.id)  # fmt: skip

@@ -76,3 +76,17 @@ def test_audit_commands_say_who_may_run_them():
     for command in ("log", "verify"):
         result = runner.invoke(app, ["audit", command, "--help"], env={"COLUMNS": "200"})
         assert "Auditors and managers only" in result.output
+
+
+def test_the_log_reads_at_80_columns(ledger_engine, tmp_path):
+    args = ["audit", "export", *NOVEMBER, "--out", str(tmp_path / "x.csv"), "--user", "avi"]
+    runner.invoke(app, args, input="7777\n")
+    env = {"RETURNS_DESK_PIN": "7777", "COLUMNS": "80"}
+    log = runner.invoke(app, ["audit", "log", "--limit", "3", "--user", "avi"], env=env)
+    assert log.exit_code == 0, log.output
+    lines = log.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    header = next(line for line in lines if "seq" in line)
+    assert header.split() == ["seq", "at", "(UTC)", "who", "action", "about"]
+    assert "avi@cli" in log.output and "export.exchange_log" in log.output
+    assert "rows: 5;" in log.output  # the details read as words, not 2 characters a line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from returns_desk.domain.slip_samples import sample_slips
-from returns_desk.domain.slips import Rows, SlipKind, compose
+from returns_desk.domain.slips import Frame, Rows, SlipKind, compose
 from returns_desk.printing.layout import load_layout
 from returns_desk.printing.render import PAPERS, SlipRenderError, render_pdf
 
@@ -22,6 +22,14 @@ EXPECTED_TEXT = {
         "by 2026-12-03",
     ],
     SlipKind.DEFECT_TAG: ["RETURN TO VENDOR", "HOM-55102", "KT-88812-A", "does not heat"],
+    SlipKind.COMPLAINT_DECISION: [
+        "OUR DECISION",
+        "Partly upheld",
+        "goodwill voucher $15.00",
+        "by 2026-12-07",
+        "Retail Dispute Service",
+    ],
+    SlipKind.PRERETURN: ["YOUR RETURN CODE", "PR-0000042", "P-K7M2-Q9XW-M", "works once"],
 }
 SAMPLES = {compose(d).kind: d for d in sample_slips()}
 
@@ -54,12 +62,17 @@ def test_page_sizes():
     assert size("letter") == pytest.approx((612, 792))
 
 
-def test_store_header_footer_and_policy_come_from_the_layout(read_pdf):
-    text = read_pdf(render_pdf(compose(SAMPLES[SlipKind.VOUCHER]), LAYOUT)).text
-    for line in (*LAYOUT.header, *LAYOUT.footer, *LAYOUT.policy_summary):
+def test_header_terms_and_footer_are_printed_and_the_vendor_tag_has_no_terms(read_pdf):
+    frame = Frame(
+        LAYOUT.header, ("Returns with the receipt: 30 days from purchase.",), LAYOUT.footer
+    )
+    text = read_pdf(render_pdf(compose(SAMPLES[SlipKind.VOUCHER], frame=frame), LAYOUT)).text
+    for line in (*LAYOUT.header, *LAYOUT.footer, *frame.terms, "12 Harbour Street, Portside"):
         assert line in text
-    tag = read_pdf(render_pdf(compose(SAMPLES[SlipKind.DEFECT_TAG]), LAYOUT)).text
-    assert LAYOUT.policy_summary[0] not in tag  # the vendor tag is for the store only
+    tag = compose(SAMPLES[SlipKind.DEFECT_TAG], frame=frame)
+    tag_text = read_pdf(render_pdf(tag, LAYOUT)).text
+    assert frame.terms[0] not in tag_text  # the vendor tag is for the store only
+    assert LAYOUT.footer[0] not in tag_text and LAYOUT.header[0] in tag_text
 
 
 def test_reprint_is_marked_copy_top_and_bottom(read_pdf):

@@ -10,6 +10,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from returns_desk.cli import app
+from returns_desk.domain.slips import SlipKind
 from returns_desk.domain.voucher_code import new_voucher_code
 from returns_desk.store.db import unit_of_work
 from returns_desk.store.models import User, Voucher
@@ -69,4 +70,4 @@ def test_slip_reprint_voucher_marks_copy(demo_engine, tmp_path, monkeypatch):
 def test_slip_sample_writes_every_kind(tmp_path, paper):
     result = runner.invoke(app, ["slip", "sample", "--paper", paper, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert len(list(tmp_path.glob(f"sample-{paper}-*.pdf"))) == 5
+    assert len(list(tmp_path.glob(f"sample-{paper}-*.pdf"))) == len(SlipKind)

@@ -19,9 +19,10 @@ from returns_desk.printing.outlet import print_slip
 from returns_desk.printing.thermal import send_escpos
 from tests.printing.escpos_reader import read_escpos
 from tests.printing.fake_printers import Mood, NetworkPrinter, SerialPrinter
+from tests.printing.framed import framed
 
 LAYOUT = load_layout("default")
-RETURN = compose(next(d for d in sample_slips() if compose(d).kind is SlipKind.RETURN))
+RETURN = framed(next(d for d in sample_slips() if compose(d).kind is SlipKind.RETURN))
 ASK = b"\x10\x04\x04" + b"\x10\x04\x01"  # paper sensor, then printer status
 CUT_AND_DRAWER = b"\x1bd\x06\x1dV\x01\x1bp\x00\x32\x32"
 

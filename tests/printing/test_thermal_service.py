@@ -14,13 +14,13 @@ from returns_desk.cli import app
 from returns_desk.domain.decision import Outcome, Settlement
 from returns_desk.domain.draft import ReturnItem
 from returns_desk.domain.receipt import TenderKind
-from returns_desk.domain.slips import compose
+from returns_desk.domain.slips import SlipKind
 from returns_desk.printing.escpos import Thermal, render_escpos
 from returns_desk.printing.layout import load_layout
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.returns.quote import preview
 from returns_desk.services.slips.data import return_slip
-from returns_desk.services.slips.issue import SlipSettings, slips_for_return
+from returns_desk.services.slips.issue import SlipSettings, framed, slips_for_return
 from returns_desk.store.db import read_only
 from returns_desk.store.models import ReturnTxn, SlipPrint
 from tests.drafts import receipt_request
@@ -59,7 +59,7 @@ def _refund(engine, pick_receipt, actor, paid_with: TenderKind) -> str:
 def _expected(engine, reference: str, drawer: bool) -> bytes:
     """The receipt as the thermal renderer draws it from the records."""
     with read_only(engine) as session:
-        slip = compose(return_slip(session, reference))
+        slip = framed(session, return_slip(session, reference), load_layout())
     return render_escpos(slip, load_layout(), Thermal(48), open_drawer=drawer)
 
 
@@ -174,7 +174,7 @@ def test_slip_sample_prints_every_kind_on_a_thermal_printer(tmp_path, monkeypatc
         monkeypatch.setenv("RETURNS_DESK_PRINTER_COLUMNS", "32")
         result = CliRunner().invoke(app, ["slip", "sample", "--out", str(tmp_path), "--print"])
     assert result.exit_code == 0, result.output
-    assert result.output.count(f"printed on {printer.target}") == 5
+    assert result.output.count(f"printed on {printer.target}") == len(SlipKind)
     slips = [_slip(job) for job in printer.jobs]
     titles = ["RETURN RECEIPT", "EXCHANGE RECEIPT", "STORE CREDIT VOUCHER", "COMPLAINT RECEIVED"]
     assert all(title in " ".join(s.text.split()) for title, s in zip(titles, slips, strict=False))

@@ -233,3 +233,13 @@ def test_an_export_already_imported_is_skipped(demo_engine, tmp_path):
     copy = tmp_path / "again.csv"
     shutil.copy(ORDERS, copy)
     assert "as shopify-orders.csv" in shopify(demo_engine, path=copy).already
+
+
+@pytest.mark.parametrize(
+    "text", ["1" + "0" * 27, "99999999999999999999999999999.5", "(1" + "0" * 30 + ")"]
+)
+def test_an_amount_too_large_for_any_till_is_a_located_error_not_a_crash(text):
+    from returns_desk.services.journal.adapters.values import amount
+
+    with pytest.raises(ValueError, match="more than the most allowed"):
+        amount(text)

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import col, select
 
-from returns_desk.domain.complaint import Status
+from returns_desk.domain.complaint import Answer, Outcome, Remedy, Status
 from returns_desk.services import audit
 from returns_desk.services.audit.manifests import sha256_of
 from returns_desk.services.complaints import export as module
+from returns_desk.services.complaints.decisions import decide, record_answer
 from returns_desk.services.complaints.export import ComplaintFilters, export_complaints
 from returns_desk.services.complaints.lifecycle import NewComplaint, log_complaint, transition
 from returns_desk.services.staff.security import RoleError
@@ -26,7 +27,11 @@ LONG_AGO = datetime(2025, 1, 6, 15, 0, tzinfo=UTC)
 
 
 def _log(engine, actor, now=MONDAY, **kw):
-    fields = {"category": "product quality", "description": "Kettle leaks after a week"}
+    fields = {
+        "category": "product quality",
+        "description": "Kettle leaks after a week",
+        "remedy_sought": "refund",
+    }
     return log_complaint(engine, actor, NewComplaint(**{**fields, **kw}), now=now)
 
 
@@ -135,9 +140,9 @@ def test_filters_choose_the_complaints_and_are_in_the_manifest(demo_engine, demo
     late = _log(demo_engine, cleo, now=LONG_AGO, category="refund")
     fresh = _log(demo_engine, cleo)
     done = _log(demo_engine, cleo, now=LONG_AGO)
-    for step in (Status.ACKNOWLEDGED, Status.INVESTIGATING):
-        transition(demo_engine, maria, done, step)
-    transition(demo_engine, maria, done, Status.RESOLVED, note="replaced the kettle")
+    transition(demo_engine, maria, done, Status.INVESTIGATING)
+    decide(demo_engine, maria, done, Outcome.UPHELD, "It leaked.", Remedy.APOLOGY)
+    record_answer(demo_engine, cleo, done, Answer.ACCEPTED)
 
     def refs(**kw):
         out = tmp_path / "some.csv"

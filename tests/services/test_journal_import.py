@@ -37,23 +37,23 @@ def test_demo_journal_imports_every_receipt_exactly(engine):
 def test_csv_after_jsonl_and_lookup_shows_exact_amounts(engine):
     import_journal(engine, RECEIPTS / "demo-journal.jsonl")
     import_journal(engine, RECEIPTS / "demo-journal.csv")
-    receipt = find_receipt(engine, "101-03-9000001-8")
-    assert receipt.total == Decimal("161.27")
-    assert [line.paid for line in receipt.lines] == [Decimal("87.81"), Decimal("73.46")]
-    assert [t.amount for t in receipt.tenders] == [Decimal("146.27"), Decimal("15.00")]
-    assert receipt.loyalty_tier == "gold"
+    receipt = find_receipt(engine, "101-01-0000007-9")
+    assert receipt.total == Decimal("1210.24")
+    assert [line.paid for line in receipt.lines] == [Decimal("245.70"), Decimal("964.54")]
+    assert [t.amount for t in receipt.tenders] == [Decimal("25.00"), Decimal("1185.24")]
+    assert receipt.loyalty_tier == "gold" and receipt.gift_receipt
 
 
 def test_unknown_sku_rejects_the_whole_file(engine, tmp_path):
     import_journal(engine, RECEIPTS / "demo-journal.jsonl")
     before = (_count(engine, Sale), _count(engine, SaleLine), _count(engine, AuditEvent))
-    text = (RECEIPTS / "demo-journal.csv").read_text().replace("HM-TWL", "HM-NOPE")
+    text = (RECEIPTS / "demo-journal.csv").read_text().replace("EL-LAP14", "EL-NOPE")
     bad = tmp_path / "pos.csv"
     bad.write_text(text)
     with pytest.raises(JournalInvalid) as caught:
         import_journal(engine, bad)
     # the CSV line's own row (the header is row 1) and its column
-    assert "pos.csv, row 3, field 'sku': unknown SKU 'HM-NOPE'" in str(caught.value)
+    assert "pos.csv, row 3, field 'sku': unknown SKU 'EL-NOPE'" in str(caught.value)
     after = (_count(engine, Sale), _count(engine, SaleLine), _count(engine, AuditEvent))
     assert after == before
 

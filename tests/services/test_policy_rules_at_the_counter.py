@@ -49,6 +49,13 @@ id = "store-card"
 paid_with = ["store-card"]
 extra_days = 60
 
+[[id_check]]
+id = "pro-cameras"
+categories = ["cameras"]
+receipts = ["yes", "gift"]
+from_amount = "1000.00"
+without_id = "needs_override"
+
 [refund]
 large_refund_above = "1000.00"
 large_refund_by = "cheque"
@@ -92,6 +99,15 @@ PRODUCTS = [
         "department": "tech",
         "category": "tv",
         "price": "1400.00",
+        "price_from": "2026-01-01",
+    },
+    {
+        "type": "product",
+        "sku": "CAM-PRO",
+        "description": "Pro camera",
+        "department": "tech",
+        "category": "cameras",
+        "price": "2400.00",
         "price_from": "2026-01-01",
     },
     {
@@ -151,6 +167,12 @@ SALES = [
             _line(2, "HD-FREE", "80.00", line_discount="80.00", promo_of=1),
         ],
         [{"type": "cash", "amount": "1400.00"}],
+    ),
+    _sale(
+        4205,
+        "2026-11-20",
+        [_line(1, "CAM-PRO", "2400.00")],
+        [{"type": "card", "last4": "3333", "amount": "2400.00"}],
     ),
     _sale(
         4204,
@@ -226,3 +248,13 @@ def test_a_mattress_is_exchanged_only_for_the_identical_mattress(store, demo_act
     )
     done = complete_return(store, demo_actors["cleo"], same, TODAY)
     assert done.new_receipt_code and done.difference == D("0.00")
+
+
+def test_photo_id_even_with_a_receipt_for_an_expensive_camera(store) -> None:
+    receipt = find_receipt(store, code(4205))
+    items = [ReturnItem(1, 1)]
+    (unchecked,) = quote_source(store, FromReceipt(receipt), items, TODAY).lines
+    assert unchecked.decision.outcome.value == "needs_override"
+    assert "Photo ID is required" in unchecked.decision.reasons[0]
+    (checked,) = quote_source(store, FromReceipt(receipt, id_checked=True), items, TODAY).lines
+    assert checked.decision.approved

@@ -182,9 +182,12 @@ def _check_qty(case: ReturnCase, with_receipt: bool, tally: Tally) -> bool:
         tally.note("quantity", "Quantity", True, reason, _DENY)
         return False
     if with_receipt and case.qty > line.returnable_qty:
+        held = (
+            f", {line.qty_reserved} held for a pre-registered return" if line.qty_reserved else ""
+        )
         reason = (
             f"Only {line.returnable_qty} of the {line.qty} sold can still be returned "
-            f"({line.qty_returned} already returned)."
+            f"({line.qty_returned} already returned{held})."
         )
         tally.note("quantity", "Quantity", True, reason, _DENY)
         return False

@@ -29,6 +29,7 @@ from returns_desk.domain.policy.item_rules import (
     RestockingFee,
     SettlementRule,
 )
+from returns_desk.domain.policy.prereturn_rules import PreReturns
 from returns_desk.domain.policy.proof_rules import IdCheck, Receipt, ReceiptRule, Refund
 from returns_desk.domain.policy.sections import Rule, Section
 from returns_desk.domain.policy.terms import (
@@ -60,6 +61,7 @@ __all__ = [
     "HolidayWindow",
     "IdCheck",
     "Policy",
+    "PreReturns",
     "Promotions",
     "Receipt",
     "ReceiptRule",
@@ -136,6 +138,7 @@ class Policy(Section):
     )
     clearance: tuple[Clearance, ...] = Field(default=(), description="[[clearance]]")
     promotions: Promotions = Field(default=Promotions(), description="[promotions]")
+    prereturn: PreReturns = Field(default=PreReturns(), description="[prereturn]")
     examples: tuple[Example, ...] = Field(default=(), alias="example", description="[[example]]")
 
     if TYPE_CHECKING:
@@ -153,7 +156,7 @@ class Policy(Section):
     @model_validator(mode="after")
     def _unique_ids(self) -> Policy:
         """Rule ids appear in decisions and audits, so two rules of a list must differ."""
-        for path, rules in self._rule_lists():
+        for path, rules in self.rule_lists():
             seen: set[str] = set()
             for index, rule in enumerate(rules):
                 if rule.id in seen:
@@ -161,7 +164,9 @@ class Policy(Section):
                 seen.add(rule.id)
         return self
 
-    def _rule_lists(self) -> Iterator[tuple[tuple[str, ...], tuple[Rule, ...]]]:
+    def rule_lists(self) -> Iterator[tuple[tuple[str, ...], tuple[Rule, ...]]]:
+        """Each list of rules with ids and its path in the file: ``(("windows", "rule"),
+        (rule, ...))``, ``(("final_sale",), ...)`` ..."""
         yield ("windows", "rule"), self.windows.rules
         yield ("windows", "extension"), self.windows.extensions
         yield ("windows", "holiday"), self.windows.holidays
@@ -176,10 +181,11 @@ class Policy(Section):
         """Every rule, section by section (``windows.rule``, ``final_sale`` ...), in file
         order, then the single tables (``conditions``, ``refund`` ...) as one rule each:
         what a diff of two policies compares, id by id."""
-        for path, rules in self._rule_lists():
+        for path, rules in self.rule_lists():
             for rule in rules:
                 yield RuleEntry(".".join(path), rule.id, rule)
-        for name in ("windows", "conditions", "defective", "receipt", "refund", "promotions"):
+        tables = ("windows", "conditions", "defective", "receipt", "refund", "promotions")
+        for name in (*tables, "prereturn"):
             section = getattr(self, name)
             yield RuleEntry(name, name, section)
 

@@ -3,6 +3,11 @@
 Rows come off the driver's cursor in batches (store/fastread.py), so millions of lines never sit
 in memory. Customer ids are masked unless the filters ask otherwise; PIN hashes are never
 selected at all.
+
+Columns hold the stable codes (``changed_mind``, ``gift_card``: docs/codes.md), the words a
+customer typed in ``reason_text``. What belongs to the whole return rather than a line (its
+tenders and its exchange difference) is on its first row in the file only, so a column total
+counts each payment once.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
+from returns_desk.domain.customer_id import mask
 from returns_desk.domain.decision import Outcome
 from returns_desk.domain.local_day import day_span, store_zone
 from returns_desk.domain.money import from_minor
@@ -103,12 +109,13 @@ class LogRow(NamedTuple):
     qty: int
     condition: str
     reason: str
+    reason_text: str | None
     outcome: str
     rules: str
     policy: str | None
     refund: Decimal
     restocking_fee: Decimal
-    tenders: str
+    tenders: str | None
     exchange_receipt: str | None
     exchange_difference: Decimal | None
     customer: str | None
@@ -117,13 +124,7 @@ class LogRow(NamedTuple):
 COLUMNS: tuple[str, ...] = LogRow._fields
 MONEY_COLUMNS = frozenset({"refund", "restocking_fee", "exchange_difference"})
 _TENDERS, _CUSTOMER = COLUMNS.index("tenders"), COLUMNS.index("customer")
-
-
-def mask(customer_id: str | None) -> str | None:
-    """Hide a customer id but its last two characters, and never hint at its length."""
-    if not customer_id:
-        return customer_id
-    return "***" + customer_id[-2:] if len(customer_id) > 4 else "***"
+_RETURN, _DIFFERENCE = COLUMNS.index("return_ref"), COLUMNS.index("exchange_difference")
 
 
 def _tenders(session: Session) -> Any:
@@ -149,6 +150,9 @@ def _format_tenders(parts: str | None) -> str:
     """``12:1500:card;13:250:voucher`` -> ``card 15.00; voucher 2.50`` in the order paid out."""
     if not parts:
         return ""
+    if ";" not in parts:  # one tender, as most returns: no sorting
+        _, cents, kind = parts.split(":", 2)
+        return f"{kind} {from_minor(int(cents))}"
     split = sorted((p.split(":", 2) for p in parts.split(";")), key=lambda p: int(p[0]))
     return "; ".join(f"{kind} {from_minor(int(cents))}" for _, cents, kind in split)
 
@@ -220,10 +224,11 @@ def _statement(session: Session, filters: LogFilters) -> Select[Any]:
         Clerk.username, Manager.username, ReturnTxn.override_reason, ReturnTxn.settlement,
         Sale.receipt_code, Sale.sold_at, SaleLine.line_no, Product.sku,
         func.coalesce(SaleLine.description, Product.description), ReturnLine.qty,
-        ReturnLine.condition, ReturnLine.reason_code, ReturnLine.outcome, ReturnLine.rules,
+        ReturnLine.condition, ReturnLine.reason_code, func.nullif(ReturnLine.reason_text, ""),
+        ReturnLine.outcome, ReturnLine.rules,
         PolicyVersion.name + literal("@") + PolicyVersion.version, ReturnLine.refund_amount,
         ReturnLine.restocking_fee, tenders.c.parts, NewSale.receipt_code, Exchange.difference,
-        ReturnTxn.customer_id,
+        func.coalesce(ReturnTxn.customer_id, ReturnTxn.id_masked),
     )  # fmt: skip
     stmt = (
         _joined(select(*columns).select_from(ReturnLine))
@@ -240,15 +245,44 @@ def _statement(session: Session, filters: LogFilters) -> Select[Any]:
     return _where(session, stmt, filters).order_by(*order)
 
 
+def stream_text(session: Session, filters: LogFilters) -> Iterator[list[Any]]:
+    """:func:`stream_rows` as a CSV writes it: times and amounts already text (the column
+    types' text form, the same as those values written out), straight from the driver."""
+    unmask, previous = filters.unmask, None
+    stmt = _statement(session, filters)
+    for values in fastread.stream(session.connection(), stmt, BATCH, text=True):
+        if values[_RETURN] == previous:
+            values[_TENDERS], values[_DIFFERENCE] = None, None
+        else:
+            values[_TENDERS] = _format_tenders(values[_TENDERS])
+        previous = values[_RETURN]
+        if not unmask:
+            values[_CUSTOMER] = _mask(values[_CUSTOMER])
+        yield values
+
+
+_mask = lru_cache(maxsize=8192)(mask)  # a customer comes back: mask each id once
+
+
 def stream_rows(
     session: Session, filters: LogFilters, limit: int | None = None
 ) -> Iterator[LogRow]:
-    """The rows in time order, fetched ``BATCH`` at a time; masked unless ``filters.unmask``."""
+    """The rows in time order, fetched ``BATCH`` at a time; masked unless ``filters.unmask``.
+
+    A return without a receipt has no customer id: its customer is the photo ID's masked
+    form (``***89``), all the desk keeps. A return's tenders and exchange difference are on
+    its first row only.
+    """
     stmt = _statement(session, filters)
     if limit is not None:
         stmt = stmt.limit(limit)
+    previous = None
     for values in fastread.stream(session.connection(), stmt, BATCH):
-        values[_TENDERS] = _format_tenders(values[_TENDERS])
+        if values[_RETURN] == previous:
+            values[_TENDERS], values[_DIFFERENCE] = None, None
+        else:
+            values[_TENDERS] = _format_tenders(values[_TENDERS])
+        previous = values[_RETURN]
         if not filters.unmask:
             values[_CUSTOMER] = mask(values[_CUSTOMER])
         yield LogRow(*values)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from returns_desk.domain.money import format_money
+from returns_desk.domain.words import Vocabulary, say
 from returns_desk.services.audit.exchange_log import LogRow
 
 MAX_OVERRIDES_LISTED = 50
@@ -74,11 +75,15 @@ class Heading:
     chain_hash: str
 
 
-def _tally_table(title: str, tallies: dict[str, Tally]) -> list[list[str]]:
+def _tally_table(
+    title: str, tallies: dict[str, Tally], vocabulary: Vocabulary | None = None
+) -> list[list[str]]:
+    """Totals under each heading; codes said in words (a person reads this summary)."""
     rows = [[title, "lines", "refunded", "restocking fees"]]
     for key in sorted(tallies):
         t = tallies[key]
-        rows.append([key, str(t.lines), format_money(t.refund), format_money(t.fees)])
+        name = say(vocabulary, key) if vocabulary else key
+        rows.append([name, str(t.lines), format_money(t.refund), format_money(t.fees)])
     return rows
 
 
@@ -123,8 +128,8 @@ def write_pdf(summary: Summary, heading: Heading, path: Path) -> None:
     story: list[Any] = [Paragraph("Exchange log summary", styles["Title"])]
     story += [Paragraph(line, styles["Normal"]) for line in _heading_lines(summary, heading)]
     tables = [
-        _tally_table("outcome", summary.by_outcome),
-        _tally_table("settlement", summary.by_settlement),
+        _tally_table("outcome", summary.by_outcome, Vocabulary.OUTCOME),
+        _tally_table("settlement", summary.by_settlement, Vocabulary.SETTLEMENT),
         _tally_table("clerk", summary.by_clerk),
     ]
     for rows in tables:

@@ -53,6 +53,10 @@ class CsvWriter:
                 values[i] = values[i].isoformat(timespec="seconds")
         self._csv.writerow(values)
 
+    def write_text(self, values: list[Any]) -> None:
+        """A row already as text (``exchange_log.stream_text``): the export's fast path."""
+        self._csv.writerow(values)
+
     def close(self) -> None:
         self._file.close()
 

@@ -15,9 +15,15 @@ from sqlalchemy.engine import Engine
 
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.audit.exchange_log import LogFilters, LogRow, count_rows, stream_rows
+from returns_desk.services.audit.exchange_log import (
+    LogFilters,
+    LogRow,
+    count_rows,
+    stream_rows,
+    stream_text,
+)
 from returns_desk.services.audit.export_summary import Heading, Summary, write_pdf
-from returns_desk.services.audit.export_writers import WRITERS
+from returns_desk.services.audit.export_writers import WRITERS, CsvWriter
 from returns_desk.services.audit.manifests import ExportResult, partial_name, publish, sha256_of
 from returns_desk.services.staff.security import Actor, require, require_or_record
 from returns_desk.store.db import read_only, snapshot
@@ -57,7 +63,13 @@ def _write(
         with snapshot(engine) as session:
             data_head, total = audit.head(session), count_rows(session, filters)
             progress(0, total)
-            for row in stream_rows(session, filters):
+            if isinstance(writer, CsvWriter):  # text straight to text (exchange_log)
+                for values in stream_text(session, filters):
+                    rows += 1
+                    writer.write_text(values)
+                    if rows % PROGRESS_EVERY == 0:
+                        progress(rows, total)
+            for row in () if isinstance(writer, CsvWriter) else stream_rows(session, filters):
                 rows += 1
                 if writer:
                     writer.write(row)

@@ -33,19 +33,27 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.complaint import OPEN, Status, is_overdue
+from returns_desk.domain.complaint_clock import sla_state
+from returns_desk.domain.customer_id import mask
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
-from returns_desk.services.audit.exchange_log import mask
 from returns_desk.services.audit.manifests import ExportResult, partial_name, publish, sha256_of
+from returns_desk.services.complaints.common import clock_facts
 from returns_desk.services.staff.security import Actor, require_or_record
 from returns_desk.store.db import snapshot
 from returns_desk.store.models import Complaint, Sale, User
 from returns_desk.store.tables._base import utcnow
 
 FIELDS = (
-    "reference", "status", "overdue", "severity", "category", "channel", "created_at",
-    "due_at", "customer_name", "contact", "description", "receipt_code", "return_id",
-    "clerk", "dispute_body", "dispute_outcome",
+    "reference", "status", "overdue", "sla", "severity", "category", "channel", "created_at",
+    "due_at", "customer_name", "contact", "description", "remedy_sought", "receipt_code",
+    "return_id", "clerk", "acknowledged_at", "first_response_due_at", "first_response_at",
+    "decided_at", "resolved_at", "closed_at", "closure_reason", "reopen_count",
+    "first_contact_resolution", "dispute_body", "dispute_outcome",
+)  # fmt: skip
+TIMES = (
+    "created_at", "due_at", "acknowledged_at", "first_response_due_at", "first_response_at",
+    "decided_at", "resolved_at", "closed_at",
 )  # fmt: skip
 CONTACT_FIELDS = ("customer_name", "contact")
 FORMATS = ("csv", "jsonl")
@@ -88,14 +96,14 @@ def iter_records(
         query = query.where(Complaint.category == filters.category)
     if filters.overdue:
         open_values = [s.value for s in OPEN]
-        query = query.where(col(Complaint.status).in_(open_values), Complaint.due_at < now)
+        query = query.where(col(Complaint.status).in_(open_values), col(Complaint.due_at) < now)
     query = query.order_by(col(Complaint.id)).execution_options(yield_per=BATCH)
     for row, clerk, receipt in session.exec(query):
         record = {
             **{f: getattr(row, f) for f in FIELDS if hasattr(Complaint, f)},
-            "created_at": row.created_at.isoformat(),
-            "due_at": row.due_at.isoformat(),
+            **{f: _stamp(getattr(row, f)) for f in TIMES},
             "overdue": is_overdue(Status(row.status), row.due_at, now),
+            "sla": sla_state(clock_facts(row), now).value,
             "receipt_code": receipt,
             "clerk": clerk,
         }
@@ -103,6 +111,10 @@ def iter_records(
             for field in CONTACT_FIELDS:
                 record[field] = mask(record[field])
         yield record
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _check(engine: Engine, actor: Actor, fmt: str, filters: ComplaintFilters) -> None:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from returns_desk.domain.journal import Journal
-from returns_desk.domain.journal_parse import parse_jsonl, parse_records
+from returns_desk.domain.journal_parse import parse_jsonl
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
+from returns_desk.services.journal.chunks import Chunk, validate_records
 from returns_desk.services.journal.demo_data import demo_journal_lines, scale_sales
-from returns_desk.services.journal.importer import ImportResult, Progress, import_parsed
+from returns_desk.services.journal.importer import (
+    ImportResult,
+    Progress,
+    import_chunks,
+    import_parsed,
+)
 from returns_desk.services.staff.security import hash_pin
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import Sale, User
@@ -41,12 +46,19 @@ def has_sales(engine: Engine) -> bool:
         return session.exec(select(Sale.id).limit(1)).first() is not None
 
 
-def seed_demo(engine: Engine, today: date, receipts: int = 400, seed: int = 7) -> DemoResult:
-    """Add demo people (if missing) and the demo journal (if no sales yet)."""
+def seed_demo(
+    engine: Engine,
+    today: date,
+    receipts: int = 400,
+    seed: int = 7,
+    now: datetime | None = None,
+) -> DemoResult:
+    """Add demo people (if missing) and the demo journal (if no sales yet), no sale later
+    than ``now`` (default: now, when ``today`` is today)."""
     people = _seed_people(engine)
     imported = None
     if not has_sales(engine):
-        lines = list(demo_journal_lines(today, receipts, seed))
+        lines = list(demo_journal_lines(today, receipts, seed, now))
         journal = parse_jsonl(lines, f"demo-{today.isoformat()}.jsonl")
         sha = f"demo-{today.isoformat()}-{seed}-{receipts}"
         imported = import_parsed(engine, journal, sha, actor="demo")
@@ -99,29 +111,32 @@ def seed_scale(
     with ProcessPoolExecutor(max_workers=2) as pool:
         # At most AHEAD chunks wait in memory: generating outpaces importing, and queued
         # results (about 40 MiB each) would otherwise pile up to gigabytes.
-        pending: deque[Future[Journal]] = deque()
+        pending: deque[Future[Chunk]] = deque()
+        dialect = engine.dialect.name
 
         def submit_next() -> None:
             if (nxt := next(parts, None)) is not None:
-                pending.append(pool.submit(_scale_chunk, today, nxt[0], nxt[1], seed, chunk))
+                job = (today, nxt[0], nxt[1], seed, chunk, dialect)
+                pending.append(pool.submit(_scale_chunk, *job))
 
         for _ in range(AHEAD):
             submit_next()
         part = 0
         while pending:
-            journal = pending.popleft().result()
+            validated = pending.popleft().result()
             submit_next()
             sha = f"scale-{today.isoformat()}-{seed}-{chunk}-{part}"
-            import_parsed(engine, journal, sha, actor="demo")
-            done += len(journal.sales)
+            import_chunks(engine, [validated], validated.source, sha, actor="demo")
+            done += len(validated.sales)
             part += 1
-            del journal
+            del validated
             if progress:
                 progress(done, receipts)
     return done
 
 
-def _scale_chunk(today: date, part: int, size: int, seed: int, block: int) -> Journal:
-    """Generate and validate one chunk (runs in a worker process)."""
+def _scale_chunk(today: date, part: int, size: int, seed: int, block: int, dialect: str) -> Chunk:
+    """Generate and validate one chunk (runs in a worker process): compact rows, which
+    cost far less to send back than validated records."""
     records = scale_sales(today, part, size, seed, block)
-    return parse_records(records, f"scale-{today.isoformat()}-part{part}")
+    return validate_records(records, 1, f"scale-{today.isoformat()}-part{part}", dialect)

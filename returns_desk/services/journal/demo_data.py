@@ -1,14 +1,21 @@
 """A realistic demo store as a sales journal, dated relative to today.
 
 It is written as journal records and imported through the same validation as a POS file,
-so the demo also proves the import path. Deterministic for a given seed and day.
+so the demo also proves the import path. Deterministic for a given seed and day: the same
+receipts (codes, lines, tenders) on any day, only their dates move with it. No sale is
+later than ``now``: one drawn for later today moves back a day at a time until it is not.
+
+The journals in receipts/ are this same demo (:func:`demo_journal_files`), so the codes in
+them open on a freshly seeded desk.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,7 +24,7 @@ from zoneinfo import ZoneInfo
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.money import allocate, round_money
 
-STORES = [
+STORES: list[dict[str, Any]] = [
     {
         "number": 101,
         "name": "Riverside",
@@ -62,17 +69,31 @@ CATALOG = [
     ("CL-MUG", "Clearance mug", "home", "clearance", "4.99", False, True),
 ]
 TIERS = [None, None, None, "silver", "gold"]
+PriceHistories = dict[str, list[tuple[date, Decimal]]]
 
 
-def demo_records(today: date, receipts: int = 400, seed: int = 7) -> Iterator[dict[str, Any]]:
-    """Stores, products with price history, then ``receipts`` sales over the last 200 days."""
+def demo_now(today: date) -> datetime | None:
+    """The latest a demo sale may be: now, if ``today`` is today. On a pretend day, None:
+    every sale is already on or before that day in its store's calendar, and the journal
+    is the same whenever it is written."""
+    if today == date.today():  # noqa: DTZ011 (the store's local day, as the demo command's)
+        return datetime.now(UTC)
+    return None
+
+
+def demo_records(
+    today: date, receipts: int = 400, seed: int = 7, now: datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    """Stores, products with price history, then ``receipts`` sales over the last 200 days,
+    none later than ``now`` (default: :func:`demo_now`)."""
     rng = random.Random(seed)
     for store in STORES:
         yield {"type": "store", **{k: v for k, v in store.items() if k != "tax"}}
     prices = yield from _catalog(today)
     sequences: dict[tuple[int, int], int] = {}
+    latest = now if now is not None else demo_now(today)
     for _ in range(receipts):
-        yield _sale(rng, today, prices, sequences)
+        yield _sale(rng, today, prices, sequences, latest=latest)
 
 
 # Lines per receipt, drawn uniformly from these: the small demo store averages 2; a chain's
@@ -93,7 +114,8 @@ def scale_sales(
     prices = {sku: history for sku, history in _price_histories(today).items()}
     start = 1_000_000 + part * block  # clear of the small demo's sequences and other chunks
     sequences = {(s["number"], r): start for s in STORES for r in (1, 2, 3)}
-    return [_sale(rng, today, prices, sequences, CHAIN_BASKETS) for _ in range(count)]
+    latest = demo_now(today)
+    return [_sale(rng, today, prices, sequences, CHAIN_BASKETS, latest) for _ in range(count)]
 
 
 def _price_histories(today: date) -> dict[str, list[tuple[date, Decimal]]]:
@@ -105,7 +127,7 @@ def _price_histories(today: date) -> dict[str, list[tuple[date, Decimal]]]:
         return done.value  # type: ignore[no-any-return]
 
 
-def _catalog(today: date) -> Iterator[dict[str, Any]]:
+def _catalog(today: date) -> Generator[dict[str, Any], None, PriceHistories]:
     """Product records; every third product had a price change 60 days ago."""
     prices: dict[str, list[tuple[date, Decimal]]] = {}
     start = today - timedelta(days=400)
@@ -148,6 +170,7 @@ def _sale(
     prices: dict[str, list[tuple[date, Decimal]]],
     sequences: dict[tuple[int, int], int],
     baskets: tuple[int, ...] = DEMO_BASKETS,
+    latest: datetime | None = None,
 ) -> dict[str, Any]:
     store = rng.choice(STORES)
     register = rng.randint(1, 3)
@@ -156,6 +179,9 @@ def _sale(
     zone = ZoneInfo(store["timezone"])
     day = today - timedelta(days=rng.randint(0, 200))
     moment = datetime.combine(day, time(rng.randint(9, 20), rng.randint(0, 59)), zone)
+    while latest is not None and moment > latest:  # not sold yet: the day before
+        moment -= timedelta(days=1)
+    day = moment.date()
     lines = [
         _line(rng, n + 1, day, prices, Decimal(store["tax"])) for n in range(rng.choice(baskets))
     ]
@@ -237,8 +263,68 @@ def _tenders(rng: random.Random, total: Decimal) -> list[dict[str, Any]]:
     ]
 
 
-def demo_journal_lines(today: date, receipts: int = 400, seed: int = 7) -> Iterator[str]:
-    """The demo as JSON Lines text, one record a line."""
-    for record in demo_records(today, receipts, seed):
+def demo_journal_lines(
+    today: date, receipts: int = 400, seed: int = 7, now: datetime | None = None, skip: int = 0
+) -> Iterator[str]:
+    """The demo as JSON Lines text, one record a line; ``skip`` leaves out the first sales."""
+    for record in _records(today, receipts, seed, now, skip):
         clean = {k: v for k, v in record.items() if v is not None}
         yield json.dumps(clean, separators=(",", ":"))
+
+
+def _records(
+    today: date, receipts: int, seed: int, now: datetime | None, skip: int
+) -> Iterator[dict[str, Any]]:
+    sales = 0
+    for record in demo_records(today, receipts + skip, seed, now):
+        if record["type"] == "sale":
+            sales += 1
+            if sales <= skip:
+                continue
+        yield record
+
+
+CSV_COLUMNS = (
+    "receipt", "store", "register", "sold_at", "customer_id", "loyalty_tier", "gift_receipt",
+    "order_discount", "line_no", "sku", "qty", "unit_price", "line_discount",
+    "order_discount_share", "tax_rate", "tax", "serial", "delivered_on", "tenders",
+)  # fmt: skip
+
+
+def demo_journal_csv(today: date, receipts: int, seed: int = 7, skip: int = 0) -> str:
+    """The demo's sales as a CSV journal (receipts/JOURNAL.md): a row per line, the sale's
+    fields on each, its tenders on its first row. Stores and products are JSON Lines only."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for sale in _records(today, receipts, seed, None, skip):
+        if sale["type"] != "sale":
+            continue
+        tenders = "|".join(
+            f"{t['type']}:{t.get('last4', '')}:{t['amount']}" for t in sale["tenders"]
+        )
+        for n, line in enumerate(sale["lines"]):
+            row = {**sale, **line, "gift_receipt": "yes" if sale["gift_receipt"] else "no"}
+            row["tenders"] = tenders if n == 0 else ""
+            writer.writerow(["" if row.get(c) is None else row[c] for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+# The journals shipped in receipts/: slices of the demo store as seeded, so their receipt
+# codes open on any freshly seeded desk. Regenerate with the commands in receipts/JOURNAL.md.
+JOURNAL_DAY = date(2026, 11, 23)
+JOURNAL_FILES = {  # file name: (receipts, skip)
+    "demo-journal.jsonl": (40, 0),
+    "demo-journal.csv": (2, 40),
+}
+
+
+def demo_journal_files(today: date = JOURNAL_DAY) -> dict[str, str]:
+    """The text of each journal in receipts/, as the demo generates it for ``today``."""
+    files = {}
+    for name, (receipts, skip) in JOURNAL_FILES.items():
+        if name.endswith(".csv"):
+            files[name] = demo_journal_csv(today, receipts, skip=skip)
+        else:
+            files[name] = "\n".join(demo_journal_lines(today, receipts, skip=skip)) + "\n"
+    return files

@@ -113,6 +113,18 @@ def _version_row(session: Session, policy: Policy, sha: str, text: str, who: str
     return row
 
 
+def policy_of_version(session: Session, version_id: int) -> Policy | None:
+    """The policy stored as version ``version_id`` (the one that decided a return)."""
+    stored = session.get(PolicyVersion, version_id)
+    if stored is None:
+        return None
+    policy = _parsed.get(stored.sha256)
+    if policy is None:
+        policy = parse_policy(stored.content, f"{stored.name} {stored.version}")
+        _parsed[stored.sha256] = policy
+    return policy
+
+
 def current_policy(session: Session) -> ActivePolicy | None:
     """The active policy as ``session`` sees it, None before any is activated (then
     :func:`active_policy` activates the default). Reads the version's id and hash (every

@@ -21,6 +21,7 @@ from returns_desk.domain.item_checks import checked_items
 from returns_desk.domain.money import ZERO
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
+from returns_desk.services.complaints.decisions import carry_out_remedy
 from returns_desk.services.policies.active import active_policy
 from returns_desk.services.returns.approvals import confirm_override
 from returns_desk.services.returns.settle import Settling, settle
@@ -67,6 +68,8 @@ def complete_return(
         _audit(session, actor, txn, taken, request, done)
         if manager is not None:
             _audit_override(session, actor, manager, txn)
+        if request.complaint:  # the same unit of work: the remedy and its link, or neither
+            carry_out_remedy(session, actor, request.complaint, txn)
         return done
 
 
@@ -106,6 +109,7 @@ def _write_return(
         override_reason=request.override.reason.strip() if request.override and manager else None,
         sale_id=origin.sale_id,
         customer_id=origin.customer_id,
+        prereturn_id=origin.prereturn_id,
         id_type=origin.id_type,
         id_hash=origin.id_hash,
         id_masked=origin.id_masked,

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
-from returns_desk.domain.customer_id import IdKind
+from returns_desk.domain.complaint_promises import slip_promises
+from returns_desk.domain.complaint_sla import Severity
+from returns_desk.domain.money import format_money
+from returns_desk.domain.policy import load_policy
+from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.slips import (
+    ComplaintDecisionSlip,
     ComplaintSlip,
     DefectTag,
     ExchangeSlip,
@@ -19,10 +25,20 @@ from returns_desk.domain.slips import (
     SlipKind,
     SlipLine,
     VoucherSlip,
+    policy_lines,
 )
 from returns_desk.domain.voucher_code import parse_voucher_code
+from returns_desk.domain.words import Vocabulary, reason_words, say, tender_words
+from returns_desk.services.complaints.config import sla_config
+from returns_desk.services.complaints.promises import current_promises
+from returns_desk.services.policies.active import (
+    current_policy,
+    default_policy_path,
+    policy_of_version,
+)
 from returns_desk.store.models import (
     Complaint,
+    ComplaintDecision,
     Exchange,
     Product,
     RefundTender,
@@ -37,6 +53,8 @@ from returns_desk.store.models import (
     Voucher,
 )
 
+DEFECTIVE = Condition.DEFECTIVE.value
+
 
 class SlipSourceMissing(LookupError):
     """No record to print the slip from."""
@@ -49,15 +67,19 @@ def _local(at: datetime, store: Store | None) -> datetime:
         return at
 
 
-def _head(session: Session, store_id: int, register_id: int | None, user_id: int, at: datetime):
+def _head(
+    session: Session, store_id: int, register_id: int | None, user_id: int, at: datetime
+) -> SlipHead:
+    """Where and when, from the records: the store's own name and address head the slip."""
     store = session.get(Store, store_id)
     register = session.get(Register, register_id) if register_id else None
     user = session.get(User, user_id)
     return SlipHead(
-        f"{store.number} {store.name}" if store else "",
+        f"{store.name}, store {store.number}" if store else "",
         (register.name or f"Register {register.number}") if register else "",
         user.display_name if user else "",
         _local(at, store),
+        store.address if store else "",
     )
 
 
@@ -79,18 +101,24 @@ def _returned(session: Session, txn: ReturnTxn) -> list[tuple[ReturnLine, Produc
 
 
 def _slip_line(line: ReturnLine, product: Product) -> SlipLine:
-    note = ", ".join(x for x in (line.condition, line.reason_text or line.reason_code) if x)
+    """'opened, wrong size': the item's condition and why it came back, in words."""
+    condition = say(Vocabulary.CONDITION, line.condition)
+    reason = reason_words(line.reason_code, line.reason_text)
+    note = ", ".join(dict.fromkeys(x for x in (condition, reason) if x))
     return SlipLine(product.description, product.sku, line.qty, line.refund_amount, note)
 
 
-def _tender_label(session: Session, kind: str, voucher_id: int | None, tender_id: int | None):
+def _tender_label(
+    session: Session, kind: str, voucher_id: int | None, tender_id: int | None
+) -> str:
+    """'Card ...4242', 'Gift card', 'Store credit V-K7M2-...': where money went, in words."""
     if voucher_id:
         voucher = session.get(Voucher, voucher_id)
-        return f"Store credit {parse_voucher_code(voucher.code).pretty()}" if voucher else kind
+        if voucher:
+            return f"Store credit {parse_voucher_code(voucher.code).pretty()}"
     original = session.get(Tender, tender_id) if tender_id else None
-    if original and original.card_last4:
-        return f"{original.kind.title()} ...{original.card_last4}"
-    return kind.replace("_", " ").capitalize()
+    words = tender_words(kind, original.card_last4 if original else None)
+    return words[:1].upper() + words[1:]
 
 
 def _receipt_code(session: Session, sale_id: int | None) -> str | None:
@@ -162,20 +190,25 @@ def _id_words(txn: ReturnTxn) -> str | None:
     """The photo ID of a return without a receipt as the slip prints it (masked)."""
     if not txn.id_type or not txn.id_masked:
         return None
-    try:
-        kind = IdKind(txn.id_type).words
-    except ValueError:
-        kind = txn.id_type.replace("_", " ")
-    return f"{kind} {txn.id_masked}"
+    return f"{say(Vocabulary.ID_TYPE, txn.id_type)} {txn.id_masked}"
 
 
-def _exchange_slip(session, txn, exchange, head, lines, refund_tenders) -> ExchangeSlip:
+def _exchange_slip(
+    session: Session,
+    txn: ReturnTxn,
+    exchange: Exchange,
+    head: SlipHead,
+    lines: tuple[SlipLine, ...],
+    refund_tenders: tuple[tuple[str, Decimal], ...],
+) -> ExchangeSlip:
     new_sale = session.get(Sale, exchange.new_sale_id)
     new_lines = session.exec(
-        select(SaleLine).where(SaleLine.sale_id == exchange.new_sale_id).order_by(SaleLine.line_no)
+        select(SaleLine)
+        .where(SaleLine.sale_id == exchange.new_sale_id)
+        .order_by(col(SaleLine.line_no))
     ).all()
     paid = session.exec(
-        select(Tender).where(Tender.sale_id == exchange.new_sale_id).order_by(Tender.seq)
+        select(Tender).where(Tender.sale_id == exchange.new_sale_id).order_by(col(Tender.seq))
     ).all()
     tenders = tuple(
         (_tender_label(session, t.kind, None, t.id), t.amount)
@@ -224,20 +257,70 @@ def _first_store(session: Session) -> int:
 
 
 def complaint_slip(session: Session, reference: str, next_steps: tuple[str, ...]) -> ComplaintSlip:
-    complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
-    if complaint is None:
-        raise SlipSourceMissing(f"no complaint {reference!r}")
-    sale = session.get(Sale, complaint.sale_id) if complaint.sale_id else None
-    store_id = sale.store_id if sale else _first_store(session)
+    """The acknowledgement: its words about time come from the complaint's own targets
+    (severity, category, tier, the store's calendar), never from a fixed sentence."""
+    complaint, store_id = _complaint(session, reference)
+    store = session.get(Store, store_id)
     head = _head(session, store_id, None, complaint.clerk_id, complaint.created_at)
+    config = sla_config()
+    targets = config.targets_for(complaint.category, Severity(complaint.severity), complaint.tier)
+    words = (
+        f"a first answer within {targets.first_response.describe()}, "
+        f"our decision within {targets.resolution.describe()}"
+    )
+    respond_by = complaint.first_response_due_at
     return ComplaintSlip(
         head,
         complaint.reference,
         complaint.category,
         complaint.description,
-        _local(complaint.due_at, session.get(Store, store_id)),
+        _local(complaint.due_at, store) if complaint.due_at else None,
         complaint.customer_name,
         next_steps,
+        respond_by=_local(respond_by, store) if respond_by else None,
+        targets=words,
+        remedy_sought=complaint.remedy_sought,
+        promises=slip_promises(current_promises(session, config), complaint.severity),
+        recourse=config.recourse_internal,
+    )
+
+
+def _complaint(session: Session, reference: str) -> tuple[Complaint, int]:
+    complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
+    if complaint is None:
+        raise SlipSourceMissing(f"no complaint {reference!r}")
+    sale = session.get(Sale, complaint.sale_id) if complaint.sale_id else None
+    store_id = complaint.store_id or (sale.store_id if sale else _first_store(session))
+    return complaint, store_id
+
+
+def decision_slip(session: Session, reference: str) -> ComplaintDecisionSlip:
+    """The latest decision on a complaint, as the customer receives it."""
+    complaint, store_id = _complaint(session, reference)
+    decision = session.exec(
+        select(ComplaintDecision)
+        .where(ComplaintDecision.complaint_id == complaint.id)
+        .order_by(col(ComplaintDecision.id).desc())
+    ).first()
+    if decision is None:
+        raise SlipSourceMissing(f"complaint {reference} has no decision yet")
+    store = session.get(Store, store_id)
+    head = _head(session, store_id, None, decision.decided_by, decision.decided_at)
+    config = sla_config()
+    remedy = decision.remedy.replace("_", " ")
+    if decision.remedy_amount:
+        remedy += f" {format_money(decision.remedy_amount)}"
+    return ComplaintDecisionSlip(
+        head,
+        complaint.reference,
+        decision.outcome.replace("_", " "),
+        decision.reasons,
+        remedy,
+        _local(decision.reply_by, store),
+        decision.final,
+        config.recourse_internal,
+        config.recourse_external,
+        slip_promises(current_promises(session, config), None),
     )
 
 
@@ -246,11 +329,17 @@ def defect_tags(session: Session, reference: str) -> list[DefectTag]:
     return _defect_tags(session, _Returned.read(session, reference))
 
 
+def is_defective(line: ReturnLine) -> bool:
+    """A line goes back to its vendor when the item is defective, whether the clerk said so
+    as its condition or as the customer's reason (records from before the two were one)."""
+    return DEFECTIVE in (line.condition, line.reason_code)
+
+
 def _defect_tags(session: Session, returned: _Returned) -> list[DefectTag]:
     txn = returned.txn
     tags = []
     for n, (line, product) in enumerate(returned.lines, start=1):
-        if line.condition != "defective":
+        if not is_defective(line):
             continue
         tags.append(
             DefectTag(
@@ -259,7 +348,7 @@ def _defect_tags(session: Session, returned: _Returned) -> list[DefectTag]:
                 product.sku,
                 product.description,
                 line.qty,
-                line.reason_text or line.reason_code,
+                reason_words(line.reason_code, line.reason_text),
                 txn.reference,
                 line.serial,
                 _receipt_code(session, txn.sale_id),
@@ -275,6 +364,27 @@ def _voucher_codes(session: Session, txn: ReturnTxn) -> list[str]:
     return list(rows)
 
 
+def slip_terms(session: Session, data: SlipData) -> tuple[str, ...]:
+    """The policy's terms a receipt or voucher prints: those of the policy that decided its
+    return (a reprint says what the original said), else of the active policy."""
+    if isinstance(data, VoucherSlip):
+        reference = data.issued_for
+    elif isinstance(data, ReturnSlip | ExchangeSlip):
+        reference = data.reference
+    else:
+        return ()
+    version_id = None
+    if reference:
+        version_id = session.exec(
+            select(ReturnTxn.policy_version_id).where(ReturnTxn.reference == reference)
+        ).first()
+    policy = policy_of_version(session, version_id) if version_id else None
+    if policy is None:
+        active = current_policy(session)
+        policy = active.policy if active else load_policy(default_policy_path())
+    return policy_lines(policy)
+
+
 def slip_source(
     session: Session, kind: SlipKind, reference: str, next_steps: tuple[str, ...] = ()
 ) -> SlipData:
@@ -285,6 +395,12 @@ def slip_source(
         return voucher_slip(session, reference)
     if kind is SlipKind.COMPLAINT:
         return complaint_slip(session, reference, next_steps)
+    if kind is SlipKind.COMPLAINT_DECISION:
+        return decision_slip(session, reference)
+    if kind is SlipKind.PRERETURN:  # its QR token is not kept: it cannot be made again
+        raise SlipSourceMissing(
+            f"pre-return {reference}: its code slip is printed once; cancel it and start again"
+        )
     return_ref = reference.removeprefix("RTV-").rsplit("-", 1)[0]
     for tag in defect_tags(session, return_ref):
         if tag.tag_id == reference:

@@ -12,13 +12,22 @@ the layout and the paper.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from returns_desk.domain.slips import Slip, SlipData, SlipKind, compose
+from returns_desk.domain.slips import (
+    Frame,
+    PreReturnSlip,
+    Slip,
+    SlipData,
+    SlipHead,
+    SlipKind,
+    compose,
+)
 from returns_desk.printing.escpos import Thermal
 from returns_desk.printing.layout import Layout, load_layout
 from returns_desk.printing.outlet import print_slip
@@ -28,8 +37,10 @@ from returns_desk.services import audit
 from returns_desk.services.slips.data import (
     SlipSourceMissing,
     complaint_slip,
+    decision_slip,
     return_slips,
     slip_source,
+    slip_terms,
     voucher_slip,
 )
 from returns_desk.services.slips.drawer import cash_changed_hands
@@ -41,7 +52,10 @@ __all__ = [
     "PrintedSlip",
     "SlipSettings",
     "SlipSourceMissing",
+    "framed",
     "print_complaint",
+    "print_decision",
+    "print_prereturn",
     "print_voucher",
     "reprint",
     "slips_for_return",
@@ -108,15 +122,22 @@ def _layout(settings: SlipSettings, session: Session) -> Layout:
     return load_layout(settings.layout, store.number if store else None)
 
 
-def _composed(session: Session, data: SlipData) -> Slip:
-    """The slip with its copy number: 0 the first time, then 1, 2 ... for reprints."""
-    slip = compose(data)
+def framed(session: Session, data: SlipData, layout: Layout, copy_no: int = 0) -> Slip:
+    """The slip as the desk prints it: in its frame (the layout's brand lines and footer,
+    the terms of the policy that decided its return) with ``copy_no``."""
+    frame = Frame(layout.header, slip_terms(session, data), layout.footer)
+    return compose(data, copy_no=copy_no, frame=frame)
+
+
+def _composed(session: Session, data: SlipData, layout: Layout) -> Slip:
+    """:func:`framed` with its copy number: 0 the first time, then 1, 2 ... for reprints."""
+    slip = framed(session, data, layout)
     copies = session.exec(
         select(func.count())
         .select_from(SlipPrint)
         .where(SlipPrint.kind == slip.kind.value, SlipPrint.reference == slip.reference)
     ).one()
-    return compose(data, copy_no=copies) if copies else slip
+    return replace(slip, copy_no=copies) if copies else slip
 
 
 def _emit(
@@ -182,7 +203,7 @@ def slips_for_return(
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
         layout = _layout(settings, session)
-        slips = [_composed(session, data) for data in return_slips(session, reference)]
+        slips = [_composed(session, data, layout) for data in return_slips(session, reference)]
         cash = cash_changed_hands(session, reference)
     return [
         _emit(engine, actor, slip, settings, layout, open_drawer=cash and n == 0)
@@ -197,7 +218,7 @@ def print_voucher(
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
         layout = _layout(settings, session)
-        slip = _composed(session, voucher_slip(session, code))
+        slip = _composed(session, voucher_slip(session, code), layout)
     return _emit(engine, actor, slip, settings, layout)
 
 
@@ -205,12 +226,37 @@ def print_complaint(
     engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
 ) -> PrintedSlip:
     """The complaint acknowledgement: reference, what happens next, and by when."""
+    return _print_one(
+        engine, actor, settings,
+        lambda session, layout: complaint_slip(session, reference, layout.complaint_next_steps),
+    )  # fmt: skip
+
+
+def print_decision(
+    engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
+) -> PrintedSlip:
+    """The decision slip: outcome, reasons, remedy, the customer's recourse."""
+    return _print_one(engine, actor, settings, lambda session, _: decision_slip(session, reference))
+
+
+def _print_one(
+    engine: Engine,
+    actor: Actor,
+    settings: SlipSettings | None,
+    source: Callable[[Session, Layout], SlipData],
+) -> PrintedSlip:
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
         layout = _layout(settings, session)
-        data = complaint_slip(session, reference, layout.complaint_next_steps)
-        slip = _composed(session, data)
+        slip = _composed(session, source(session, layout), layout)
     return _emit(engine, actor, slip, settings, layout)
+
+
+def print_prereturn(
+    engine: Engine, actor: Actor, data: PreReturnSlip, settings: SlipSettings | None = None
+) -> PrintedSlip:
+    """A pre-registered return's code slip (QR and Code128): printed once, when started."""
+    return _print_one(engine, actor, settings, lambda session, layout: data)
 
 
 def reprint(
@@ -225,5 +271,24 @@ def reprint(
     with read_only(engine) as session:
         layout = _layout(settings, session)
         data = slip_source(session, SlipKind(kind), reference, layout.complaint_next_steps)
-        slip = _composed(session, data)
+        slip = _composed(session, data, layout)
     return _emit(engine, actor, slip, settings, layout)
+
+
+def sample_slips_framed(engine: Engine, layout: Layout) -> list[Slip]:
+    """One of every slip as this desk would print it: the first store's name and address,
+    the active policy's terms, the layout's brand lines and footer."""
+    from returns_desk.domain.slip_samples import SAMPLE_AT, sample_slips
+
+    with read_only(engine) as session:
+        store = session.exec(select(Store).order_by(col(Store.id))).first()
+        head = None
+        if store is not None:
+            head = SlipHead(
+                f"{store.name}, store {store.number}", "Register 1", "Cleo", SAMPLE_AT,
+                store.address,
+            )  # fmt: skip
+        samples = sample_slips(head=head)
+        terms = slip_terms(session, samples[0])
+    frame = Frame(layout.header, terms, layout.footer)
+    return [compose(data, frame=frame) for data in samples]

@@ -41,6 +41,7 @@ class User(SQLModel, table=True):
     failed_pins: int = 0
     locked_until: datetime | None = time_field(now=False)
     active: bool = True
+    store_id: int | None = None  # home store: a clerk sees its complaints (no FK: see Complaint)
 
 
 class Product(SQLModel, table=True):

@@ -19,7 +19,9 @@ class ReturnTxn(SQLModel, table=True):
     (``id_hash``, to count the customer's receiptless returns) and a masked form
     (``***89``); the ID number itself is never stored (see ``domain.customer_id``).
     ``started_at`` is when the clerk began it (the receipt scanned, or the first step of
-    a return without one), so time per return is ``created_at - started_at``.
+    a return without one), so time per return is ``created_at - started_at``;
+    ``prereturn_id`` the pre-registered return it completed, so pre-registered returns'
+    times can be set beside walk-ups'.
     """
 
     __tablename__ = "return_txn"
@@ -41,6 +43,8 @@ class ReturnTxn(SQLModel, table=True):
     restocking_fees: Decimal = money_field()
     policy_version_id: int | None = Field(default=None, foreign_key="policy_version.id")
     started_at: datetime | None = time_field(now=False)  # the draft's first scan
+    # The pre-registered return it completed (no foreign key: see the migration).
+    prereturn_id: int | None = Field(default=None, index=True)
     created_at: datetime = time_field(index=True)
 
 

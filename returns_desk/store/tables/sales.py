@@ -32,7 +32,9 @@ class Sale(SQLModel, table=True):
 
 
 class SaleLine(SQLModel, table=True):
-    """A sold line; ``qty_returned`` is guarded by the database so no unit returns twice."""
+    """A sold line; ``qty_returned`` is guarded by the database so no unit returns twice.
+    ``qty_reserved``: units held for pre-registered returns (``prereturn``), which no other
+    return may take while they are held."""
 
     __tablename__ = "sale_line"
     __table_args__ = (
@@ -40,6 +42,10 @@ class SaleLine(SQLModel, table=True):
         CheckConstraint("qty > 0", name="sale_line_qty_positive"),
         CheckConstraint(
             "qty_returned >= 0 AND qty_returned <= qty", name="sale_line_return_within_sold"
+        ),
+        CheckConstraint(
+            "qty_reserved >= 0 AND qty_returned + qty_reserved <= qty",
+            name="sale_line_reserved_within_sold",
         ),
     )
 
@@ -67,6 +73,7 @@ class SaleLine(SQLModel, table=True):
     promo_of: int | None = None
     bundle: str | None = Field(default=None, max_length=40)
     bundle_discount: Decimal = money_field()
+    qty_reserved: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Tender(SQLModel, table=True):

@@ -1,69 +1,109 @@
-"""Ask for what a complaint move needs: a note, the external body, or the dispute outcome.
+"""Ask for what a complaint step needs: a reason, a decision, the customer's answer, a
+closure reason, the dispute body ... as one small form with labelled fields.
 
-Dismisses with ``{"note": ..., "body": ..., "outcome": ...}`` or None when cancelled; the
-service still checks the words are there, so an empty answer is explained, not lost.
+Required fields are checked here, before the dialog closes: Enter on an empty required
+field says what is missing and keeps the dialog (and the keys typed next) where they are.
+Dismisses with ``{field: value}`` (all text) or None when cancelled; the service still
+checks everything and its refusal is shown on the complaint.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
-
-from returns_desk.domain.complaint import Move, Needs
-
-QUESTIONS = {
-    Needs.NOTHING: ("Note (optional)", "note"),
-    Needs.NOTE: ("Why? (required)", "note"),
-    Needs.BODY: ("External dispute body (required)", "body"),
-    Needs.OUTCOME: ("The body's outcome (required)", "outcome"),
-}
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 
-class MoveDialog(ModalScreen[dict[str, str] | None]):
-    """One line of words for a move; Enter confirms, Esc cancels."""
+@dataclass(frozen=True)
+class Field:
+    """One question: free text, one of some choices, or a yes/no box."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="move-cancel")]
+    name: str
+    label: str
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()  # (shown, value); empty: free text
+    check: bool = False
+    value: str = ""
+    placeholder: str = ""
 
-    def __init__(self, reference: str, move: Move) -> None:
+
+class StepDialog(ModalScreen[dict[str, str] | None]):
+    """A labelled form for one complaint step; Enter on the last field or Ctrl+S confirms."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Confirm", id="step-confirm"),
+        Binding("escape", "cancel", "Cancel", id="step-cancel"),
+    ]
+
+    def __init__(self, title: str, fields: tuple[Field, ...], hint: str = "") -> None:
         super().__init__()
-        self.reference, self.move = reference, move
+        self.title_text, self.fields, self.hint = title, fields, hint
 
     def compose(self) -> ComposeResult:
-        label, _ = QUESTIONS[self.move.needs]
-        with Vertical(id="move-box"):
-            yield Static(
-                f"{self.move.verb.capitalize()} {self.reference} "
-                f"({self.move.source.value} -> {self.move.target.value})",
-                classes="title",
-            )
-            yield Label(label)
-            yield Input(id="move-text", max_length=500)
-            if self.move.needs is Needs.BODY:
-                yield Label("Note (optional)")
-                yield Input(id="move-note", max_length=500)
-            yield Static("Enter to confirm, Esc to cancel", classes="hint")
+        with VerticalScroll(id="move-box"):
+            yield Static(self.title_text, classes="title")
+            if self.hint:
+                yield Static(self.hint, classes="hint")
+            for field in self.fields:
+                yield from self._widget(field)
+            yield Static("", id="move-error", classes="error")
+            yield Static("Enter: next / confirm   Ctrl+S: confirm   Esc: cancel", classes="hint")
+
+    def _widget(self, field: Field) -> ComposeResult:
+        wid = f"step-{field.name}"
+        if field.check:
+            yield Checkbox(field.label, value=field.value == "yes", id=wid)
+            return
+        yield Label(field.label + (" (required)" if field.required else ""), classes="step-label")
+        if field.choices:
+            value = field.value or Select.NULL
+            yield Select(field.choices, value=value, prompt="choose ...", id=wid)
+        else:
+            yield Input(field.value, placeholder=field.placeholder, id=wid, max_length=1000)
 
     def on_mount(self) -> None:
-        self.query_one("#move-text", Input).focus()
+        first = self.query(f"#step-{self.fields[0].name}").first() if self.fields else None
+        if first is not None:
+            first.focus()
 
-    @on(Input.Submitted, "#move-text")
-    def _first_done(self) -> None:
-        if self.move.needs is Needs.BODY:
-            self.query_one("#move-note", Input).focus()
+    def values(self) -> dict[str, str]:
+        """Every field as text ("" when not given; "yes"/"no" for boxes)."""
+        out = {}
+        for field in self.fields:
+            widget = self.query_one(f"#step-{field.name}")
+            if isinstance(widget, Checkbox):
+                out[field.name] = "yes" if widget.value else "no"
+            elif isinstance(widget, Select):
+                out[field.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, Input):
+                out[field.name] = widget.value.strip()
+        return out
+
+    def missing(self) -> Field | None:
+        values = self.values()
+        return next((f for f in self.fields if f.required and not values[f.name]), None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        names = [f.name for f in self.fields]
+        here = names.index(str(event.input.id).removeprefix("step-"))
+        if here + 1 < len(names):
+            self.query_one(f"#step-{names[here + 1]}").focus()
         else:
-            self._confirm()
+            self.action_confirm()
 
-    @on(Input.Submitted, "#move-note")
-    def _confirm(self) -> None:
-        _, key = QUESTIONS[self.move.needs]
-        answer = {key: self.query_one("#move-text", Input).value}
-        if self.move.needs is Needs.BODY:
-            answer["note"] = self.query_one("#move-note", Input).value
-        self.dismiss(answer)
+    def action_confirm(self) -> None:
+        gap = self.missing()
+        if gap is not None:
+            self.query_one("#move-error", Static).update(f"{gap.label.lower()}: needed")
+            self.query_one(f"#step-{gap.name}").focus()
+            return
+        self.dismiss(self.values())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -58,6 +58,7 @@ class FilterProblem(ValueError):
 @dataclass
 class PreviewReady(Message):
     rows: list[LogRow]
+    done: str = ""  # what just finished (an export), said before the row count
 
 
 @dataclass
@@ -69,6 +70,7 @@ class ExportProgress(Message):
 @dataclass
 class ExportDone(Message):
     result: ExportResult
+    filters: LogFilters
 
 
 @dataclass
@@ -185,7 +187,7 @@ class AuditScreen(Screen[None]):
         self._export(filters, fmt, out)
 
     @work(thread=True, exclusive=True, group="audit-preview")
-    def _load_preview(self, filters: LogFilters) -> None:
+    def _load_preview(self, filters: LogFilters, done: str = "") -> None:
         from returns_desk.services.audit.exports import preview
 
         try:
@@ -193,7 +195,7 @@ class AuditScreen(Screen[None]):
         except (PermissionError, ValueError) as exc:
             self.post_message(AuditFailed(str(exc)))
             return
-        self.post_message(PreviewReady(rows))
+        self.post_message(PreviewReady(rows, done))
 
     @work(thread=True, exclusive=True, group="audit-export")
     def _export(self, filters: LogFilters, fmt: str, out: Path) -> None:
@@ -208,7 +210,7 @@ class AuditScreen(Screen[None]):
         except (PermissionError, ValueError, OSError) as exc:
             self.post_message(AuditFailed(str(exc)))
             return
-        self.post_message(ExportDone(result))
+        self.post_message(ExportDone(result, filters))
 
     @on(PreviewReady)
     def _show_preview(self, message: PreviewReady) -> None:
@@ -221,7 +223,8 @@ class AuditScreen(Screen[None]):
                 str(r.register), r.clerk, r.manager or "",
             )  # fmt: skip
         shown = len(message.rows)
-        self._status(f"first {shown} rows" if shown else "no returned lines match these filters")
+        rows = f"first {shown} rows" if shown else "no returned lines match these filters"
+        self._status(f"{message.done}; {rows}" if message.done else rows)
 
     @on(ExportProgress)
     def _progress(self, message: ExportProgress) -> None:
@@ -231,11 +234,15 @@ class AuditScreen(Screen[None]):
 
     @on(ExportDone)
     def _exported(self, message: ExportDone) -> None:
+        """Say where the file went, and show the first rows of what was exported."""
         result = message.result
-        self._status(
+        done = (
             f"exported {result.rows} rows to {result.path}; sha256 "
             f"{result.manifest['sha256'][:16]}…; manifest {result.manifest_path.name}"
         )
+        self.query_one("#audit-progress", ProgressBar).display = False
+        self._status(done)
+        self._load_preview(message.filters, done)
 
     @on(AuditFailed)
     def _failed(self, message: AuditFailed) -> None:

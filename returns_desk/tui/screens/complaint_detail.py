@@ -1,7 +1,9 @@
-"""One complaint: its facts, its history, and the moves the logged-in person may make.
+"""One complaint: its facts, SLA, decision, history, and the steps the logged-in person may
+take (pause and resume, decide, the customer's answer, close with a reason ...).
 
-Each move has a key (shown in the footer only when it applies) and a button. Moves that
-need words ask for them first; the service makes the change and the screen reloads.
+Each step has a key (shown in the footer only when it applies) and a button. Steps that
+need answers ask for them in a small labelled form; a worker calls the service and posts
+a message back; the screen reloads and says what happened or why it was refused.
 """
 
 from __future__ import annotations
@@ -12,31 +14,52 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from returns_desk.domain.complaint import Move, Needs
+from returns_desk.domain.complaint import words
+from returns_desk.domain.complaint_clock import STATE_WORDS
+from returns_desk.tui.screens.complaint_steps import (
+    EXTRA_KEYS,
+    KEYS,
+    LABELS,
+    carry_out,
+    fields_for,
+    offered,
+)
 from returns_desk.tui.screens.complaints import local
 
 if TYPE_CHECKING:
     from returns_desk.services.complaints.views import ComplaintDetail
 
-KEYS = {
-    "acknowledge": "a",
-    "investigate": "i",
-    "resolve": "s",
-    "reopen": "o",
-    "escalate": "e",
-    "close": "c",
-}
+ALL_KEYS = {**KEYS, **{step: key for step, (key, _, _) in EXTRA_KEYS.items()}}
+
+
+def label(step: str) -> str:
+    return LABELS.get(step) or (EXTRA_KEYS[step][1] if step in EXTRA_KEYS else step.capitalize())
+
+
+class DetailLoaded(Message):
+    def __init__(self, detail: ComplaintDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class StepDone(Message):
+    """A step went through (``ok``) or was refused; ``words`` says which and why."""
+
+    def __init__(self, words: str, ok: bool) -> None:
+        super().__init__()
+        self.words, self.ok = words, ok
 
 
 class ComplaintDetailScreen(Screen[None]):
     """Shows a complaint and offers its next steps by role."""
 
     BINDINGS = [
-        *(Binding(key, f"move('{verb}')", verb.capitalize(), id=f"move-{verb}")
-          for verb, key in KEYS.items()),
+        *(Binding(key, f"step('{step}')", label(step), id=f"step-{step}")
+          for step, key in ALL_KEYS.items()),
         Binding("escape", "back", "Back", id="detail-back"),
     ]  # fmt: skip
 
@@ -51,6 +74,7 @@ class ComplaintDetailScreen(Screen[None]):
             yield Static("loading ...", id="detail-facts")
             yield Static("", id="detail-error", classes="error")
             yield Horizontal(id="detail-actions", classes="form-row")
+            yield Static("", id="detail-decision")
             yield DataTable(id="detail-history", cursor_type="row", show_cursor=False)
         yield Footer(compact=True)
 
@@ -58,13 +82,14 @@ class ComplaintDetailScreen(Screen[None]):
         self.query_one("#detail-history", DataTable).add_columns("When", "Step", "Who", "Note")
         self._load()
 
-    def _move(self, verb: str) -> Move | None:
-        moves = self.detail.moves if self.detail else ()
-        return next((m for m in moves if m.verb == verb), None)
+    @property
+    def role(self) -> str | None:
+        actor = getattr(self.app, "actor", None)
+        return actor.role.value if actor else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "move":
-            return self._move(str(parameters[0])) is not None
+        if action == "step":
+            return str(parameters[0]) in offered(self.detail, self.role)
         return True
 
     def action_back(self) -> None:
@@ -72,44 +97,54 @@ class ComplaintDetailScreen(Screen[None]):
 
     @on(Button.Pressed, ".move")
     def _button(self, event: Button.Pressed) -> None:
-        self.action_move(str(event.button.name))
+        self.action_step(str(event.button.name))
 
-    def action_move(self, verb: str) -> None:
-        from returns_desk.tui.dialogs.complaint_move import MoveDialog
+    def action_step(self, step: str) -> None:
+        from returns_desk.tui.dialogs.complaint_move import StepDialog
 
-        move = self._move(verb)
-        if move is None:
+        detail = self.detail
+        if detail is None or step not in offered(detail, self.role):
             return
-        if move.needs is Needs.NOTHING:
-            self._apply(move, {})
+        if step == "counter" and detail.receipt_code:
+            self.app.remedy_at_counter(detail.receipt_code, detail.row.reference)  # type: ignore[attr-defined]
+            return
+        fields = fields_for(step, detail, self.app.today())  # type: ignore[attr-defined]
+        if not fields:
+            self._run(step, {})
             return
 
-        def answered(words: dict[str, str] | None) -> None:
-            if words is not None:
-                self._apply(move, words)
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers is not None:
+                self._run(step, answers)
 
-        self.app.push_screen(MoveDialog(self.reference, move), answered)
+        title = f"{label(step)}: {self.reference} ({detail.row.status.value})"
+        self.app.push_screen(StepDialog(title, fields), answered)
 
-    def _apply(self, move: Move, words: dict[str, str]) -> None:
-        self.query_one("#detail-error", Static).update(f"{move.verb} ...")
-        self._transition(move, words)
+    def _run(self, step: str, answers: dict[str, str]) -> None:
+        self._say(f"{label(step).lower()} ...", ok=True)
+        self._carry_out(step, answers)
 
     @work(thread=True, exclusive=True)
-    def _transition(self, move: Move, words: dict[str, str]) -> None:
-        from returns_desk.domain.complaint import TransitionError
-        from returns_desk.services.complaints.lifecycle import transition
-
+    def _carry_out(self, step: str, answers: dict[str, str]) -> None:
         app = self.app
+        assert self.detail is not None
         try:
-            transition(app.engine, app.actor, self.reference, move.target, **words)  # type: ignore[attr-defined]
-        except (TransitionError, PermissionError) as exc:
-            app.call_from_thread(self._error, str(exc))
+            told = carry_out(app.engine, app.actor, self.detail, step, answers)  # type: ignore[attr-defined]
+        except (ValueError, LookupError, PermissionError) as exc:
+            self.post_message(StepDone(str(exc), ok=False))
             return
-        app.call_from_thread(self._error, "")
-        app.call_from_thread(self._load)
+        self.post_message(StepDone(told, ok=True))
 
-    def _error(self, message: str) -> None:
-        self.query_one("#detail-error", Static).update(message)
+    @on(StepDone)
+    def _done(self, message: StepDone) -> None:
+        self._say(message.words, message.ok)
+        if message.ok:
+            self._load()
+
+    def _say(self, words_: str, ok: bool) -> None:
+        notice = self.query_one("#detail-error", Static)
+        notice.set_class(ok, "done")
+        notice.update(words_)
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
@@ -117,47 +152,80 @@ class ComplaintDetailScreen(Screen[None]):
 
         app = self.app
         actor = app.actor  # type: ignore[attr-defined]
-        role = actor.role.value if actor else "auditor"
-        detail = complaint_detail(app.engine, self.reference, role)  # type: ignore[attr-defined]
-        app.call_from_thread(self._show, detail)
+        detail = complaint_detail(app.engine, self.reference, actor=actor)  # type: ignore[attr-defined]
+        self.post_message(DetailLoaded(detail))
 
-    async def _show(self, d: ComplaintDetail) -> None:
-        self.detail = d
-        late = "  [bold red]OVERDUE[/]" if d.row.overdue else ""
-        dispute = f"\nDispute: {_escape(d.dispute_body)}" if d.dispute_body else ""
-        if d.dispute_outcome:
-            dispute += f"; outcome: {_escape(d.dispute_outcome)}"
-        links = "  ".join(
-            f"{k} {v}"
-            for k, v in (("receipt", d.receipt_code), ("return", d.return_reference))
-            if v
-        )
-        self.query_one("#detail-facts", Static).update(
-            f"[b]{d.row.reference}[/b]  {d.row.status.value.upper()}{late}\n"
-            f"{d.row.severity} · {d.row.category} · via {d.channel} · logged by {d.clerk}\n"
-            f"Customer: {_escape(d.row.customer) or '-'}  {_escape(d.contact)}  {links}\n"
-            f"Due {local(d.row.due_at)}{dispute}\n\n{_escape(d.description)}"
-        )
-        await self._buttons(d.moves)
+    @on(DetailLoaded)
+    async def _show(self, message: DetailLoaded) -> None:
+        d = self.detail = message.detail
+        self.query_one("#detail-facts", Static).update(facts(d))
+        self.query_one("#detail-decision", Static).update(decision_words(d))
+        await self._buttons(offered(d, self.role))
         table = self.query_one("#detail-history", DataTable)
         table.clear()
         for h in d.history:
             step = f"{h.from_status.value}->{h.to_status.value}" if h.from_status else "received"
+            if h.from_status == h.to_status:
+                step = h.to_status.value
             table.add_row(local(h.at), step, h.who, h.note)
         self.refresh_bindings()
 
-    async def _buttons(self, moves: tuple[Move, ...]) -> None:
+    async def _buttons(self, steps: tuple[str, ...]) -> None:
         bar = self.query_one("#detail-actions", Horizontal)
         await bar.remove_children()
-        verbs = dict.fromkeys(m.verb for m in moves)
         await bar.mount_all(
-            Button(f"{v.capitalize()} ({KEYS[v]})", name=v, classes="move", id=f"do-{v}")
-            for v in verbs
+            Button(f"{label(s)} ({ALL_KEYS[s]})", name=s, classes="move", id=f"do-{s}")
+            for s in steps
         )
 
 
-def _escape(text: str) -> str:
+def facts(d: ComplaintDetail) -> str:
+    """The complaint at a glance: status and SLA, who, what, when it is due."""
+    late = "  [bold red]OVERDUE[/]" if d.row.overdue else ""
+    sla = STATE_WORDS[d.row.sla]
+    who = f"logged by {d.clerk}" + (
+        f", received by {d.received_by}" if d.received_by != d.clerk else ""
+    )
+    links = "  ".join(
+        f"{k} {v}" for k, v in (("receipt", d.receipt_code), ("return", d.return_reference)) if v
+    )
+    due = f"Due {local(d.row.due_at)}" if d.row.due_at else "Clock paused"
+    if d.first_response_due_at and not d.first_response_at:
+        due += f"; first response by {local(d.first_response_due_at)}"
+    lines = [
+        f"[b]{d.row.reference}[/b]  {d.row.status.value.upper()}  ({sla}){late}",
+        f"{d.row.severity} · {d.row.category} · via {d.channel} · {who}",
+        f"Customer: {_escape(d.row.customer) or '-'}  {_escape(d.contact)}  {links}",
+        f"Wants: {_escape(d.remedy_sought) or '-'}"
+        + (f"  About: {d.named_staff}" if d.named_staff else "")
+        + (f"  Owner: {d.owner}" if d.owner else ""),
+        due + (f"  Reopened {d.reopen_count}x" if d.reopen_count else ""),
+    ]
+    if d.dispute_body:
+        outcome = f"; outcome: {_escape(d.dispute_outcome)}" if d.dispute_outcome else ""
+        lines.append(f"Dispute: {_escape(d.dispute_body)}{outcome}")
+    if d.closure_reason:
+        lines.append(f"Closed: {words(d.closure_reason)}")
+    return "\n".join(lines) + f"\n\n{_escape(d.description)}"
+
+
+def decision_words(d: ComplaintDetail) -> str:
+    """The latest decision and the customer's answer, if any."""
+    dec = d.decision
+    if dec is None:
+        return ""
+    remedy = words(dec.remedy) + (f" {dec.amount}" if dec.amount else "")
+    done = f"; carried out: {dec.remedy_done}" if dec.remedy_done else ""
+    answer = words(dec.answer) if dec.answer else f"awaited by {dec.reply_by:%Y-%m-%d}"
+    level = "Final decision" if dec.final else "Decision"
+    return (
+        f"[b]{level}[/b] ({dec.decided_by}): {words(dec.outcome)}; remedy {remedy}{done}\n"
+        f"Customer's answer: {answer}"
+    )
+
+
+def _escape(text: str | None) -> str:
     """Customer words shown as typed, never read as markup."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(text or "")

@@ -20,13 +20,15 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from returns_desk.domain.draft import FromReceipt, NoReceipt, ReturnDraft
+from returns_desk.domain.complaint import looks_like_reference
+from returns_desk.domain.draft import FromReceipt, ReturnDraft
 from returns_desk.domain.roles import Role
 from returns_desk.tui.commands import CounterCommands
 from returns_desk.tui.dialogs.words import done_words
 from returns_desk.tui.messages import Completed, Quoted, ReceiptFound, Refused, ReturnCompleted
 from returns_desk.tui.reach import desk_of
 from returns_desk.tui.screens import counter_jobs as jobs
+from returns_desk.tui.screens.counter_no_receipt import NoReceiptKeys
 from returns_desk.tui.widgets.draft_panel import DraftPanel
 from returns_desk.tui.widgets.draft_words import EMPTY_HINT
 
@@ -34,14 +36,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from returns_desk.domain.draft import Override, ReturnItem
-    from returns_desk.tui.dialogs.receiptless import IdAnswer
     from returns_desk.tui.dialogs.settle import Settled
 
 ACTING = {"select_line", "unselect", "complete", "override", "no_receipt", "add_item"}
 SCANNED_ONLY = {"add_item", "customer_id"}
 
 
-class CounterScreen(Screen[None]):
+class CounterScreen(NoReceiptKeys):
     """Receipt lookup, line selection with the policy's decision beside each line, settling."""
 
     COMMANDS = Screen.COMMANDS | {CounterCommands}
@@ -63,6 +64,7 @@ class CounterScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.draft: ReturnDraft | None = None
+        self.remedy_for: str | None = None  # the complaint the next receipt's return remedies
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,11 +128,23 @@ class CounterScreen(Screen[None]):
 
     @on(Input.Submitted, "#scan")
     def _scanned(self, event: Input.Submitted) -> None:
+        if looks_like_reference(event.value):  # a complaint slip's barcode: open the complaint
+            event.input.value = ""
+            desk_of(self).open_complaint(event.value)
+            return
         self.open_receipt(event.value)
 
-    def open_receipt(self, code: str, note: str = "", keep: ReturnDraft | None = None) -> None:
+    def open_receipt(
+        self,
+        code: str,
+        note: str = "",
+        keep: ReturnDraft | None = None,
+        complaint: str | None = None,
+    ) -> None:
         """Look a receipt up as if it had been scanned (search, after a completion);
-        ``keep``: carry on with this draft on the receipt as read again."""
+        ``keep``: carry on with this draft on the receipt as read again; ``complaint``: the
+        return carries out that complaint's decided remedy."""
+        self.remedy_for = complaint
         self.query_one("#scan", Input).value = code
         if not note and keep is None:
             self.say("looking up ...")
@@ -152,7 +166,10 @@ class CounterScreen(Screen[None]):
             self.show(kept.on_receipt(source, message.previews))
             return
         self.say(message.note, ok=bool(message.note))
-        self.show(ReturnDraft(source, datetime.now(UTC), previews=message.previews))
+        draft = ReturnDraft(
+            source, datetime.now(UTC), previews=message.previews, complaint=self.remedy_for
+        )
+        self.show(draft)
         self.panel.table.focus()
 
     # ------------------------------------------------------------ choosing items
@@ -255,51 +272,3 @@ class CounterScreen(Screen[None]):
             self.say(done_words(done), ok=True)
         else:
             self.open_receipt(receipt.code, done_words(done))
-
-    # ------------------------------------------------------------ no receipt
-
-    def action_search(self) -> None:
-        from returns_desk.tui.dialogs.search import NO_RECEIPT, SearchDialog
-
-        def picked(code: str | None) -> None:
-            if code == NO_RECEIPT:
-                self.action_no_receipt()
-            elif code:
-                self.open_receipt(code)
-
-        self.app.push_screen(SearchDialog(), picked)
-
-    def action_no_receipt(self) -> None:
-        """F4: no receipt and no sale found. The customer's photo ID first, then the items."""
-        if self.check_action("no_receipt", ()):
-            self.query_one("#scan", Input).value = ""
-            self.say("")
-            self._ask_customer(None)
-
-    def action_customer_id(self) -> None:
-        """F5: the customer's photo ID, typed again."""
-        if self.draft is not None and isinstance(self.draft.source, NoReceipt):
-            self._ask_customer(self.draft.source)
-
-    def _ask_customer(self, source: NoReceipt | None) -> None:
-        from returns_desk.tui.dialogs.receiptless import CustomerIdDialog
-
-        def given(answer: IdAnswer | None) -> None:
-            if answer is None:
-                return
-            checked = NoReceipt(answer.customer, source.store_no if source else None)
-            if source is None:
-                self.show(ReturnDraft(checked, datetime.now(UTC)))
-                self.action_add_item()
-            elif self.draft is not None:
-                self.show(self.draft.with_source(checked))
-
-        self.app.push_screen(CustomerIdDialog(source.customer if source else None), given)
-
-    def action_add_item(self) -> None:
-        """F4 without a receipt: scan one more item."""
-        from returns_desk.tui.dialogs.receiptless import ReceiptlessItemDialog
-
-        if self.draft is not None and self.draft.source.scanned:
-            number = len(self.draft.items) + 1
-            self.app.push_screen(ReceiptlessItemDialog(None, number), self._take)

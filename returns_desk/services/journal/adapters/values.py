@@ -77,10 +77,10 @@ def amount(text: str, decimals: int = 2) -> Decimal:
     if not _DIGITS.fullmatch(raw):
         raise ValueError(f"{show(text)} is not an amount")
     value = Decimal(raw.replace(",", ""))
+    if value >= MONEY_LIMIT:  # before quantize, which cannot hold 28 digits and more
+        raise ValueError(f"{show(text)} is more than the most allowed, {MONEY_LIMIT}")
     if value != value.quantize(Decimal(1).scaleb(-decimals)):
         raise ValueError(f"{show(text)} has more than {decimals} decimal places")
-    if value >= MONEY_LIMIT:
-        raise ValueError(f"{show(text)} is more than the most allowed, {MONEY_LIMIT}")
     return -value if negative else value
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from returns_desk.domain.draft import FromReceipt, NoReceipt, ReturnError
+from returns_desk.domain.draft import FromPreReturn, FromReceipt, NoReceipt, ReturnError
 from returns_desk.domain.money import ZERO
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class Origin:
 
     sale_id: int | None = None
     customer_id: str | None = None
+    prereturn_id: int | None = None  # the pre-registered return it completes
     id_type: str | None = None
     id_hash: str | None = None
     id_masked: str | None = None
@@ -94,10 +95,12 @@ class SourceHandler(Protocol[S_contra]):
 
 def handler_for(source: Source) -> SourceHandler[Any]:
     """The handler of this kind of source."""
-    from returns_desk.services.returns.sources import receipt, receiptless
+    from returns_desk.services.returns.sources import prereturn, receipt, receiptless
 
     if isinstance(source, FromReceipt):
         return receipt.HANDLER
+    if isinstance(source, FromPreReturn):
+        return prereturn.HANDLER
     if isinstance(source, NoReceipt):
         return receiptless.HANDLER
     raise ReturnError(f"the desk cannot take items back from {type(source).__name__}")

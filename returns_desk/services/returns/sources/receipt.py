@@ -57,11 +57,7 @@ class ReceiptSource:
         self, engine: Engine, source: FromReceipt, items: Sequence[ReturnItem], today: date
     ) -> Quote:
         receipt = find_receipt(engine, source.receipt.code)  # as it stands now
-        active, facts = receipt_facts(engine, receipt, today)
-        lines = decide_items(active.policy, receipt, items, facts, today)
-        limit = active.policy.refund.cash_limit
-        notes = voucher_notes(receipt, lines, limit, facts.cash_today)
-        return Quote(tuple(lines), active.version_id, notes)
+        return quote_receipt(engine, receipt, items, today, source.id_checked)
 
     def admit(self, policy: Policy, source: FromReceipt) -> None:
         parse_receipt_code(source.receipt.code)
@@ -92,7 +88,7 @@ class ReceiptSource:
         region = (store.region or None) if store else None
         prices = current_prices(session, policy, receipt, today)
         facts = ReceiptFacts(refunded, region, cash_today, prices)
-        quotes = decide_items(policy, receipt, request.items, facts, today)
+        quotes = decide_items(policy, receipt, request.items, facts, today, source.id_checked)
         return Taken(
             quotes=quotes,
             products=[claimed.products[q.line.line_no] for q in quotes],
@@ -111,6 +107,21 @@ class ReceiptSource:
 
 
 HANDLER = ReceiptSource()
+
+
+def quote_receipt(
+    engine: Engine,
+    receipt: Receipt,
+    items: Sequence[ReturnItem],
+    today: date,
+    id_checked: bool = False,
+) -> Quote:
+    """The policy's decisions for ``items`` of ``receipt`` today, changing nothing."""
+    active, facts = receipt_facts(engine, receipt, today)
+    lines = decide_items(active.policy, receipt, items, facts, today, id_checked)
+    limit = active.policy.refund.cash_limit
+    notes = voucher_notes(receipt, lines, limit, facts.cash_today)
+    return Quote(tuple(lines), active.version_id, notes)
 
 
 @dataclass(frozen=True)
@@ -168,10 +179,12 @@ def decide_items(
     items: Sequence[ReturnItem],
     facts: ReceiptFacts,
     today: date,
+    id_checked: bool = False,
 ) -> list[LineQuote]:
     """Decide the items as one return: each line's refund narrows what the tenders can still
     take for the next, and the cash limit holds for all of them together, counting what
-    earlier returns on this receipt paid out in cash today."""
+    earlier returns on this receipt paid out in cash today. ``id_checked``: the customer's
+    photo ID was checked (for a policy's `[[id_check]]` rules)."""
     seen: set[int] = set()
     cases, lines = [], []
     for item in items:
@@ -193,6 +206,7 @@ def decide_items(
                 serial_scanned=item.serial,
                 region=facts.region,
                 current_price=facts.prices.get(line.sku),
+                id_checked=id_checked,
             )
         )
     decisions = decide_return(policy, cases, today, facts.refunded, facts.cash_today)
@@ -242,7 +256,8 @@ class Claimed:
 
 
 def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> Claimed:
-    """Add each item's quantity to its line's ``qty_returned`` only if it still fits.
+    """Add each item's quantity to its line's ``qty_returned`` only if it still fits beside
+    what was returned and what is held for pre-registered returns.
 
     One guarded ``UPDATE ... RETURNING`` per line: it claims, locks and reads back at once.
     """
@@ -253,7 +268,8 @@ def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> 
             .where(
                 col(SaleLine.sale_id) == sale_id,
                 col(SaleLine.line_no) == item.line_no,
-                col(SaleLine.qty_returned) + item.qty <= col(SaleLine.qty),
+                col(SaleLine.qty_returned) + col(SaleLine.qty_reserved) + item.qty
+                <= col(SaleLine.qty),
             )
             .values(qty_returned=col(SaleLine.qty_returned) + item.qty)
             .returning(col(SaleLine.qty_returned), col(SaleLine.product_id))
@@ -269,13 +285,18 @@ def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> 
 def _unclaimable(session: Session, sale_id: int, item: ReturnItem) -> ReturnError:
     """Why the units could not be claimed: no such line, or too few left on it."""
     row = session.exec(
-        select(SaleLine.qty, SaleLine.qty_returned).where(
+        select(SaleLine.qty, SaleLine.qty_returned, SaleLine.qty_reserved).where(
             SaleLine.sale_id == sale_id, SaleLine.line_no == item.line_no
         )
     ).first()
     if row is None:
         return ReturnError(f"this receipt has no line {item.line_no}")
-    left = row[0] - row[1]
+    left = row[0] - row[1] - row[2]
+    if row[2] and left + row[2] >= item.qty:
+        return AlreadyReturned(
+            f"line {item.line_no}: {row[2]} of {row[0]} are held for a pre-registered return; "
+            f"only {left} can be returned without its code, not {item.qty}"
+        )
     return AlreadyReturned(
         f"line {item.line_no}: only {left} of {row[0]} can still be returned, "
         f"not {item.qty}; it was already returned, maybe at another register"
