@@ -270,10 +270,13 @@ class ReturnDraft:
 
     def on_receipt(self, source: FromReceipt, previews: Mapping[int, LineQuote]) -> ReturnDraft:
         """The same return on the receipt as read again (another register may have taken
-        units back meanwhile): the items that still fit stay, to be quoted again."""
+        units back meanwhile): the items that still fit stay, to be quoted again, and a
+        manager's approval stays while the items are the same."""
         left = {line.line_no: line.returnable_qty for line in source.receipt.lines}
         items = tuple(i for i in self.items if i.qty <= left.get(i.line_no, 0))
-        return replace(self._changed(items, source), previews=previews)
+        override = self.override if items == self.items else None
+        changed = self._changed(items, source)
+        return replace(changed, previews=previews, override=override)
 
     def with_exchange(self, basket: ExchangeBasket | None) -> ReturnDraft:
         return replace(self, exchange=basket)

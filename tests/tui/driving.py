@@ -44,7 +44,9 @@ class Desk:
         return self.pilot.app
 
     async def next(self, *kinds: type[Message]) -> Message:
-        """The next message of one of ``kinds`` not waited for yet, once it is handled."""
+        """The next message of one of ``kinds`` not waited for yet, once it is handled;
+        TimeoutError if none comes within ``LIMIT`` (other messages do not reset it)."""
+        deadline = asyncio.get_running_loop().time() + LIMIT
         while True:
             for message in self.messages.seen:
                 if isinstance(message, kinds) and id(message) not in self.messages.used:
@@ -52,7 +54,14 @@ class Desk:
                     await self.pilot.pause()
                     return message
             self.messages.arrived.clear()
-            await asyncio.wait_for(self.messages.arrived.wait(), LIMIT)
+            left = deadline - asyncio.get_running_loop().time()
+            names = " or ".join(kind.__name__ for kind in kinds)
+            if left <= 0:
+                raise TimeoutError(f"no {names} within {LIMIT} seconds")
+            try:
+                await asyncio.wait_for(self.messages.arrived.wait(), left)
+            except TimeoutError:
+                raise TimeoutError(f"no {names} within {LIMIT} seconds") from None
 
     async def press(self, *keys: str) -> None:
         await self.pilot.press(*keys)
@@ -61,9 +70,12 @@ class Desk:
         """Keys as a barcode or badge reader types them: all queued before any is handled
         (``\\n`` is Enter, ``\\t`` is Tab)."""
         names = {"\n": ("enter", "\r"), "\t": ("tab", "\t")}
+        driver = self.app._driver  # where a terminal's keys come in, as Pilot sends them
         for char in text:
             key, typed = names.get(char, (char, char))
-            self.app.post_message(events.Key(key, typed))
+            event = events.Key(key, typed)
+            event.set_sender(self.app)
+            driver.send_message(event)
         await self.pilot.pause()
 
 

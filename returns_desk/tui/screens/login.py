@@ -1,7 +1,8 @@
 """Log in with user and PIN; the services do the checking and the lockout.
 
 Enter moves from user to PIN at once, while the key is handled, so a badge reader that
-types user, Enter, PIN, Enter in one burst fills both fields. After a refusal the cursor
+types user, Enter, PIN, Enter in one burst fills both fields; the last Enter logs in after
+both fields have taken the keys typed before it. After a refusal the cursor
 goes where the fix is typed: the user field for an unknown user, else the PIN.
 """
 
@@ -44,10 +45,11 @@ class LoginScreen(Screen[None]):
 
     def action_next_field(self) -> None:
         """Enter: from the user to the PIN (now, not after the key), else log in."""
-        if self.focused is self.query_one("#username", Input):
-            self.query_one("#pin", Input).focus()
-        else:
-            self._submit()
+        user, pin = self.query_one("#username", Input), self.query_one("#pin", Input)
+        if self.focused is user:
+            self.set_focus(pin)  # at once (focus() waits its turn): the next keys are the PIN
+        else:  # each field takes its keys in its own queue: log in once both have
+            user.call_later(pin.call_later, self._submit)
 
     @on(Button.Pressed, "#login")
     def _submit(self) -> None:
