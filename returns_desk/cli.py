@@ -10,10 +10,13 @@ from returns_desk.commands.complaints import complaints_app
 from returns_desk.commands.db import db_app
 from returns_desk.commands.demo import demo
 from returns_desk.commands.journal import journal_app
+from returns_desk.commands.kpi import kpi_command
 from returns_desk.commands.policy import policy_app
 from returns_desk.commands.prereturn import prereturn_app
 from returns_desk.commands.receipt import receipt_app
+from returns_desk.commands.serve import kiosk, serve
 from returns_desk.commands.slip import slip_app
+from returns_desk.commands.staff import init, staff_app
 from returns_desk.commands.voucher import voucher_app
 
 app = typer.Typer(
@@ -33,7 +36,12 @@ app.add_typer(complaints_app, name="complaints")
 app.add_typer(voucher_app, name="voucher")
 app.add_typer(slip_app, name="slip")
 app.add_typer(prereturn_app, name="prereturn")
+app.add_typer(staff_app, name="staff")
 app.command("demo")(demo)
+app.command("kpi")(kpi_command)
+app.command("init")(init)
+app.command("serve")(serve)
+app.command("kiosk")(kiosk)
 
 
 @app.callback()

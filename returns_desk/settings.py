@@ -8,6 +8,9 @@ the desk reads ``os.environ``; the README's settings table is generated from the
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 from pathlib import Path
 from typing import Literal
 
@@ -120,6 +123,14 @@ class Settings(BaseSettings):
         alias="RETURNS_DESK_PAPER",
         description="Slip paper: `thermal`, `a4` or `letter`. Unset: the layout's paper.",
     )
+    kpis: str | None = Field(
+        None,
+        alias="RETURNS_DESK_KPIS",
+        description=(
+            "The KPIs shown first: a preset in policies/kpi (`limit-loss`, `service-first`, "
+            "`keep-revenue`) or a path to a TOML file. Unset: `limit-loss`."
+        ),
+    )
     id_key: SecretStr | None = Field(
         None,
         alias="RETURNS_DESK_ID_KEY",
@@ -128,12 +139,31 @@ class Settings(BaseSettings):
             "sharing a database. Unset: a random key in `id-fingerprint.key` in the data folder."
         ),
     )
+    audit_key: SecretStr | None = Field(
+        None,
+        alias="RETURNS_DESK_AUDIT_KEY",
+        description=(
+            "The secret the audit trail's hash chain is keyed with (HMAC); the same on every "
+            "register sharing a database, kept away from the database. Unset: a random key in "
+            "`audit-chain.key` in the data folder."
+        ),
+    )
     pin: SecretStr | None = Field(
         None,
         alias="RETURNS_DESK_PIN",
         description=(
-            "The PIN for commands that ask for one (`audit`, `complaints export` ...), for "
-            "scripts. Unset: the command prompts for it."
+            "The PIN (or an integration account's key) for commands that ask for one "
+            "(`audit`, `journal import`, `staff` ...), for scripts. Unset: the command "
+            "prompts for it."
+        ),
+    )
+    self_approval: bool = Field(
+        False,
+        alias="RETURNS_DESK_SELF_APPROVAL",
+        description=(
+            "`true`: a manager may approve an override on their own return (a one-manager "
+            "store), typing their PIN and a reason again; it is audited as self-approved. "
+            "Unset: `false`, another manager must approve."
         ),
     )
 
@@ -156,19 +186,54 @@ class Settings(BaseSettings):
 
     @property
     def data_folder(self) -> Path:
-        """The data folder, created on first use."""
+        """The data folder, created on first use, readable by its owner only."""
         if self.data_dir is not None:
             folder = self.data_dir
         else:
             from platformdirs import user_data_dir
 
             folder = Path(user_data_dir(APP_NAME, appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         return folder
 
     @property
     def slips_folder(self) -> Path:
         return self.slips_dir if self.slips_dir is not None else self.data_folder / "slips"
+
+    def secret(self, value: SecretStr | None, file_name: str) -> bytes:
+        """A key: ``value`` when set, else the 0600 file ``file_name`` in the data folder,
+        created with a random key on first use (every process finds the same key)."""
+        if value is not None and value.get_secret_value():
+            return value.get_secret_value().encode()
+        path = self.data_folder / file_name
+        if not path.exists():
+            _make_key_file(path)
+        key = path.read_bytes().strip()
+        if not key:
+            raise SettingsError(f"the key file {path} is empty: delete it or set the key")
+        return key
+
+
+def _make_key_file(path: Path) -> None:
+    """Write a new random key to ``path`` (0600) whole or not at all: written beside it,
+    then linked into place, so a register starting at the same moment never reads a
+    half-written key, and the first register's key is the one every register keeps."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):  # another desk process made it first
+            os.link(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def private_folder(folder: Path) -> Path:
+    """Create ``folder`` (and parents) if missing; a folder made here is 0700."""
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
 
 
 def load_settings() -> Settings:

@@ -17,9 +17,10 @@ from sqlalchemy.exc import OperationalError
 from returns_desk.store.db import make_engine
 from returns_desk.store.migrate import upgrade
 
-# tests.programs: a test that runs a program a fresh machine lacks must say so (and is
-# skipped where it is missing); pytester checks that rule itself.
-pytest_plugins = ("tests.programs", "pytester")
+# tests.hypothesis_ci: the same hypothesis draws every run in CI, random elsewhere (loaded
+# before any test module). tests.programs: a test that runs a program a fresh machine lacks
+# must say so (and is skipped where it is missing); pytester checks that rule itself.
+pytest_plugins = ("tests.hypothesis_ci", "tests.programs", "pytester")
 
 TODAY = date(2026, 11, 23)
 BACKEND_URL = os.environ.get("DATABASE_URL", "").strip()
@@ -32,7 +33,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(autouse=True)
 def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Slips a test prints land in its own folder, never the user's, and no real printer;
-    ID fingerprints use a fixed test key."""
+    ID fingerprints and the audit chain use fixed test keys."""
     monkeypatch.setenv("RETURNS_DESK_SLIPS", str(tmp_path / "slips"))
     # and the data folder (the default SQLite file, key files) is the test's own, never
     # the user's one that other checkouts may have migrated further
@@ -42,6 +43,7 @@ def _slips_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RETURNS_DESK_CASH_DRAWER", raising=False)
     # ID fingerprints use a test key, never a key file in the user's data folder.
     monkeypatch.setenv("RETURNS_DESK_ID_KEY", "test-id-key")
+    monkeypatch.setenv("RETURNS_DESK_AUDIT_KEY", "test-audit-key")
     monkeypatch.delenv("RETURNS_DESK_STORE", raising=False)
 
 
@@ -113,7 +115,10 @@ def _truncate_all(url: str) -> None:
             .all()
         )
         quoted = ", ".join(f'"{name}"' for name in names)  # "user" is a reserved word
+        # The desk refuses TRUNCATE on the audit trail; the table's owner may lift that.
+        conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
         conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
     engine.dispose()
 
 

@@ -25,11 +25,24 @@ def test_demo_seeds_and_prints_the_pins(engine):
     assert "already has sales" in again.output
 
 
+OWNER = {"RETURNS_DESK_PIN": "482915"}
+
+
+def _init(engine):
+    made = runner.invoke(app, ["init"], input="dana\nDana Owner\n482915\n482915\n")
+    assert made.exit_code == 0, made.output
+
+
+def _import(path, user="dana", env=OWNER):
+    return runner.invoke(app, ["journal", "import", str(path), "--user", user], env=env)
+
+
 def test_journal_import_then_receipt_show(engine):
-    result = runner.invoke(app, ["journal", "import", str(RECEIPTS / "demo-journal.jsonl")])
+    _init(engine)
+    result = _import(RECEIPTS / "demo-journal.jsonl")
     assert result.exit_code == 0, result.output
     assert "40 receipts" in result.output
-    runner.invoke(app, ["journal", "import", str(RECEIPTS / "demo-journal.csv")])
+    _import(RECEIPTS / "demo-journal.csv")
     shown = runner.invoke(app, ["receipt", "show", "101-01-0000007-9"], env={"COLUMNS": "120"})
     assert shown.exit_code == 0, shown.output
     assert "Office chair" in shown.output and "$1,210.24" in shown.output
@@ -37,9 +50,10 @@ def test_journal_import_then_receipt_show(engine):
 
 
 def test_bad_journal_fails_with_file_row_and_field(engine, tmp_path):
+    _init(engine)
     bad = tmp_path / "pos.csv"
     bad.write_text((RECEIPTS / "demo-journal.csv").read_text().replace("229.00", "229.0O"))
-    result = runner.invoke(app, ["journal", "import", str(bad)])
+    result = _import(bad)
     assert result.exit_code == 1
     assert "pos.csv, row 2, field 'unit_price'" in result.output
     assert "nothing was imported" in result.output
@@ -63,3 +77,4 @@ def test_db_upgrade_says_where_the_database_is(engine):
     head = ScriptDirectory(str(RECEIPTS.parent / "db")).get_current_head()
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0 and f"revision {head}" in result.output
+    assert "already" in result.output

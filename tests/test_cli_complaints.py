@@ -12,6 +12,8 @@ from returns_desk.domain.complaint import Status
 from returns_desk.services.complaints.lifecycle import NewComplaint, log_complaint, transition
 
 runner = CliRunner()
+MANAGER = {"RETURNS_DESK_PIN": "9999", "COLUMNS": "160"}
+AS_MARIA = ["--user", "maria"]
 
 
 def _two_complaints(engine, actors):
@@ -34,20 +36,23 @@ def _two_complaints(engine, actors):
 
 def test_list_marks_overdue_and_filters(demo_engine, demo_actors):
     late, fresh = _two_complaints(demo_engine, demo_actors)
-    result = runner.invoke(app, ["complaints", "list"], env={"COLUMNS": "160"})
+    result = runner.invoke(app, ["complaints", "list", *AS_MARIA], env=MANAGER)
     assert result.exit_code == 0, result.output
     assert late in result.output and fresh in result.output and "OVERDUE" in result.output
-    overdue = runner.invoke(app, ["complaints", "list", "--overdue"], env={"COLUMNS": "160"})
+    overdue = runner.invoke(app, ["complaints", "list", "--overdue", *AS_MARIA], env=MANAGER)
     assert late in overdue.output and fresh not in overdue.output
-    acked = runner.invoke(app, ["complaints", "list", "--status", "acknowledged"])
+    acked = runner.invoke(app, ["complaints", "list", "--status", "acknowledged", *AS_MARIA],
+                          env=MANAGER)  # fmt: skip
     assert fresh in acked.output and late not in acked.output
-    none = runner.invoke(app, ["complaints", "list", "--category", "pricing"])
+    none = runner.invoke(app, ["complaints", "list", "--category", "pricing", *AS_MARIA],
+                         env=MANAGER)  # fmt: skip
     assert "no complaints match" in none.output
 
 
 def test_list_fits_80_columns_without_wrapping_and_counts_in_words(demo_engine, demo_actors):
     late, fresh = _two_complaints(demo_engine, demo_actors)
-    result = runner.invoke(app, ["complaints", "list"], env={"COLUMNS": "80"})
+    narrow = {**MANAGER, "COLUMNS": "80"}
+    result = runner.invoke(app, ["complaints", "list", *AS_MARIA], env=narrow)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert all(len(line) <= 80 for line in lines)
@@ -55,26 +60,58 @@ def test_list_fits_80_columns_without_wrapping_and_counts_in_words(demo_engine, 
     assert set(rows) == {late, fresh}  # one line each: nothing wrapped
     assert "OVERDUE" in rows[late] and "acknowledged" in rows[fresh]
     assert lines[0].split()[:4] == ["reference", "status", "due", "severity"]
-    one = runner.invoke(app, ["complaints", "list", "--overdue"], env={"COLUMNS": "80"})
+    one = runner.invoke(app, ["complaints", "list", "--overdue", *AS_MARIA], env=narrow)
     assert one.output.splitlines()[-1] == "1 complaint"
-    wide = runner.invoke(app, ["complaints", "list"], env={"COLUMNS": "160"})
+    wide = runner.invoke(app, ["complaints", "list", *AS_MARIA], env=MANAGER)
     assert "logged" in wide.output.splitlines()[0] and "Bo" in wide.output
 
 
-def test_bad_status_is_explained(engine):
-    result = runner.invoke(app, ["complaints", "list", "--status", "lost"])
+def test_bad_status_is_explained(demo_engine):
+    result = runner.invoke(app, ["complaints", "list", "--status", "lost", *AS_MARIA],
+                           env=MANAGER)  # fmt: skip
     assert result.exit_code == 1
     assert "--status 'lost': choose one of received, acknowledged" in result.output
 
 
 def test_show_prints_the_history(demo_engine, demo_actors):
     _, fresh = _two_complaints(demo_engine, demo_actors)
-    result = runner.invoke(app, ["complaints", "show", fresh.lower()], env={"COLUMNS": "160"})
+    result = runner.invoke(app, ["complaints", "show", fresh.lower(), *AS_MARIA], env=MANAGER)
     assert result.exit_code == 0, result.output
     assert "Rude at till 3" in result.output
     assert "received -> acknowledged  (Cleo Clerk)  phoned back" in result.output
-    missing = runner.invoke(app, ["complaints", "show", "CMP-2026-000999"])
+    missing = runner.invoke(app, ["complaints", "show", "CMP-2026-000999", *AS_MARIA], env=MANAGER)
     assert missing.exit_code == 1 and "no complaint CMP-2026-000999" in missing.output
+
+
+def test_clerks_see_customers_masked_managers_in_full_and_nobody_without_a_log_in(
+    demo_engine, demo_actors
+):
+    """A clerk who did not take the complaint sees the customer masked; the one who did, and
+    managers, in full; nobody reads complaints without logging in."""
+    _, fresh = _two_complaints(demo_engine, demo_actors)
+    ref = log_complaint(
+        demo_engine, demo_actors["sam"],
+        NewComplaint("service", "Wrong size", customer_name="Dana Whitfield",
+                     contact="dana.whitfield@example.com", remedy_sought="exchange"),
+    )  # fmt: skip
+    clerk = {"RETURNS_DESK_PIN": "1111", "COLUMNS": "160"}
+    listed = runner.invoke(app, ["complaints", "list", "--user", "cleo"], env=clerk)
+    assert listed.exit_code == 0, listed.output
+    assert "Dana Whitfield" not in listed.output and "***ld" in listed.output
+    shown = runner.invoke(app, ["complaints", "show", ref, "--user", "cleo"], env=clerk)
+    assert shown.exit_code == 0, shown.output
+    assert "Whitfield" not in shown.output and "example.com" not in shown.output
+    assert "***om" in shown.output
+    full = runner.invoke(app, ["complaints", "show", ref, *AS_MARIA], env=MANAGER)
+    assert "Dana Whitfield" in full.output and "dana.whitfield@example.com" in full.output
+    taker = runner.invoke(app, ["complaints", "show", ref, "--user", "sam"],
+                          env={"RETURNS_DESK_PIN": "2222"})  # fmt: skip
+    assert "Dana Whitfield" in taker.output
+    for command in (["list"], ["show", fresh]):
+        anonymous = runner.invoke(app, ["complaints", *command])
+        assert anonymous.exit_code == 2 and "--user" in anonymous.output
+    wrong = runner.invoke(app, ["complaints", "list", "--user", "cleo"], input="0000\n")
+    assert wrong.exit_code == 1 and "wrong PIN" in wrong.output
 
 
 def test_export_jsonl_by_suffix_with_a_manifest(demo_engine, demo_actors, tmp_path):

@@ -98,3 +98,17 @@ def test_a_search_that_cannot_run_says_why(demo_engine, args, message):
 def test_nothing_found_says_so(demo_engine):
     result = runner.invoke(app, ["receipt", "find", "--sku", "NO-SUCH"], env=WIDE)
     assert result.exit_code == 0 and "no sale matches" in result.output
+
+
+def test_a_clerk_who_logs_in_is_asked_the_pin_and_sees_ids_in_full(demo_engine):
+    """The same log-in as every command: -u, the PIN asked for (hidden), a wrong one said."""
+    sale = next(s for s in _sales(demo_engine)[:20] if s.customer_id)
+    listed = runner.invoke(
+        app, ["receipt", "list", "--limit", "20", "-u", "cleo"], input="1111\n", env=WIDE
+    )
+    assert listed.exit_code == 0, listed.output
+    assert "PIN" in listed.output and "1111" not in listed.output
+    assert sale.customer_id in listed.output
+    wrong = runner.invoke(app, ["receipt", "list", "-u", "cleo"], input="0000\n", env=WIDE)
+    assert wrong.exit_code == 1 and "wrong PIN; 4 tries left" in wrong.output
+    assert "Traceback" not in wrong.output

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from returns_desk.commands.common import console, day, engine, err_console, fail
+from returns_desk.commands.common import (
+    console,
+    day,
+    engine,
+    err_console,
+    fail,
+    logged_in,
+    pin_option,
+    user_option,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -23,62 +32,96 @@ audit_app = typer.Typer(
 
 def _reader(user: str, pin: str) -> tuple[Engine, Actor]:
     """The engine and the logged-in person, or a clean failure (wrong PIN, locked, ...)."""
-    from returns_desk.services.staff.security import AuthError, log_in
-
     eng = engine()
-    try:
-        return eng, log_in(eng, user, pin, register="cli")
-    except AuthError as exc:
-        fail(str(exc))
-
-
-def _user_option(what: str) -> Any:
-    return typer.Option(..., help=f"The {what} (logs in; audited).")
-
-
-def _pin_option(whose: str) -> Any:
-    return typer.Option(
-        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help=f"The {whose} PIN."
-    )
+    return eng, logged_in(eng, user, pin)
 
 
 @audit_app.command("verify")
 def verify(
     manifest: Path | None = typer.Option(
-        None, help="An export manifest: also check the chain still holds the head it recorded."
+        None,
+        help="An export manifest: also check the exported file's SHA-256 and that the chain "
+        "still holds the head it recorded.",
     ),
-    user: str = _user_option("auditor or manager checking"),
-    pin: str = _pin_option("auditor's or manager's"),
+    anchor: Path | None = typer.Option(
+        None, help="An anchor file (`audit anchor`): check the chain still holds that head."
+    ),
+    user: str = user_option("auditor or manager checking"),
+    pin: str = pin_option("auditor's or manager's"),
 ) -> None:
-    """Recompute the SHA-256 chain; name the first broken sequence (exit 1) if any.
+    """Recompute the keyed hash chain; name the first broken sequence (exit 1) if any.
 
-    Auditors and managers only (asks for the PIN); a clerk is refused, and audited.
+    The chain alone cannot show a tail cut off or rewritten; an anchor or a manifest kept
+    elsewhere can. Auditors and managers only (asks for the PIN); a clerk is refused, and
+    audited.
     """
-    from returns_desk.services.audit.trail import verify_chain
+    from returns_desk.services.audit.manifests import export_problem
+    from returns_desk.services.audit.trail import AnchorError, read_anchor, verify_chain
     from returns_desk.services.staff.security import RoleError
 
-    anchor = None
-    if manifest is not None:
-        try:
-            head = json.loads(manifest.read_text(encoding="utf-8"))["audit_chain_head"]
-            anchor = (int(head["seq"]), str(head["hash"]))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            fail(f"{manifest}: not an export manifest ({exc})")
+    if manifest is not None and anchor is not None:
+        fail("--manifest or --anchor: one at a time")
+    head = None
+    try:
+        if manifest is not None or anchor is not None:
+            head = read_anchor(manifest or anchor)  # type: ignore[arg-type]
+    except AnchorError as exc:
+        fail(str(exc))
     eng, actor = _reader(user, pin)
     try:
-        report = verify_chain(eng, actor, anchor)
+        report = verify_chain(eng, actor, head)
     except RoleError as exc:
         fail(str(exc))
     if not report.intact:
         fail(f"audit chain broken at sequence {report.first_broken}: {report.problem}")
-    console.print(f"audit chain intact: {report.events} events, head {report.head[:16]}…")
+    if manifest is not None and (problem := export_problem(eng, manifest)):
+        fail(problem)
+    older = f" ({report.unkeyed} from before the chain was keyed)" if report.unkeyed else ""
+    console.print(
+        f"audit chain intact: {report.events} events{older}, head {report.head_seq} "
+        f"{report.head[:16]}…",
+        highlight=False,
+    )
+    if head is not None:
+        what = "the exported file matches its manifest; " if manifest else ""
+        console.print(f"{what}the chain holds the recorded head {head[0]}", highlight=False)
+
+
+@audit_app.command("anchor")
+def anchor_(
+    out: Path = typer.Option(..., "--out", help="The anchor file to write (JSON)."),
+    user: str = user_option("auditor or manager anchoring"),
+    pin: str = pin_option("auditor's or manager's"),
+) -> None:
+    """Write the chain's head (sequence and hash) to a file, to keep away from the database.
+
+    Later, `audit verify --anchor FILE` shows whether the chain was cut short or its tail
+    rewritten since. Keep anchors where the database's administrators cannot change them
+    (printed, mailed, another machine). Auditors and managers only; the anchor is audited.
+    """
+    from returns_desk.services.audit.trail import take_anchor
+    from returns_desk.services.staff.security import RoleError
+
+    if out.exists():
+        fail(f"{out}: already exists; anchors are never overwritten")
+    eng, actor = _reader(user, pin)
+    try:
+        taken = take_anchor(eng, actor)
+    except RoleError as exc:
+        fail(str(exc))
+    try:
+        with out.open("x", encoding="utf-8") as handle:
+            handle.write(taken.to_json())
+    except OSError as exc:
+        fail(f"{out}: {exc.strerror or exc}")
+    console.print(f"anchored the audit chain at {taken.seq} {taken.hash} in {out}", highlight=False)
 
 
 @audit_app.command("log")
 def log(
     limit: int = typer.Option(20, min=1, help="How many of the latest events."),
-    user: str = _user_option("auditor or manager reading"),
-    pin: str = _pin_option("auditor's or manager's"),
+    user: str = user_option("auditor or manager reading"),
+    pin: str = pin_option("auditor's or manager's"),
 ) -> None:
     """The latest audit events, newest last (your own log-in is the last one); reads at 80
     columns: who (user@register), what, and what it was about with its details.
@@ -112,6 +155,17 @@ def log(
     console.print(table)
 
 
+def _format(fmt: str | None, out: Path, formats: tuple[str, ...]) -> str:
+    """The export format: ``--format`` if given, else the file's suffix (``.xlsx`` ...), else
+    CSV, as ``complaints export`` does."""
+    if fmt is None:
+        suffix = out.suffix.lstrip(".").lower()
+        return suffix if suffix in formats else "csv"
+    if fmt.strip().lower() not in formats:
+        fail(f"--format {fmt!r}: choose one of {', '.join(formats)}")
+    return fmt.strip().lower()
+
+
 def _details(details: str) -> str:
     """An event's JSON details as 'key: value; ...' (nested values stay JSON)."""
     try:
@@ -137,17 +191,17 @@ def export(
     ),
     date_to: str = typer.Option(..., "--to", help="Last day, included (YYYY-MM-DD), local."),
     out: Path = typer.Option(..., "--out", help="File to write; FILE.manifest.json goes beside."),
-    fmt: str = typer.Option("csv", "--format", help="csv, jsonl, xlsx or pdf (summary)."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="csv, jsonl, xlsx or pdf (summary); default: from the --out suffix."
+    ),
     store: int | None = typer.Option(None, help="Only this store number."),
     register: int | None = typer.Option(None, help="Only this register number."),
     clerk: str | None = typer.Option(None, help="Only this clerk (username)."),
     outcome: str | None = typer.Option(None, help="Only lines with this outcome."),
     overrides_only: bool = typer.Option(False, help="Only returns a manager overrode."),
     unmask: bool = typer.Option(False, help="Show customer ids in full (audited)."),
-    user: str = typer.Option(..., help="The auditor exporting (logs in; audited)."),
-    pin: str = typer.Option(
-        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help="The auditor's PIN."
-    ),
+    user: str = user_option("auditor exporting"),
+    pin: str = pin_option("auditor's"),
 ) -> None:
     """Export the exchange log, one row per returned line, with a manifest (auditors only)."""
     from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -156,8 +210,7 @@ def export(
     from returns_desk.services.audit.exports import FORMATS, export_exchange_log
     from returns_desk.services.staff.security import AuthError, RoleError, log_in
 
-    if fmt not in FORMATS:
-        fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    fmt = _format(fmt, out, FORMATS)
     filters = LogFilters(
         day(date_from, "--from"), day(date_to, "--to"),
         store, register, clerk, outcome, overrides_only, unmask,

@@ -1,4 +1,5 @@
-"""What every command needs: the engine (migrated), a console, and clean failure.
+"""What every command needs: the engine (its schema ready), a console, log-in, and clean
+failure.
 
 Errors never reach the user as a traceback: :class:`DeskGroup` (the root command's class)
 turns any error a command lets through into one clear line and exit code 1 (click keeps
@@ -18,18 +19,28 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from returns_desk.domain.roles import Role
+    from returns_desk.services.staff.security import Actor
+
 console = Console()
 err_console = Console(stderr=True)
 
 
 def engine(upgrade: bool = True) -> Engine:
-    """The desk's engine for DATABASE_URL or the default SQLite file, brought up to date."""
+    """The desk's engine for DATABASE_URL or the default SQLite file, its schema ready.
+
+    An empty database gets the schema; one at an older revision is refused with what to do
+    (a manager runs ``db upgrade``). ``upgrade=False`` leaves the database as it is.
+    """
     from returns_desk.store.db import make_engine
-    from returns_desk.store.migrate import upgrade as run_upgrade
+    from returns_desk.store.migrate import SchemaBehind, ready
 
     eng = make_engine()
     if upgrade:
-        run_upgrade(eng)
+        try:
+            ready(eng)
+        except SchemaBehind as exc:
+            fail(str(exc))
     return eng
 
 
@@ -39,6 +50,54 @@ def fail(message: str, code: int = 1) -> NoReturn:
         f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True
     )
     raise typer.Exit(code)
+
+
+def user_option(who: str) -> Any:
+    """``--user``: who runs the command (logs in; audited)."""
+    return typer.Option(..., "--user", "-u", help=f"The {who} (logs in; audited).")
+
+
+def pin_option(whose: str = "their", text: str = "") -> Any:
+    """``--pin``: prompted for (hidden) unless RETURNS_DESK_PIN is set."""
+    return typer.Option(
+        ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN",
+        help=text or f"The {whose} PIN.",
+    )  # fmt: skip
+
+
+def optional_user_option(why: str) -> Any:
+    """``--user`` where a log-in is optional: without it the command shows less (masked)."""
+    return typer.Option(None, "--user", "-u", help=f"Log in (audited): {why}")
+
+
+def optional_pin_option() -> Any:
+    """``--pin`` beside :func:`optional_user_option`: asked for (hidden) only with ``--user``,
+    unless RETURNS_DESK_PIN is set."""
+    return typer.Option(
+        None, hide_input=True, envvar="RETURNS_DESK_PIN",
+        help="The PIN (asked for when --user is given).",
+    )  # fmt: skip
+
+
+def maybe_logged_in(eng: Engine, user: str | None, pin: str | None, *roles: Role) -> Actor | None:
+    """:func:`logged_in` when ``user`` is given (asking for the PIN if need be), else None."""
+    if not user:
+        return None
+    return logged_in(eng, user, pin or str(typer.prompt("PIN", hide_input=True)), *roles)
+
+
+def logged_in(eng: Engine, user: str, pin: str, *roles: Role) -> Actor:
+    """Log ``user`` in at register ``cli`` (audited), or fail cleanly: wrong PIN, locked,
+    unknown, or (when ``roles`` are given) a role the command is not for."""
+    from returns_desk.services.staff.security import AuthError, RoleError, log_in, require
+
+    try:
+        actor = log_in(eng, user, pin, register="cli")
+        if roles:
+            require(actor, *roles)
+    except (AuthError, RoleError) as exc:
+        fail(str(exc))
+    return actor
 
 
 def day(value: str, option: str) -> date:

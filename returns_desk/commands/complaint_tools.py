@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
-from returns_desk.commands.audit import _pin_option, _reader, _user_option
-from returns_desk.commands.common import console, day, fail
+from returns_desk.commands.audit import _reader
+from returns_desk.commands.common import console, day, fail, pin_option, user_option
 
 actions_app = typer.Typer(
     help="Corrective actions: root cause, action, owner, due date, effectiveness check.",
@@ -32,8 +32,8 @@ def report(
     end: str = typer.Option(None, "--to", help="Last day, included (default: today)."),
     store: int = typer.Option(None, help="Only this store, by number."),
     pdf: Path = typer.Option(None, help="Also write the management-review PDF here."),
-    user: str = _user_option("manager or auditor reading"),
-    pin: str = _pin_option("manager's or auditor's"),
+    user: str = user_option("manager or auditor reading"),
+    pin: str = pin_option("manager's or auditor's"),
 ) -> None:
     """Complaint monitoring for a period, and the management-review PDF.
 
@@ -80,8 +80,8 @@ def report(
 def promises(
     start: str = typer.Option(None, "--from", help="First day (default: 30 days before --to)."),
     end: str = typer.Option(None, "--to", help="Last day, included (default: today)."),
-    user: str = _user_option("manager or auditor reading"),
-    pin: str = _pin_option("manager's or auditor's"),
+    user: str = user_option("manager or auditor reading"),
+    pin: str = pin_option("manager's or auditor's"),
 ) -> None:
     """The store's promises (ISO 10001) and how often each was kept in the period.
 
@@ -108,8 +108,8 @@ def promises(
 
 
 def escalate(
-    user: str = _user_option("manager running the escalation rules"),
-    pin: str = _pin_option("manager's"),
+    user: str = user_option("manager running the escalation rules"),
+    pin: str = pin_option("manager's"),
 ) -> None:
     """Apply the escalation rules now (run it from a scheduler).
 
@@ -136,8 +136,8 @@ def anonymise(
         None, help="Closed more than this many months ago (default: [retention] in sla.toml)."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="List them; change nothing."),
-    user: str = _user_option("manager"),
-    pin: str = _pin_option("manager's"),
+    user: str = user_option("manager"),
+    pin: str = pin_option("manager's"),
 ) -> None:
     """Remove names, contacts and stories from complaints closed long ago (audited)."""
     from returns_desk.services.complaints.retention import anonymise_closed
@@ -158,7 +158,7 @@ def anonymise(
 
 @actions_app.command("list")
 def actions_list(
-    user: str = _user_option("manager or auditor"), pin: str = _pin_option("their")
+    user: str = user_option("manager or auditor"), pin: str = pin_option("their")
 ) -> None:
     """Every corrective action, newest first, with its complaints and state."""
     from returns_desk.services.complaints.actions import list_actions
@@ -191,8 +191,8 @@ def actions_add(
     owner: str = typer.Option(..., help="Who does it (a user name)."),
     due: str = typer.Option(..., help="By when, like 2026-12-31."),
     complaint: list[str] = typer.Option([], help="A complaint it answers (repeat for more)."),
-    user: str = _user_option("manager"),
-    pin: str = _pin_option("manager's"),
+    user: str = user_option("manager"),
+    pin: str = pin_option("manager's"),
 ) -> None:
     """Log a corrective action linked to the complaints it answers."""
     from returns_desk.services.complaints.actions import open_action
@@ -218,8 +218,8 @@ def actions_add(
 def actions_link(
     reference: str = typer.Argument(..., help="Like CA-2026-0001."),
     complaints: list[str] = typer.Argument(..., help="Complaint references."),
-    user: str = _user_option("manager"),
-    pin: str = _pin_option("manager's"),
+    user: str = user_option("manager"),
+    pin: str = pin_option("manager's"),
 ) -> None:
     """Link more complaints to an action."""
     from returns_desk.services.complaints.actions import link
@@ -236,8 +236,8 @@ def actions_link(
 def actions_done(
     reference: str = typer.Argument(..., help="Like CA-2026-0001."),
     note: str = typer.Option(..., help="What was done."),
-    user: str = _user_option("manager"),
-    pin: str = _pin_option("manager's"),
+    user: str = user_option("manager"),
+    pin: str = pin_option("manager's"),
 ) -> None:
     """Mark an action done, saying what was done."""
     from returns_desk.services.complaints.actions import mark_done
@@ -255,8 +255,8 @@ def actions_check(
     reference: str = typer.Argument(..., help="Like CA-2026-0001."),
     effective: bool = typer.Option(..., "--effective/--not-effective", help="Did the cause stop?"),
     note: str = typer.Option(..., help="What was looked at."),
-    user: str = _user_option("manager"),
-    pin: str = _pin_option("manager's"),
+    user: str = user_option("manager"),
+    pin: str = pin_option("manager's"),
 ) -> None:
     """Record the effectiveness check of a done action."""
     from returns_desk.services.complaints.actions import check

@@ -1,5 +1,6 @@
 """``returns-desk complaints``: list, show and export complaints (read-only; moves happen at
-the desk, where the person is logged in). Exporting logs the person in like ``audit export``."""
+the desk). Each logs the person in (``--user``, PIN): complaints hold customers' names and
+contacts, which are shown only to those who need them (``services.complaints.scope``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from returns_desk.commands.common import console, engine, fail
+from returns_desk.commands.common import console, engine, fail, logged_in, pin_option, user_option
 
 if TYPE_CHECKING:
     from returns_desk.services.complaints.views import ComplaintDetail
@@ -57,18 +58,24 @@ def list_(
     status: str = typer.Option(None, help="Only this status, e.g. received, investigating."),
     overdue: bool = typer.Option(False, "--overdue", help="Only open complaints past due."),
     category: str = typer.Option(None, help="Only this category, e.g. refund."),
+    user: str = user_option("person reading"),
+    pin: str = pin_option(),
 ) -> None:
-    """Complaints, newest first; overdue ones are marked."""
+    """Complaints, newest first; overdue ones are marked. Clerks see their store's, with
+    customers masked but on the ones they took."""
     from rich.table import Table
 
     from returns_desk.domain.complaint import Status
+    from returns_desk.domain.roles import PEOPLE
     from returns_desk.services.complaints.views import list_complaints
 
     try:
         wanted = Status(status.strip().lower()) if status else None
     except ValueError:
         fail(f"--status {status!r}: choose one of {', '.join(s.value for s in Status)}")
-    rows = list_complaints(engine(), status=wanted, category=category, overdue=overdue)
+    eng = engine()
+    actor = logged_in(eng, user, pin, *PEOPLE)
+    rows = list_complaints(eng, status=wanted, category=category, overdue=overdue, actor=actor)
     if not rows:
         console.print("no complaints match")
         return
@@ -94,13 +101,21 @@ def list_(
 
 
 @complaints_app.command("show")
-def show(reference: str = typer.Argument(..., help="Like CMP-2026-000123.")) -> None:
-    """One complaint with its SLA, decision and history (who moved it, when, and why)."""
+def show(
+    reference: str = typer.Argument(..., help="Like CMP-2026-000123."),
+    user: str = user_option("person reading"),
+    pin: str = pin_option(),
+) -> None:
+    """One complaint with its SLA, decision and history (who moved it, when, and why).
+    The customer's name and contact are masked for those who do not need them."""
+    from returns_desk.domain.roles import PEOPLE
     from returns_desk.services.complaints.lifecycle import ComplaintNotFound
     from returns_desk.services.complaints.views import complaint_detail
 
+    eng = engine()
+    actor = logged_in(eng, user, pin, *PEOPLE)
     try:
-        d = complaint_detail(engine(), reference)
+        d = complaint_detail(eng, reference, actor=actor)
     except ComplaintNotFound as exc:
         fail(str(exc))
     flag = "  [bold red]OVERDUE[/]" if d.row.overdue else ""

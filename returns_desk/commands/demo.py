@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from returns_desk.commands.common import console, engine
+from returns_desk.commands.common import console, engine, fail
 from returns_desk.commands.common import day as parse_day
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def demo(
@@ -29,10 +33,14 @@ def demo(
     ),
 ) -> None:
     """Seed the demo store (sales over the last 200 days, none later than now) and print the
-    demo users' PINs. The receipts are the same on any day: only their dates move."""
+    demo users' PINs. The receipts are the same on any day: only their dates move.
+
+    Only on an empty database or the untouched demo store: the demo's people have
+    published PINs, so it is refused anywhere else (a real store starts with `init`).
+    """
     from rich.table import Table
 
-    from returns_desk.services.journal.demo import seed_demo
+    from returns_desk.services.journal.demo import demo_refusal, seed_demo
     from returns_desk.services.journal.demo_data import demo_journal_csv, demo_journal_lines
 
     day = parse_day(today, "--today") if today else date.today()  # noqa: DTZ011 (local day)
@@ -44,10 +52,13 @@ def demo(
         write_journal.write_text(text, encoding="utf-8")
         console.print(f"wrote {write_journal} ({receipts} receipts, dated up to {day})")
         return
+    refusal = demo_refusal(eng := engine())
+    if refusal:
+        fail(f"{refusal}. The demo's people have published PINs; it is never mixed into a store.")
     if scale:
-        _seed_scale(day, scale, seed)
+        _seed_scale(eng, day, scale, seed)
         return
-    result = seed_demo(engine(), day, receipts, seed)
+    result = seed_demo(eng, day, receipts, seed)
     if result.imported:
         console.print(
             f"demo store seeded: {result.imported.receipts} receipts, "
@@ -63,7 +74,7 @@ def demo(
     console.print(table)
 
 
-def _seed_scale(day: date, receipts: int, seed: int) -> None:
+def _seed_scale(eng: Engine, day: date, receipts: int, seed: int) -> None:
     """Import a chain-sized demo with a progress bar."""
     import time
 
@@ -76,7 +87,7 @@ def _seed_scale(day: date, receipts: int, seed: int) -> None:
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("importing receipts", total=receipts)
         done = seed_scale(
-            engine(), day, receipts, seed, lambda n, total: progress.update(task, completed=n)
+            eng, day, receipts, seed, lambda n, total: progress.update(task, completed=n)
         )
     seconds = time.perf_counter() - started
     console.print(f"imported {done:,} receipts in {seconds:,.0f} s ({done / seconds:,.0f}/s)")

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from returns_desk.commands.common import console, engine, err_console, fail
+from returns_desk.commands.common import (
+    console,
+    engine,
+    err_console,
+    fail,
+    logged_in,
+    pin_option,
+    user_option,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -47,18 +55,22 @@ def import_(
     payments: Path | None = typer.Option(
         None, help="Shopify: the transactions export, for orders paid in more than one way."
     ),
-    actor: str = typer.Option("import", help="Who is importing, for the audit trail."),
+    user: str = user_option("manager or integration account importing"),
+    pin: str = pin_option(text="The manager's PIN, or the integration account's key."),
 ) -> None:
     """Validate every row, then import each FILE whole, or nothing of it if any row is bad.
 
     Files are imported in the order given (a folder's by name). A file already imported
     is skipped; the run stops at the first refused file. --from reads the exports other
-    POS systems write (receipts/ADAPTERS.md).
+    POS systems write (receipts/ADAPTERS.md). A manager, or an integration account (the
+    nightly POS feed) with its own key, imports; the key comes from RETURNS_DESK_PIN in a
+    script. The import is audited under that name.
     """
     from rich.progress import Progress
 
     from returns_desk.domain.journal import JournalInvalid
-    from returns_desk.services.journal.files import import_files, journal_files
+    from returns_desk.services.journal.files import import_files_as, journal_files
+    from returns_desk.services.staff.security import RoleError
 
     importer = _importer(source, mapping, store, register, currency, timezone, payments)
     try:
@@ -66,13 +78,17 @@ def import_(
     except JournalInvalid as exc:
         fail(str(exc.problems[0]) if len(exc.problems) == 1 else str(exc))
     eng = engine()
+    actor = logged_in(eng, user, pin)
     with Progress(console=err_console, transient=True) as bar:
 
         def progress(path: Path) -> Callable[[int, int], None]:
             task = bar.add_task(f"importing {path.name}", total=None)
             return lambda done, total: bar.update(task, completed=done, total=total)
 
-        outcomes = import_files(eng, paths, actor, progress, importer)
+        try:
+            outcomes = import_files_as(eng, actor, paths, progress, importer)
+        except RoleError as exc:
+            fail(str(exc))
     for outcome in outcomes:
         if outcome.result is not None:
             console.print(_said(outcome.path, outcome.result), highlight=False, soft_wrap=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from returns_desk.commands.common import console, err_console, fail
+from returns_desk.commands.policy_versions import register as register_versions
 from returns_desk.domain.policy.facts import ReturnFacts
 
 if TYPE_CHECKING:
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from returns_desk.domain.policy.model import Policy
 
 policy_app = typer.Typer(
-    help="Return policies: check a policy file, decide one return, migrate an old file.",
+    help="Return policies: check a file, decide one return, migrate an old file, and a "
+    "version's life from draft (import, diff, replay) to in force per store (activate, "
+    "history, rollback).",
     no_args_is_help=True,
 )
 
@@ -352,3 +355,6 @@ def reference_command() -> None:
     from returns_desk.domain.policy.reference import reference
 
     typer.echo(reference(), nl=False)
+
+
+register_versions(policy_app)

@@ -6,16 +6,23 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, day, engine, fail
+from returns_desk.commands.common import (
+    console,
+    day,
+    engine,
+    fail,
+    maybe_logged_in,
+    optional_pin_option,
+    optional_user_option,
+)
 
 if TYPE_CHECKING:
     from returns_desk.services.returns.search import SaleHit
-    from returns_desk.services.staff.security import Actor
 
 receipt_app = typer.Typer(
     help="Receipts: show one by its code, find one, or list the latest.", no_args_is_help=True
 )
-USER_HELP = "Log in (clerk or manager) to see customer ids in full; a customer search needs it."
+USER_HELP = "a clerk or manager sees customer ids in full; a customer search needs it."
 
 
 @receipt_app.command("show")
@@ -68,10 +75,8 @@ def find(
     sku: str = typer.Option("", help="An item on the receipt, by SKU."),
     card: str = typer.Option("", help="The card's last 4 digits (with --date)."),
     limit: int = typer.Option(20, min=1, help="At most this many, newest first."),
-    user: str | None = typer.Option(None, "--user", help=USER_HELP),
-    pin: str | None = typer.Option(
-        None, envvar="RETURNS_DESK_PIN", hide_input=True, help="The PIN (asked if not given)."
-    ),
+    user: str | None = optional_user_option(USER_HELP),
+    pin: str | None = optional_pin_option(),
 ) -> None:
     """Find receipts by customer, day, item or card, newest first (any of them together)."""
     sold_on = day(on, "--date") if on else None
@@ -85,10 +90,8 @@ def list_receipts(
         True, "--recent/--oldest", help="The latest sales (default), or the oldest."
     ),
     limit: int = typer.Option(20, min=1, help="How many."),
-    user: str | None = typer.Option(None, "--user", help=USER_HELP),
-    pin: str | None = typer.Option(
-        None, envvar="RETURNS_DESK_PIN", hide_input=True, help="The PIN (asked if not given)."
-    ),
+    user: str | None = optional_user_option(USER_HELP),
+    pin: str | None = optional_pin_option(),
 ) -> None:
     """The latest receipts (or the oldest: late ones to try an override on)."""
     _print(_look_up(user, pin, latest=recent, limit=limit), "no sales yet: run returns-desk demo")
@@ -96,17 +99,13 @@ def list_receipts(
 
 def _look_up(user: str | None, pin: str | None, **how: Any) -> list[SaleHit]:
     from returns_desk.services.returns.search import SearchError, look_up
-    from returns_desk.services.staff.security import AuthError, RoleError
+    from returns_desk.services.staff.security import RoleError
 
     eng = engine()
-    viewer: Actor | None = None
+    viewer = maybe_logged_in(eng, user, pin)
     try:
-        if user:
-            from returns_desk.services.staff.security import log_in
-
-            viewer = log_in(eng, user, pin or typer.prompt("PIN", hide_input=True), "cli")
         return look_up(eng, viewer, **how)
-    except (AuthError, RoleError, SearchError) as exc:
+    except (RoleError, SearchError) as exc:
         fail(str(exc))
 
 

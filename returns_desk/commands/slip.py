@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from returns_desk.commands.common import console, engine, fail
+from returns_desk.commands.common import console, engine, fail, logged_in, pin_option, user_option
 
 slip_app = typer.Typer(
     help="Printed slips: reprint one (marked COPY), or print samples.", no_args_is_help=True
@@ -18,22 +18,21 @@ KINDS = "return, exchange, voucher, complaint or defect-tag"
 def reprint_slip(
     kind: str = typer.Argument(..., help=f"Which slip: {KINDS}."),
     reference: str = typer.Argument(..., help="Return reference, voucher code, complaint or tag."),
-    user: str = typer.Option(..., "--user", "-u", help="Who reprints (recorded and audited)."),
-    pin: str = typer.Option(..., "--pin", prompt=True, hide_input=True, help="Their PIN."),
+    user: str = user_option("person reprinting (recorded on the slip's record)"),
+    pin: str = pin_option(),
 ) -> None:
     """Print a slip again from the database, marked COPY; saved and sent to the printer."""
     from returns_desk.domain.slips import SlipKind
     from returns_desk.domain.voucher_code import VoucherCodeError
     from returns_desk.services.slips.issue import SlipSourceMissing, reprint
-    from returns_desk.services.staff.security import AuthError, log_in
 
     if kind not in {k.value for k in SlipKind}:
         fail(f"no slip kind {kind!r}; use {KINDS}")
     eng = engine()
+    actor = logged_in(eng, user, pin)
     try:
-        actor = log_in(eng, user, pin, "cli")
         done = reprint(eng, actor, kind, reference)
-    except (AuthError, SlipSourceMissing, VoucherCodeError) as exc:
+    except (SlipSourceMissing, VoucherCodeError) as exc:
         fail(str(exc))
     if done.error:
         fail(done.message)

@@ -11,6 +11,7 @@ clipped or rounded.
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -116,6 +117,8 @@ def _money(low: Decimal, high: Decimal = MONEY_LIMIT, places: int = 2) -> PlainV
         elif kind is int:
             amount = Decimal(value)
         elif kind is float:
+            if not math.isfinite(value):
+                raise ValueError(f"{show(value)} is not an amount")
             amount = Decimal(repr(value))  # the shortest text of it: 19.99, not 19.98999...
         else:
             raise ValueError(f"{show(value)} is not an amount")

@@ -6,7 +6,11 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """What a person may do at the desk; enforced in services.
+    """What a person (or a system) may do at the desk; enforced in services.
+
+    ``INTEGRATION`` is a system account, such as the nightly POS feed: it logs in with a
+    long generated key instead of a PIN, may import sales journals and nothing else, and
+    cannot use the desk's screens.
 
     ``KIOSK`` is a customer-facing screen (a kiosk, a customer display beside a register, the
     desk served with ``--kiosk``): nobody logs in there; it may start pre-registered returns,
@@ -16,4 +20,9 @@ class Role(StrEnum):
     CLERK = "clerk"
     MANAGER = "manager"
     AUDITOR = "auditor"
+    INTEGRATION = "integration"
     KIOSK = "kiosk"
+
+
+PEOPLE = (Role.CLERK, Role.MANAGER, Role.AUDITOR)  # the roles that log in at the desk
+ACCOUNTS = (*PEOPLE, Role.INTEGRATION)  # the roles a manager gives an account

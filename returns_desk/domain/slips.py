@@ -11,6 +11,7 @@ source each: the store's name and address from its record, the terms from the po
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -128,6 +129,7 @@ class SlipHead:
     clerk: str
     at: datetime  # aware, in the store's time zone
     address: str = ""
+    store_no: int | None = None  # picks the store's own slip layout, if it has one
 
     def rows(self) -> tuple[tuple[str, str], ...]:
         return (
@@ -160,13 +162,27 @@ POLICY_ON = frozenset({SlipKind.RETURN, SlipKind.EXCHANGE, SlipKind.VOUCHER})
 
 @dataclass(frozen=True, slots=True)
 class SlipLine:
-    """A returned or newly bought line: ``amount`` is what it refunds or costs."""
+    """A returned or newly bought line: ``amount`` is what its units were paid (the slip
+    then takes off restocking fees and what the policy kept back) or what it costs."""
 
     description: str
     sku: str
     qty: int
     amount: Decimal
     note: str = ""
+
+
+#: What a return's policy kept back besides restocking fees, in the policy's words, added up
+#: across the lines: ("Free promotional item kept", 60.00), ("Rewards earned and spent", ...).
+Kept = tuple[tuple[str, Decimal], ...]
+
+
+def kept_back(deductions: Iterable[tuple[str, Decimal]]) -> Kept:
+    """The lines' deductions added up by their words, in the order they first appear."""
+    total: dict[str, Decimal] = {}
+    for words, amount in deductions:
+        total[words] = total.get(words, ZERO) + amount
+    return tuple(total.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +196,8 @@ class ReturnSlip:
     restocking_fees: Decimal = ZERO
     approved_by: str | None = None  # the manager who overrode, if any
     id_checked: str | None = None  # no receipt: the photo ID, masked ("driver's licence ***89")
+    deductions: Kept = ()  # what the policy kept back besides restocking fees, in words
+    points_reversed: int = 0  # loyalty points the purchase earned, taken back
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +210,9 @@ class ExchangeSlip:
     tenders: tuple[tuple[str, Decimal], ...]
     new_receipt_code: str
     receipt_code: str | None = None
+    restocking_fees: Decimal = ZERO
+    deductions: Kept = ()
+    points_reversed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,11 +342,12 @@ def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Sli
 # --- the policy's terms, in words ---------------------------------------------------------
 
 
-def policy_lines(policy: Policy) -> tuple[str, ...]:
+def policy_lines(policy: Policy, on: date | None = None) -> tuple[str, ...]:
     """The policy's terms as a slip prints them: its windows in the policy's own public
     words (``window_lines``: the standard window, window rules, extensions, holiday
-    deadlines), what is final sale, returns without a receipt, how long store credit lasts."""
-    lines = list(window_lines(policy))
+    deadlines not yet past ``on``, the slip's date), what is final sale, returns without a
+    receipt, how long store credit lasts."""
+    lines = list(window_lines(policy, on))
     finals = [_final_words(rule) for rule in policy.final_sale]
     if finals:
         lines.append(f"Final sale, not returnable: {'; '.join(finals)}.")
@@ -361,6 +383,22 @@ def _line_rows(lines: tuple[SlipLine, ...]) -> list[Part]:
     return parts
 
 
+def _fee_rows(fees: Decimal) -> list[Part]:
+    return [Rows((("Restocking fees", format_money(-fees)),))] if fees else []
+
+
+def _kept_rows(deductions: Kept) -> list[Part]:
+    """What the policy kept back (a free item kept, a broken bundle's discount, rewards
+    spent), each in its words, taken off the lines above."""
+    if not deductions:
+        return []
+    return [Rows(tuple((words, format_money(-amount)) for words, amount in deductions))]
+
+
+def _points_rows(points: int) -> list[Part]:
+    return [Rows((("Loyalty points reversed", f"{points:,}"),))] if points else []
+
+
 def _tender_rows(title: str, tenders: tuple[tuple[str, Decimal], ...]) -> list[Part]:
     if not tenders:
         return []
@@ -370,9 +408,9 @@ def _tender_rows(title: str, tenders: tuple[tuple[str, Decimal], ...]) -> list[P
 def _return(d: ReturnSlip) -> tuple[SlipKind, str, list[Part], bool]:
     parts: list[Part] = [Title("RETURN RECEIPT"), Rows(d.head.rows()), Rule()]
     parts += [Text(("Returned",), strong=True), *_line_rows(d.lines), Rule()]
-    if d.restocking_fees:
-        parts.append(Rows((("Restocking fees", format_money(-d.restocking_fees)),)))
+    parts += _fee_rows(d.restocking_fees) + _kept_rows(d.deductions)
     parts.append(Rows((("Total refunded", format_money(d.total_refund)),), strong=True))
+    parts += _points_rows(d.points_reversed)
     parts += _tender_rows("Refunded to", d.tenders)
     if d.approved_by:
         parts.append(Text((f"Approved by manager {d.approved_by}.",)))
@@ -384,7 +422,8 @@ def _return(d: ReturnSlip) -> tuple[SlipKind, str, list[Part], bool]:
 
 
 def _exchange(d: ExchangeSlip) -> tuple[SlipKind, str, list[Part], bool]:
-    returned = sum((line.amount for line in d.returned), ZERO)
+    kept = d.restocking_fees + sum((amount for _, amount in d.deductions), ZERO)
+    returned = sum((line.amount for line in d.returned), ZERO) - kept
     bought = sum((line.amount for line in d.new), ZERO)
     if d.difference > 0:
         diff = ("You paid", format_money(d.difference))
@@ -394,7 +433,9 @@ def _exchange(d: ExchangeSlip) -> tuple[SlipKind, str, list[Part], bool]:
         diff = ("Difference", format_money(ZERO))
     parts: list[Part] = [Title("EXCHANGE RECEIPT"), Rows(d.head.rows()), Rule()]
     parts += [Text(("Returned",), strong=True), *_line_rows(d.returned)]
-    parts += [Rows((("Returned value", format_money(returned)),)), Rule()]
+    parts += _fee_rows(d.restocking_fees) + _kept_rows(d.deductions)
+    parts += [Rows((("Returned value", format_money(returned)),))]
+    parts += [*_points_rows(d.points_reversed), Rule()]
     parts += [Text(("New items",), strong=True), *_line_rows(d.new)]
     parts += [Rows((("New items total", format_money(bought)),)), Rule()]
     parts += [Rows((diff,), strong=True), *_tender_rows("Settled by", d.tenders), Rule()]

@@ -27,7 +27,7 @@ class PrintOutcome:
 
 def save_pdf(folder: Path, stem: str, pdf: bytes) -> Path:
     """Write ``pdf`` as ``folder/stem.pdf`` (never overwriting: ``stem-2.pdf`` and on)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # slips name customers: owner only
     path, n = folder / f"{stem}.pdf", 1
     while path.exists():
         n += 1

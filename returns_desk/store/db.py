@@ -6,9 +6,14 @@ SQLite in the user's data folder by default; ``DATABASE_URL`` (for example
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+import functools
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -45,11 +50,32 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
+def private_sqlite_file(database: str | None) -> None:
+    """Make the SQLite file (and any WAL/SHM beside it) readable by its owner only.
+
+    SQLite creates its WAL and SHM files with the database file's permissions, so creating
+    the file 0600 before the first connection is enough; older files are tightened.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir() and not path.exists():
+        with suppress(FileExistsError):  # another register made it just now
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except OSError:  # missing, or not ours to change: SQLite reports what matters
+            pass
+
+
 def make_engine(url: str | None = None) -> Engine:
     """The engine for ``url`` (default: :func:`default_database_url`)."""
     url = url or default_database_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
+        private_sqlite_file(engine.url.database)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         @event.listens_for(engine, "connect")
@@ -102,3 +128,76 @@ def snapshot(engine: Engine) -> Iterator[Session]:
         bound = engine.execution_options(isolation_level="REPEATABLE READ")
     with Session(bound, expire_on_commit=False) as session:
         yield session
+
+
+# Retrying a whole unit of work ------------------------------------------------------------
+
+ATTEMPTS = 6
+_PG_TRANSIENT = {
+    "40001": "two registers changed the same rows at once",  # serialization_failure
+    "40P01": "two registers waited on each other",  # deadlock_detected
+    "23505": "another register wrote the same record at the same moment",  # unique_violation
+}
+_SQLITE_BUSY = {
+    5,
+    6,
+    261,
+    262,
+    517,
+}  # BUSY, LOCKED, BUSY_RECOVERY, LOCKED_SHAREDCACHE, BUSY_SNAPSHOT
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class DatabaseBusy(RuntimeError):
+    """A unit of work kept colliding with other registers; nothing of it was saved."""
+
+
+def transient(exc: BaseException) -> str | None:
+    """Why ``exc`` is worth trying again (another register's transaction got in the way).
+
+    PostgreSQL: serialization failures, deadlocks, and unique violations (a re-run sees the
+    other register's committed row and takes the ordinary path). SQLite: a busy or locked
+    database (the write lock stayed taken longer than the busy timeout, or a read
+    transaction's snapshot went stale before it could write).
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError) or exc.orig is None:
+        return None
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in _PG_TRANSIENT:
+        return _PG_TRANSIENT[sqlstate]
+    if getattr(exc.orig, "sqlite_errorcode", None) in _SQLITE_BUSY:
+        return "the database was busy with other registers"
+    return None
+
+
+def retrying(work: Callable[P, T]) -> Callable[P, T]:
+    """Run a use case again (a bounded number of times) when its transaction collided.
+
+    The use case must do all its writing in units of work that roll back whole, so a
+    re-run starts clean. After :data:`ATTEMPTS` collisions it raises :class:`DatabaseBusy`,
+    whose message is for the person at the desk.
+    """
+
+    @functools.wraps(work)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return work(*args, **kwargs)
+            except Exception as exc:
+                why = transient(exc)
+                if why is None:
+                    raise
+                if attempt == ATTEMPTS:
+                    raise DatabaseBusy(
+                        f"the database stayed busy ({why}); nothing was saved: try again"
+                    ) from exc
+                # Jittered, growing pause so colliding registers do not collide again.
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 (not a secret)
+        raise AssertionError("unreachable")
+
+    return run

@@ -1,6 +1,6 @@
 """Every table of the desk in one import, so metadata is complete for migrations."""
 
-from returns_desk.store.tables.audit import AuditEvent, PolicyVersion
+from returns_desk.store.tables.audit import AuditEvent, AuditHead, PolicyAssignment, PolicyVersion
 from returns_desk.store.tables.care import Complaint, ComplaintEvent, Feedback
 from returns_desk.store.tables.catalog import Product, ProductPrice, Register, Store, User
 from returns_desk.store.tables.complaint_records import (
@@ -14,7 +14,12 @@ from returns_desk.store.tables.complaint_records import (
     CorrectiveAction,
     CorrectiveActionComplaint,
 )
-from returns_desk.store.tables.prereturns import PreReturn, PreReturnLine, PreReturnLookup
+from returns_desk.store.tables.prereturns import (
+    PreReturn,
+    PreReturnCheck,
+    PreReturnLine,
+    PreReturnLookup,
+)
 from returns_desk.store.tables.printing import SlipPrint
 from returns_desk.store.tables.returns import (
     Exchange,
@@ -28,6 +33,7 @@ from returns_desk.store.tables.sales import JournalImport, Sale, SaleLine, Tende
 
 __all__ = [
     "AuditEvent",
+    "AuditHead",
     "Complaint",
     "ComplaintDecision",
     "ComplaintDispute",
@@ -42,8 +48,10 @@ __all__ = [
     "Exchange",
     "Feedback",
     "JournalImport",
+    "PolicyAssignment",
     "PolicyVersion",
     "PreReturn",
+    "PreReturnCheck",
     "PreReturnLine",
     "PreReturnLookup",
     "Product",

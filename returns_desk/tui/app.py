@@ -13,7 +13,13 @@ from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from returns_desk.tui.messages import DeskNotice, LoggedIn, ReturnCompleted, SignedIn
+from returns_desk.tui.messages import (
+    DeskNotice,
+    LoggedIn,
+    ReturnCompleted,
+    SignedIn,
+    SlipsReady,
+)
 from returns_desk.tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
@@ -21,7 +27,6 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from returns_desk.services.staff.security import Actor
-    from returns_desk.tui.dialogs.feedback import Scanned
 
 IDLE_LOCK_SECONDS = 300.0
 PALETTE_SYSTEM = {"Quit", "Keys"}  # of Textual's own commands, the ones a desk offers
@@ -36,8 +41,7 @@ class DeskApp(App[None]):
     """Returns Desk. The engine is handed down; screens reach services through the app.
 
     ``today`` is the desk's clock (tests freeze it); ``idle_lock_seconds`` locks the desk
-    back to the log-in screen after that long without a key or a click; ``scan_gap`` is
-    how close keys come in a scanner's burst (see ``dialogs.feedback``).
+    back to the log-in screen after that long without a key or a click.
     """
 
     TITLE = "Returns Desk"
@@ -47,6 +51,8 @@ class DeskApp(App[None]):
     BINDINGS = [
         Binding("f6", "new_complaint", "Complaint", id="new-complaint", tooltip="Log a complaint"),
         Binding("f8", "complaints", "Complaints", id="complaints", tooltip="The complaint list"),
+        Binding("f10", "manager", "Manager", id="manager", show=False,
+                tooltip="Managers: staff, policies and KPIs; auditors: policies and KPIs"),
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
         Binding(
             "ctrl+p", "command_palette", "More", show=False, priority=True,
@@ -62,12 +68,12 @@ class DeskApp(App[None]):
         idle_lock_seconds: float = IDLE_LOCK_SECONDS,
         idle_clock: Callable[[], float] = time.monotonic,
         ask_feedback: bool = True,
-        scan_gap: float | None = None,
     ) -> None:
         super().__init__()
         self._engine_factory = None if hasattr(engine, "dialect") else engine
         self.engine: Engine = engine if self._engine_factory is None else None  # type: ignore[assignment]
         self.database_ready = threading.Event()
+        self.database_problem = ""  # why the database could not be opened, for the log-in
         if self._engine_factory is None:
             self.database_ready.set()
         self.register = register
@@ -75,7 +81,6 @@ class DeskApp(App[None]):
         self.idle_lock_seconds = idle_lock_seconds
         self.idle_clock = idle_clock
         self.ask_feedback = ask_feedback
-        self.scan_gap = scan_gap
         self.actor: Actor | None = None
         self._last_input = self.idle_clock()
 
@@ -95,9 +100,10 @@ class DeskApp(App[None]):
         try:
             self.engine = self._engine_factory()  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001 (shown to the person at the desk)
-            self.post_message(DeskNotice(f"cannot open the database: {exc}", "error", 60))
-            return
-        self.database_ready.set()
+            self.database_problem = f"cannot open the desk: {exc}"
+            self.post_message(DeskNotice(self.database_problem, "error", 60))
+        finally:
+            self.database_ready.set()
 
     async def on_event(self, event: events.Event) -> None:
         """Any key or click counts as someone at the desk."""
@@ -135,37 +141,46 @@ class DeskApp(App[None]):
         self.post_message(SignedIn(actor))
 
     def on_return_completed(self, message: ReturnCompleted) -> None:
-        """After each return: print its slips in the background, then ask for a rating."""
+        """After each return: print its slips in the background; the customer rates the visit
+        on the customer display beside the desk (or a kiosk), never on the clerk's screen."""
         self._print_slips(message.reference)
         if self.ask_feedback:
-            from returns_desk.tui.dialogs.feedback import SCAN_GAP, FeedbackDialog
-
-            gap = SCAN_GAP if self.scan_gap is None else self.scan_gap
-            self.push_screen(FeedbackDialog(message.return_id, gap), self._after_feedback)
-
-    def _after_feedback(self, answer: int | Scanned | None) -> None:
-        """A scan typed into the rating prompt goes on to the counter's scan field."""
-        from returns_desk.tui.dialogs.feedback import Scanned
-
-        take_scan = getattr(self.screen, "take_scan", None)
-        if isinstance(answer, Scanned) and take_scan is not None:
-            take_scan(answer.text, answer.submitted)
+            self.notify(
+                f"Ask the customer to rate the visit on the customer screen "
+                f"(or at a kiosk, with {message.reference} from the slip).",
+                timeout=8,
+            )
 
     @work(thread=True, group="slips")
     def _print_slips(self, reference: str) -> None:
         """PDF and printer work off the UI thread; a printer error is shown, never fatal."""
         from returns_desk.services.slips.issue import slips_for_return
+        from returns_desk.services.trouble import trouble
 
         if self.actor is None:
             return
-        slips = slips_for_return(self.engine, self.actor, reference)
+        try:
+            slips = slips_for_return(self.engine, self.actor, reference)
+        except Exception as exc:  # the return stands; its slips can be reprinted
+            if (message := trouble(exc)) is None:
+                raise
+            words = f"{reference} is done, but its slips were not printed: {message}"
+            self.post_message(DeskNotice(words, "warning", 30))
+            return
         failed = [s for s in slips if s.error]
         words = "; ".join(s.message for s in (failed or slips[:1]))
         self.post_message(DeskNotice(words, "warning" if failed else "information"))
+        self.post_message(SlipsReady([s.path for s in slips]))  # a browser downloads them
 
     @on(DeskNotice)
     def _notice(self, message: DeskNotice) -> None:
         self.notify(message.text, severity=message.severity, timeout=message.timeout)
+
+    @on(SlipsReady)
+    def _slips_ready(self, message: SlipsReady) -> None:
+        from returns_desk.tui.delivery import deliver
+
+        deliver(self, message.paths)
 
     async def action_lock(self) -> None:
         """Back to the log-in screen; nothing is lost, the counter starts fresh.
@@ -189,6 +204,12 @@ class DeskApp(App[None]):
             return self.actor is not None
         if action == "new_complaint":
             return self.actor is not None and self.actor.role.value != "auditor"
+        if action == "manager":
+            from returns_desk.tui.screens.manager import ManagerScreen
+
+            role = self.actor.role.value if self.actor is not None else ""
+            opened = any(isinstance(s, ManagerScreen) for s in self.screen_stack)
+            return role in ("manager", "auditor") and not opened
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -199,9 +220,33 @@ class DeskApp(App[None]):
         if self.check_action("complaints", ()):
             yield SystemCommand("Complaints (F8)", "The complaint list: filter, open, move on",
                                 self.action_complaints)  # fmt: skip
+        if self.check_action("manager", ()):
+            yield from self._manager_commands()
         for command in super().get_system_commands(screen):
             if command.title in PALETTE_SYSTEM:  # not Theme, Screenshot, Maximize ...
                 yield command
+
+    def _manager_commands(self) -> Iterable[SystemCommand]:
+        """The manager's menu, and each of its areas by name."""
+        from functools import partial
+
+        from returns_desk.tui.screens.manager import manager_areas
+
+        role = self.actor.role if self.actor is not None else None
+        yield SystemCommand("Manager (F10)", "Staff, policies, KPIs ...", self.action_manager)
+        for area in manager_areas(role):
+            yield SystemCommand(f"Manager: {area.title}", area.help,
+                                partial(self._open_area, area.screen))  # fmt: skip
+
+    def _open_area(self, screen: Callable[[], Screen[None]]) -> None:
+        self.push_screen(screen())
+
+    def action_manager(self) -> None:
+        """The manager's menu (F10), over the desk; Esc comes back to it."""
+        from returns_desk.tui.screens.manager import ManagerScreen
+
+        if self.check_action("manager", ()) and self.actor is not None:
+            self.push_screen(ManagerScreen(self.actor.role))
 
     def action_complaints(self) -> None:
         """The complaint list (F8) over the current screen; Esc comes back to it."""

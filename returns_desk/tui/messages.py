@@ -4,14 +4,16 @@ post one of these and an ``@on`` handler changes the screen. Tests wait on them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from returns_desk.domain.draft import CompletedReturn, ReturnDraft
+    from returns_desk.domain.draft import CompletedReturn, FromPreReturn, ReturnDraft
     from returns_desk.domain.quote import LineQuote, Quote
     from returns_desk.domain.receipt import Receipt
+    from returns_desk.services.prereturns.checks import ItemCheck
     from returns_desk.services.staff.security import Actor
 
 
@@ -94,3 +96,25 @@ class DeskNotice(Message):
     text: str
     severity: Literal["information", "warning", "error"] = "information"
     timeout: float = 5.0
+
+
+@dataclass
+class PreReturnOpened(Message):
+    """A pre-registered return's code was scanned: its source, and its lines' previews."""
+
+    source: FromPreReturn
+    previews: dict[int, LineQuote]
+
+
+@dataclass
+class ItemChecked(Message):
+    """An item scanned (or checked by hand) for the pre-registered return on the counter."""
+
+    check: ItemCheck
+
+
+@dataclass
+class SlipsReady(Message):
+    """A return's slips are written: a desk in a browser offers them as downloads."""
+
+    paths: list[Path]

@@ -111,3 +111,11 @@ def test_card_tenders_need_last4_and_unknown_tender_types_are_named():
 def test_csv_missing_columns_are_named():
     with pytest.raises(JournalInvalid, match="tenders"):
         parse_csv("receipt,store,register,sold_at,sku,qty,unit_price\n", "pos.csv")
+
+
+@pytest.mark.parametrize("amount", [float("nan"), float("inf"), float("-inf")])
+def test_a_json_amount_that_is_not_a_number_is_named_not_a_crash(amount):
+    bad = _sale(tenders=[{"type": "card", "last4": "4242", "amount": amount}])
+    with pytest.raises(JournalInvalid) as caught:
+        parse_jsonl([bad], "pos.jsonl")
+    assert "is not an amount" in str(caught.value)

@@ -379,6 +379,26 @@ def test_spent_rewards_and_points_come_back_in_proportion() -> None:
     assert sum((d.refund_amount + d.deducted for d in decisions), D(0)) == receipt.total
 
 
+def test_points_a_free_giveaway_earned_are_reversed_by_the_units_that_come_back() -> None:
+    """A sale that cost nothing (two giveaways) earned 10 points: returning everything
+    takes back all 10, a part never more than its units' share."""
+    free = [
+        SoldLine(n, f"G{n}", "giveaway", "home", "misc", qty, D("5.00"), line_discount=D(5 * qty))
+        for n, qty in ((1, 1), (2, 3))
+    ]
+    receipt = Receipt(
+        "0", 1, 1, datetime(2026, 3, 1, tzinfo=UTC), tuple(free),
+        (Tender(TenderKind.CASH, D("0.00")),), points_earned=10,
+    )  # fmt: skip
+    pol, today = policy(PROMOS), date(2026, 3, 5)
+    (mugs,) = decide_return(pol, [ReturnCase(receipt, free[1], 3)], today)
+    assert mugs.points_reversed == 7
+    both = decide_return(pol, [ReturnCase(receipt, line, line.qty) for line in free], today)
+    assert [d.points_reversed for d in both] == [3, 7]
+    alone = decide_on(pol, unit_price="0.00", points_earned=10)  # `policy decide`, one line
+    assert alone.points_reversed == 10
+
+
 def test_describe_windows_in_words_for_slips() -> None:
     pol = policy(
         '[windows]\ndefault_days = 30\n[[windows.rule]]\nid = "tv"\ncategories = ["tv"]\n'

@@ -2,6 +2,8 @@
 ``RETURNS_DESK_FUZZ=long`` for a long hunt (a test-only variable: the desk never reads it).
 
 Profiles: ``fuzz`` for pure parsing, ``fuzz-db`` for properties that write to the database.
+They take what they do not set from the profile loaded, so in CI they draw the same examples
+on every run (tests/hypothesis_ci.py).
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def test_slip_reprint_voucher_marks_copy(demo_engine, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("paper", ["thermal", "a4", "letter"])
-def test_slip_sample_writes_every_kind(tmp_path, paper):
+def test_slip_sample_writes_every_kind(engine, tmp_path, paper):  # never the real database
     result = runner.invoke(app, ["slip", "sample", "--paper", paper, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob(f"sample-{paper}-*.pdf"))) == len(SlipKind)

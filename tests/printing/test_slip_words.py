@@ -3,6 +3,7 @@ that decided the return, and words people read instead of stored codes."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,8 +36,11 @@ def _settings(tmp_path: Path) -> SlipSettings:
     return SlipSettings(tmp_path / "slips", paper="thermal")
 
 
-def _return_at(engine, store_no: int, *, condition="opened", reason="changed_mind", text=""):
-    """A refund of one line of a sale at store ``store_no``, paid back to its tenders."""
+def _return_at(
+    engine, store_no: int, *, condition="opened", reason="changed_mind", text="", at=None
+):
+    """A refund of one line of a sale at store ``store_no``, paid back to its tenders
+    (``at``: when, if not now)."""
     version = active_policy(engine).version_id
     with unit_of_work(engine) as session:
         store = session.exec(select(Store).where(Store.number == store_no)).one()
@@ -53,6 +57,7 @@ def _return_at(engine, store_no: int, *, condition="opened", reason="changed_min
             settlement="refund",
             total_refund=line.unit_price,
             policy_version_id=version,
+            **({"created_at": at} if at else {}),
         )
         session.add(txn)
         session.flush()
@@ -117,6 +122,39 @@ def test_a_new_policy_changes_the_terms_and_a_reprint_keeps_the_original_ones(
     copy = reprint(demo_engine, actor, "return", first, _settings(tmp_path))
     copy_text = " ".join(read_pdf(copy.path.read_bytes()).text.split())
     assert "Gold members: 15 extra days." in copy_text and "90 days from" not in copy_text
+
+
+HOLIDAY = "Bought Nov 1 to Dec 24, 2026 (electronics or entertainment department)"
+
+
+def test_a_holiday_window_is_left_off_once_its_deadline_has_passed():
+    big_box = load_policy(POLICIES / "big-box.toml")
+    assert any(line.startswith(HOLIDAY) for line in policy_lines(big_box))
+    for day, said in ((date(2026, 12, 1), True), (date(2027, 1, 24), True)):
+        assert any(line.startswith(HOLIDAY) for line in policy_lines(big_box, day)) is said
+    after = policy_lines(big_box, date(2027, 1, 25))
+    assert not any("Nov 1 to Dec 24" in line for line in after)
+    assert after[0] == "Most items: 90 days from purchase."
+
+
+def test_a_slip_states_the_holiday_window_on_its_own_date_in_the_stores_day(
+    demo_engine, tmp_path, read_pdf
+):
+    """Jan 25 03:00 UTC is still Jan 24, the deadline, in Austin (store 101): it is said;
+    Jan 25 18:00 UTC is past it in San Diego (store 102). A reprint says the same."""
+    from returns_desk.services.slips.issue import reprint
+
+    activate_policy(demo_engine, POLICIES / "big-box.toml", None)
+    for store_no, hour, said in ((101, 3, True), (102, 18, False)):
+        at = datetime(2027, 1, 25, hour, tzinfo=UTC)
+        reference, actor, _ = _return_at(demo_engine, store_no, at=at)
+        for receipt in (
+            slips_for_return(demo_engine, actor, reference, _settings(tmp_path))[0],
+            reprint(demo_engine, actor, "return", reference, _settings(tmp_path)),
+        ):
+            text = " ".join(read_pdf(receipt.path.read_bytes()).text.split())
+            assert "Most items: 90 days from purchase." in text
+            assert (HOLIDAY in text) is said, (store_no, text)
 
 
 def test_the_terms_say_what_each_shipped_policy_says():

@@ -168,7 +168,7 @@ def test_a_bad_printer_setting_names_the_variable(monkeypatch, variable, value, 
         load_settings()
 
 
-def test_slip_sample_prints_every_kind_on_a_thermal_printer(tmp_path, monkeypatch):
+def test_slip_sample_prints_every_kind_on_a_thermal_printer(engine, tmp_path, monkeypatch):
     with NetworkPrinter() as printer:
         monkeypatch.setenv("RETURNS_DESK_PRINTER", printer.target)
         monkeypatch.setenv("RETURNS_DESK_PRINTER_COLUMNS", "32")

@@ -48,6 +48,15 @@ def desk(engine, **kw):
     return DeskApp(engine, today=lambda: TODAY, **kw)
 
 
+async def settle(pilot, rounds=3):
+    """Let dismiss callbacks run and the workers they start finish: for screens whose
+    workers post no message a test can wait on (the kiosk's, the pre-return checks)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def text(app, selector) -> str:
     return str(app.screen.query_one(selector, Static).render())
 

@@ -391,7 +391,8 @@ class ReturnFacts(Fact):
                 points_earned=self.points_earned,
             )
         total = self.receipt_total if self.receipt_total else line.paid
-        share = line.paid / total if total else Decimal(0)
+        # A sale that cost nothing still earned its points: this line carries them all.
+        share = line.paid / total if total else Decimal(1)
         case = ReturnCase(
             receipt=receipt,
             line=line,

@@ -26,14 +26,20 @@ def _since(policy: Policy) -> str:
     return " from purchase"
 
 
-def window_lines(policy: Policy) -> list[str]:
-    """'Most items: 30 days from purchase.', 'Electronics: 15 days.', ... ."""
+def window_lines(policy: Policy, on: date | None = None) -> list[str]:
+    """'Most items: 30 days from purchase.', 'Electronics: 15 days.', ... .
+
+    ``on`` is the day the words are for (a slip's date): a holiday window whose deadline
+    has passed by then is left out, as it no longer gives anyone more time. Without it,
+    every holiday window is said.
+    """
     since = "" if policy.windows.default_days is None else _since(policy)
     lines = [f"Most items: {_days(policy.windows.default_days)}{since}."]
     for rule in sorted(policy.windows.rules, key=lambda r: -r.priority):
         lines.append(_rule_line(rule))
     lines.extend(_extension_line(ext) for ext in policy.windows.extensions)
-    lines.extend(_holiday_line(hol) for hol in policy.windows.holidays)
+    holidays = policy.windows.holidays
+    lines.extend(_holiday_line(hol) for hol in holidays if on is None or on <= hol.returnable_until)
     return lines
 
 

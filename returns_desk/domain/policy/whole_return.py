@@ -129,8 +129,12 @@ def _bundle_kept(receipt: Receipt, bundle: str | None, line_no: int, coming: dic
 
 def _shares(receipt: Receipt) -> tuple[dict[int, Decimal], dict[int, int]]:
     """Each line's share of rewards spent and of points earned, by what it cost; the
-    shares add up exactly (largest remainder)."""
-    weights = [line.paid for line in receipt.lines]
+    shares add up exactly (largest remainder). A sale that cost nothing (a free giveaway
+    that still earned points) is split by units instead, so its points are still reversed
+    in full when everything comes back."""
+    weights: list[Decimal | int] = [line.paid for line in receipt.lines]
+    if not any(weights):
+        weights = [line.qty for line in receipt.lines]
     if not any(weights):
         return {}, {}
     numbers = [line.line_no for line in receipt.lines]

@@ -109,7 +109,16 @@ def _heading_lines(summary: Summary, heading: Heading) -> list[str]:
     ]
 
 
-def write_pdf(summary: Summary, heading: Heading, path: Path) -> None:
+@dataclass(frozen=True)
+class KpiPage:
+    """The KPI page at the end: its title line, the table rows and the definitions."""
+
+    title: str
+    rows: list[list[str]]
+    definitions: list[str]
+
+
+def write_pdf(summary: Summary, heading: Heading, path: Path, kpis: KpiPage | None = None) -> None:
     """A4 summary; ``invariant`` so the same data gives the same bytes (and checksum)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -139,5 +148,23 @@ def write_pdf(summary: Summary, heading: Heading, path: Path) -> None:
         more = summary.overrides.lines - MAX_OVERRIDES_LISTED
         story.append(Paragraph(f"first {MAX_OVERRIDES_LISTED} shown; {more} more in the log"))
     story.append(Table(_override_table(summary), style=style, hAlign="LEFT"))
+    if kpis is not None:
+        story += _kpi_page(kpis, styles, style)
     doc = SimpleDocTemplate(str(path), pagesize=A4, invariant=True, title="Exchange log summary")
     doc.build(story)
+
+
+def _kpi_page(page: KpiPage, styles: Any, style: Any) -> list[Any]:
+    """A page of KPIs for the export's period, with their definitions (and versions)."""
+    from reportlab.platypus import PageBreak, Paragraph, Spacer, Table
+
+    story: list[Any] = [PageBreak(), Paragraph("KPIs", styles["Title"])]
+    story += [Paragraph(page.title, styles["Normal"]), Spacer(1, 8)]
+    story.append(Table(page.rows, style=style, hAlign="LEFT"))
+    story += [Spacer(1, 8), Paragraph("Definitions", styles["Heading2"])]
+    story += [Paragraph(_escape(words), styles["Normal"]) for words in page.definitions]
+    return story
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -22,7 +22,7 @@ from returns_desk.services.audit.exchange_log import (
     stream_rows,
     stream_text,
 )
-from returns_desk.services.audit.export_summary import Heading, Summary, write_pdf
+from returns_desk.services.audit.export_summary import Heading, KpiPage, Summary, write_pdf
 from returns_desk.services.audit.export_writers import WRITERS, CsvWriter
 from returns_desk.services.audit.manifests import ExportResult, partial_name, publish, sha256_of
 from returns_desk.services.staff.security import Actor, require, require_or_record
@@ -64,11 +64,10 @@ def _write(
             data_head, total = audit.head(session), count_rows(session, filters)
             progress(0, total)
             if isinstance(writer, CsvWriter):  # text straight to text (exchange_log)
-                for values in stream_text(session, filters):
-                    rows += 1
-                    writer.write_text(values)
-                    if rows % PROGRESS_EVERY == 0:
-                        progress(rows, total)
+                for count, batch in stream_text(session, filters):
+                    writer.write_text(batch)
+                    rows += count
+                    progress(rows, total)
             for row in () if isinstance(writer, CsvWriter) else stream_rows(session, filters):
                 rows += 1
                 if writer:
@@ -83,9 +82,24 @@ def _write(
     generated_at = utcnow()
     if summary is not None:
         heading = Heading(filters.as_dict(), generated_at, actor.username, *data_head)
-        write_pdf(summary, heading, out)
+        write_pdf(summary, heading, out, kpi_page(engine, actor, filters))
     progress(rows, rows)
     return rows, data_head, generated_at
+
+
+def kpi_page(engine: Engine, actor: Actor, filters: LogFilters) -> KpiPage:
+    """Every KPI for the export's days (and store), against the days before."""
+    from returns_desk.services.kpi.output import page_rows
+    from returns_desk.services.kpi.report import KpiRequest, all_kpis, measure_kpis
+    from returns_desk.services.kpi.sql import Period
+
+    period = Period(filters.date_from, filters.date_to)
+    ids = tuple(k.id for k in all_kpis())
+    report = measure_kpis(engine, actor, KpiRequest(period, ids, None, filters.store))
+    rows, words = page_rows(report)
+    where = f"store {filters.store}" if filters.store is not None else "all stores"
+    title = f"{period} ({where}), against {report.previous}"
+    return KpiPage(title, rows, words)
 
 
 def export_exchange_log(

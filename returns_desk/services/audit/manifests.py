@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from returns_desk.services import audit
-from returns_desk.store.db import unit_of_work
+from returns_desk.store.db import retrying, unit_of_work
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -66,6 +66,7 @@ def write_manifest(out: Path, manifest: dict[str, Any]) -> Path:
     return path
 
 
+@retrying
 def publish(
     engine: Engine,
     actor: Actor,
@@ -103,3 +104,48 @@ def publish(
         "generator": f"returns-desk {version('returns-desk')}",
     }
     return ExportResult(out, write_manifest(out, manifest), manifest)
+
+
+def exported_file(manifest_path: Path) -> Path:
+    """The file a manifest describes: beside it, its name without ``.manifest.json``."""
+    name = manifest_path.name
+    suffix = ".manifest.json"
+    if name.endswith(suffix):
+        return manifest_path.with_name(name[: -len(suffix)])
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return manifest_path.with_name(str(manifest["file"]))
+
+
+def export_problem(engine: Engine, manifest_path: Path) -> str | None:
+    """What is wrong with an export against its manifest and the trail, or None.
+
+    The file must hash to the manifest's SHA-256, and the audit event the manifest names
+    as the head must be this export's own event recording that same SHA-256: so an edited
+    file is noticed, and so is an edited file with an edited manifest.
+    """
+    from returns_desk.store.db import read_only
+    from returns_desk.store.models import AuditEvent
+
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        expected, head = str(manifest["sha256"]), manifest["audit_chain_head"]
+        path = exported_file(manifest_path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"{manifest_path}: not an export manifest ({exc})"
+    if not path.is_file():
+        return f"{path}: the exported file is missing"
+    actual = sha256_of(path)
+    if actual != expected:
+        return (
+            f"{path} was changed after it was exported: its SHA-256 is {actual[:16]}…, "
+            f"the manifest says {expected[:16]}…"
+        )
+    with read_only(engine) as session:
+        event = session.get(AuditEvent, int(head["seq"]))
+    recorded = json.loads(event.details).get("sha256") if event is not None else None
+    if recorded != expected:
+        return (
+            f"{manifest_path}: the audit trail's event {head['seq']} does not record this "
+            "export's SHA-256; the manifest or the file is not the one exported"
+        )
+    return None

@@ -14,7 +14,7 @@ from sqlmodel import select
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.services.staff.security import Actor, require
-from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.models import Feedback, ReturnTxn
 
 MAX_COMMENT = 500
@@ -31,11 +31,15 @@ class Rating:
     comment: str
 
 
+@retrying
 def record_feedback(
     engine: Engine, actor: Actor, return_id: int, rating: int, comment: str = ""
 ) -> Rating:
-    """Store the customer's rating (1 to 5) and optional comment for a completed return."""
-    require(actor, Role.CLERK, Role.MANAGER)
+    """Store the customer's rating (1 to 5) and optional comment for a completed return.
+
+    Only a customer-facing screen records it (a kiosk, the customer display beside the
+    register): the customer gives the score, the clerk never keys it nor sees it first."""
+    require(actor, Role.KIOSK)
     if isinstance(rating, bool) or rating not in range(1, 6):
         raise FeedbackError(f"rating: give 1 to 5, not {rating!r}")
     comment = comment.strip()

@@ -51,7 +51,7 @@ from returns_desk.services.complaints.config import sla_config
 from returns_desk.services.complaints.disputes import close_file
 from returns_desk.services.complaints.intake import NewComplaint, log_complaint
 from returns_desk.services.staff.security import Actor, require
-from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.models import (
     Complaint,
     ComplaintDispute,
@@ -87,6 +87,7 @@ def _staff(actor: Actor) -> None:
     require(actor, Role.CLERK, Role.MANAGER)
 
 
+@retrying
 def transition(
     engine: Engine,
     actor: Actor,

@@ -147,8 +147,10 @@ def exchange_sale(
     register: Register,
     items: Sequence[PricedItem],
     tenders: Sequence[tuple[str, Decimal, str | None]],
+    cashier: str | None = None,
 ) -> Sale:
-    """Write the new sale for the replacement items and how it was paid.
+    """Write the new sale for the replacement items and how it was paid, rung up by
+    ``cashier`` (the clerk at the desk).
 
     ``original`` is the sale that came back (None without a receipt): the new sale keeps
     its customer and tier. Serialized items are refused without their serial.
@@ -164,6 +166,7 @@ def exchange_sale(
         customer_id=original.customer_id if original else None,
         loyalty_tier=original.loyalty_tier if original else None,
         total=sum((i.total for i in items), ZERO),
+        cashier=cashier,
     )
     session.add(sale)
     session.flush()

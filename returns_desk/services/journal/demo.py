@@ -6,8 +6,9 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import and_, not_, or_
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from returns_desk.domain.journal_parse import parse_jsonl
 from returns_desk.domain.roles import Role
@@ -21,8 +22,8 @@ from returns_desk.services.journal.importer import (
     import_parsed,
 )
 from returns_desk.services.staff.security import hash_pin
-from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import Sale, User
+from returns_desk.store.db import read_only, retrying, unit_of_work
+from returns_desk.store.models import AuditEvent, Sale, User
 
 AHEAD = 3  # chunks generated ahead of the import
 
@@ -46,6 +47,49 @@ def has_sales(engine: Engine) -> bool:
         return session.exec(select(Sale.id).limit(1)).first() is not None
 
 
+class DemoRefused(ValueError):
+    """The database holds more than an untouched demo store; the demo would mix into it."""
+
+
+# What an untouched demo store's audit trail holds: the demo's own people and sales, the
+# default policy activated by the desk itself, and log-ins (looking around changes nothing).
+_LOOKING = ("login", "login.wrong_pin", "login.locked", "login.unknown_user")
+
+
+def demo_refusal(engine: Engine) -> str | None:
+    """Why the demo must not be seeded here, or None (an empty database or the untouched
+    demo store). The demo's people have published PINs: on a real store's database they
+    would be a way in, so anything else (other people, renamed ones, a return, an import
+    by someone else ...) refuses it."""
+    demo_names = {username for username, *_ in DEMO_PEOPLE}
+    with read_only(engine) as session:
+        names = set(session.exec(select(User.username)))
+        action, actor = col(AuditEvent.action), col(AuditEvent.actor)
+        touched = session.exec(
+            select(AuditEvent.action, AuditEvent.actor)
+            .where(
+                not_(
+                    or_(
+                        and_(action.in_(("user.create", "journal.import")), actor == "demo"),
+                        and_(action == "policy.activate", actor == "system"),
+                        action.in_(_LOOKING),
+                    )
+                )
+            )
+            .limit(1)
+        ).first()
+    if not names and not has_sales(engine):
+        return None
+    if names != demo_names:
+        return "this database holds a store's own people, not the untouched demo store"
+    if touched is not None:
+        return (
+            f"this database is no longer the untouched demo store ({touched[0]} by "
+            f"{touched[1]}); use an empty database for the demo"
+        )
+    return None
+
+
 def seed_demo(
     engine: Engine,
     today: date,
@@ -54,7 +98,13 @@ def seed_demo(
     now: datetime | None = None,
 ) -> DemoResult:
     """Add demo people (if missing) and the demo journal (if no sales yet), no sale later
-    than ``now`` (default: now, when ``today`` is today)."""
+    than ``now`` (default: now, when ``today`` is today).
+
+    Only on an empty database or the untouched demo store (:func:`demo_refusal`).
+    """
+    refusal = demo_refusal(engine)
+    if refusal:
+        raise DemoRefused(refusal)
     people = _seed_people(engine)
     imported = None
     if not has_sales(engine):
@@ -65,6 +115,7 @@ def seed_demo(
     return DemoResult(imported, people)
 
 
+@retrying
 def _seed_people(engine: Engine) -> list[tuple[str, str, str, str]]:
     with unit_of_work(engine) as session:
         known = set(session.exec(select(User.username)))

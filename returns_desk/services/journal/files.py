@@ -11,7 +11,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from returns_desk.domain.journal import JournalInvalid, RowProblem
+from returns_desk.domain.roles import Role
 from returns_desk.services.journal.importer import ImportResult, Progress, import_journal
+from returns_desk.services.staff.security import Actor, require_or_record
 
 SUFFIXES = (".jsonl", ".csv")
 
@@ -68,3 +70,26 @@ def import_files(
             break
         outcomes.append(FileOutcome(path, result))
     return outcomes
+
+
+IMPORTERS = (Role.MANAGER, Role.INTEGRATION)  # who may bring sales in
+
+
+def import_files_as(
+    engine: Engine,
+    actor: Actor,
+    files: Sequence[Path],
+    progress: Callable[[Path], Progress | None] | None = None,
+    importer: Importer = import_journal,
+) -> list[FileOutcome]:
+    """:func:`import_files` for a logged-in manager or integration account (the POS feed).
+
+    Sales are what refunds are paid against, so nobody else may add them; a refused attempt
+    is written to the audit trail. The imports are recorded under the actor's name.
+    """
+    require_or_record(
+        engine, actor, *IMPORTERS, action="journal.import.refused", entity="journal_import",
+        details={"files": [path.name for path in files]},
+        why="importing sales needs a manager or an integration account",
+    )  # fmt: skip
+    return import_files(engine, files, actor.username, progress, importer)

@@ -1,8 +1,11 @@
-"""Which return policy is active: policy files are activated (content and SHA-256 stored,
-audited) and every decision records the version that made it.
+"""Which return policy is in force: at a store, at a moment.
 
-The active version is looked up per call (one small query) and parsed once per content
-hash, so a policy activated at one register is used by the next decision at any other.
+Managers import policy files as draft versions and assign them to one store or to every
+store from an effective moment (see :mod:`.lifecycle`). The version in force at a store is
+the latest assignment (its own, or a chain-wide one) whose moment has come. It is looked
+up per call (one small indexed query) and parsed once per content hash, so a policy
+activated at one register is used by the next decision at every other register from its
+effective moment. Every decision records the version that made it.
 """
 
 from __future__ import annotations
@@ -10,19 +13,18 @@ from __future__ import annotations
 import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, or_, select
 
 from returns_desk.domain.policy import Policy, parse_policy
-from returns_desk.domain.roles import Role
 from returns_desk.resources import data_dir
-from returns_desk.services import audit
-from returns_desk.services.staff.security import require
-from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import PolicyVersion
+from returns_desk.store.db import read_only
+from returns_desk.store.models import PolicyAssignment, PolicyVersion
+from returns_desk.store.tables._base import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -46,99 +48,115 @@ def default_policy_path() -> Path:
     return data_dir("policies") / DEFAULT_POLICY
 
 
-def active_policy(engine: Engine) -> ActivePolicy:
-    """The active policy; on a database without one, the shipped default is activated."""
+def active_policy(
+    engine: Engine, store_id: int | None = None, at: datetime | None = None
+) -> ActivePolicy:
+    """The policy in force at store ``store_id`` (None: the chain-wide one) at ``at``
+    (default now). On a database where none was ever assigned, the shipped default is
+    put in force at every store, by the system."""
     with read_only(engine) as session:
-        active = current_policy(session)
+        active = current_policy(session, store_id, at)
     if active is None:
-        with suppress(IntegrityError):  # another register activated it at the same moment
-            activate_policy(engine, default_policy_path(), None)
+        with suppress(IntegrityError):  # another register did it at the same moment
+            activate_policy(engine, default_policy_path(), None, moment=_before_any(engine))
         with read_only(engine) as session:
-            active = current_policy(session)
+            active = current_policy(session, store_id, at)
     assert active is not None
     return active
 
 
-def activate_policy(engine: Engine, path: Path, actor: Actor | None) -> ActivePolicy:
-    """Check a policy file and make it the active one; ``actor`` None is the system itself.
+def activate_policy(
+    engine: Engine,
+    path: Path,
+    actor: Actor | None,
+    reason: str = "",
+    moment: datetime | None = None,
+) -> ActivePolicy:
+    """Store a policy file (if new) and put it in force at every store now; ``actor``
+    None is the system itself. Managers only. ``moment``: from then instead of now (the
+    shipped default on first use starts before any store's own policy).
 
-    Activating the same name and version again with the same text re-activates that row;
-    different text under the same version is refused (bump the version).
-    """
-    if actor is not None:
-        require(actor, Role.MANAGER)
-    text = path.read_text(encoding="utf-8")
-    policy = parse_policy(text, str(path))
-    sha = hashlib.sha256(text.encode()).hexdigest()
-    who = actor.username if actor else "system"
-    with unit_of_work(engine) as session:
-        row = _version_row(session, policy, sha, text, who)
-        for other in session.exec(select(PolicyVersion).where(PolicyVersion.active)):
-            other.active = False
-            session.add(other)
-        session.flush()
-        row.active = True
-        session.add(row)
-        session.flush()
-        audit.append(
-            session,
-            actor=who,
-            action="policy.activate",
-            entity="policy_version",
-            entity_id=row.id,
-            details={"name": policy.name, "version": policy.version, "sha256": sha},
-            register=actor.register if actor else "",
-        )
-        assert row.id is not None
-        return ActivePolicy(row.id, policy)
+    For setting a desk up (and tests): the file's examples are not run. Managers at work go
+    through ``lifecycle.import_policy`` (which runs them, as `policy check` does) and
+    ``lifecycle.activate``."""
+    from returns_desk.services.policies.lifecycle import Activation, activate, import_policy
+
+    why = reason or ("first use: the shipped default" if actor is None else "activated")
+    stored = import_policy(engine, actor, path, why, require_examples=False)
+    activate(engine, actor, Activation(stored.version_id, None, None, why, moment))
+    return ActivePolicy(stored.version_id, stored.policy)
 
 
-def _version_row(session: Session, policy: Policy, sha: str, text: str, who: str) -> PolicyVersion:
-    """The row for this name and version, added if new; refuses changed text."""
-    row = session.exec(
-        select(PolicyVersion).where(
-            PolicyVersion.name == policy.name, PolicyVersion.version == policy.version
+def _before_any(engine: Engine) -> datetime:
+    """When the system's default starts: now, or just before the first assignment a
+    manager made, so the default never displaces a store's own policy."""
+    with read_only(engine) as session:
+        first = session.exec(select(func.min(PolicyAssignment.effective_from))).one()
+    now = utcnow()
+    return now if first is None or first > now else first - timedelta(seconds=1)
+
+
+def in_force_query(store_id: int | None, at: datetime) -> Any:
+    """SELECT (version id, sha256) of the assignment in force at ``store_id`` at ``at``:
+    the store's own rows and chain-wide ones; the latest effective one wins."""
+    where = [
+        col(PolicyAssignment.effective_from) <= at,
+        col(PolicyAssignment.cancelled_at).is_(None),
+    ]
+    if store_id is None:
+        where.append(col(PolicyAssignment.store_id).is_(None))
+    else:
+        where.append(
+            or_(
+                col(PolicyAssignment.store_id).is_(None),
+                col(PolicyAssignment.store_id) == store_id,
+            )
         )
-    ).first()
-    if row is not None and row.sha256 != sha:
-        raise ValueError(
-            f"{policy.name} version {policy.version} was activated before with different "
-            "text; give the file a new version"
-        )
+    return (
+        select(PolicyAssignment.version_id, PolicyVersion.sha256)
+        .join(PolicyVersion, col(PolicyVersion.id) == col(PolicyAssignment.version_id))
+        .where(*where)
+        .order_by(col(PolicyAssignment.effective_from).desc(), col(PolicyAssignment.id).desc())
+        .limit(1)
+    )
+
+
+def current_policy(
+    session: Session, store_id: int | None = None, at: datetime | None = None
+) -> ActivePolicy | None:
+    """The policy in force at ``store_id`` at ``at`` (default now) as ``session`` sees it;
+    None before any is assigned (then :func:`active_policy` assigns the default). Reads the
+    version's id and hash (every decision asks); its text only when that hash has not been
+    parsed yet."""
+    row = session.exec(in_force_query(store_id, at or utcnow())).first()
     if row is None:
-        row = PolicyVersion(
-            name=policy.name, version=policy.version, sha256=sha, content=text, activated_by=who
-        )
-        session.add(row)
-    return row
+        return None
+    version_id, sha = row
+    return ActivePolicy(version_id, parsed_version(session, version_id, sha))
+
+
+def parsed_version(session: Session, version_id: int, sha: str | None = None) -> Policy:
+    """A stored version as a Policy, parsed once per content hash."""
+    policy = _parsed.get(sha) if sha else None
+    if policy is None:
+        stored = session.get(PolicyVersion, version_id)
+        if stored is None:
+            raise LookupError(f"there is no policy version #{version_id}")
+        policy = _parsed.get(stored.sha256)
+        if policy is None:
+            policy = parse_policy(stored.content, f"{stored.name} {stored.version}")
+            _parsed[stored.sha256] = policy
+    return policy
+
+
+def text_sha256(text: str) -> str:
+    """The content hash a version is known by."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def policy_of_version(session: Session, version_id: int) -> Policy | None:
     """The policy stored as version ``version_id`` (the one that decided a return)."""
-    stored = session.get(PolicyVersion, version_id)
-    if stored is None:
+    try:
+        return parsed_version(session, version_id)
+    except LookupError:
         return None
-    policy = _parsed.get(stored.sha256)
-    if policy is None:
-        policy = parse_policy(stored.content, f"{stored.name} {stored.version}")
-        _parsed[stored.sha256] = policy
-    return policy
-
-
-def current_policy(session: Session) -> ActivePolicy | None:
-    """The active policy as ``session`` sees it, None before any is activated (then
-    :func:`active_policy` activates the default). Reads the version's id and hash (every
-    decision asks); its text only when that hash has not been parsed yet."""
-    row = session.exec(
-        select(PolicyVersion.id, PolicyVersion.sha256).where(PolicyVersion.active)
-    ).first()
-    if row is None:
-        return None
-    version_id, sha = row
-    policy = _parsed.get(sha)
-    if policy is None:
-        stored = session.get(PolicyVersion, version_id)
-        assert stored is not None
-        policy = parse_policy(stored.content, f"{stored.name} {stored.version}")
-        _parsed[sha] = policy
-    return ActivePolicy(version_id, policy)

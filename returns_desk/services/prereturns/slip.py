@@ -44,6 +44,7 @@ def code_slip(engine: Engine, actor: Actor, started: Started) -> PreReturnSlip:
         actor.display_name,
         row.created_at.astimezone(zone),
         store.address if store else "",
+        store.number if store else None,
     )
     return PreReturnSlip(
         head,

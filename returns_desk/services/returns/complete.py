@@ -22,12 +22,13 @@ from returns_desk.domain.money import ZERO
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.services.complaints.decisions import carry_out_remedy
-from returns_desk.services.policies.active import active_policy
+from returns_desk.services.policies.active import ActivePolicy, active_policy
 from returns_desk.services.returns.approvals import confirm_override
+from returns_desk.services.returns.catalog import desk_store
 from returns_desk.services.returns.settle import Settling, settle
 from returns_desk.services.returns.sources import Taken, handler_for
 from returns_desk.services.staff.security import require
-from returns_desk.store.db import unit_of_work
+from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.ids import next_id
 from returns_desk.store.models import Register, ReturnLine, ReturnTxn
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from returns_desk.services.staff.security import Actor
 
 
+@retrying
 def complete_return(
     engine: Engine, actor: Actor, request: CompletionRequest, today: date
 ) -> CompletedReturn:
@@ -46,7 +48,7 @@ def complete_return(
     require(actor, Role.CLERK, Role.MANAGER)
     source = handler_for(request.source)
     checked_items(request.items, request.source.scanned)
-    active = active_policy(engine)
+    active = store_policy(engine, request.source.store_no)
     source.admit(active.policy, request.source)
     manager = None
     if request.override:  # the PIN check commits on its own, like any log-in attempt
@@ -71,6 +73,14 @@ def complete_return(
         if request.complaint:  # the same unit of work: the remedy and its link, or neither
             carry_out_remedy(session, actor, request.complaint, txn)
         return done
+
+
+def store_policy(engine: Engine, store_no: int | None) -> ActivePolicy:
+    """The policy in force now at the store the return is decided for: the selling store
+    for a receipt, the desk's own without one."""
+    with read_only(engine) as session:
+        store = desk_store(session, store_no)
+    return active_policy(engine, store.id)
 
 
 def desk_register(session: Session, store_id: int, label: str) -> Register:
@@ -187,6 +197,10 @@ def _audit_override(session: Session, actor: Actor, manager: Actor, txn: ReturnT
         action="return.override",
         entity="return_txn",
         entity_id=txn.id,
-        details={"clerk": actor.username, "reason": txn.override_reason},
+        details={
+            "clerk": actor.username,
+            "reason": txn.override_reason,
+            "self_approved": manager.username == actor.username,
+        },
         register=actor.register,
     )

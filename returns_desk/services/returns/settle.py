@@ -126,7 +126,9 @@ def _exchange(ctx: Settling) -> CompletedReturn:
         tenders.append(("store_credit", from_voucher, basket.voucher_code))
     if difference > from_voucher:
         tenders.append((basket.collect_with, difference - from_voucher, None))
-    new_sale = exchange_sale(session, ctx.sale, ctx.register, items, tenders)
+    new_sale = exchange_sale(
+        session, ctx.sale, ctx.register, items, tenders, cashier=ctx.actor.username
+    )
     if from_voucher > 0:
         _redeem(ctx, basket.voucher_code or "", from_voucher, new_sale.id)
     refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]

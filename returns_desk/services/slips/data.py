@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from returns_desk.domain.complaint_promises import slip_promises
 from returns_desk.domain.complaint_sla import Severity
-from returns_desk.domain.money import format_money
+from returns_desk.domain.money import ZERO, format_money
 from returns_desk.domain.policy import load_policy
 from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.slips import (
@@ -19,12 +20,14 @@ from returns_desk.domain.slips import (
     ComplaintSlip,
     DefectTag,
     ExchangeSlip,
+    Kept,
     ReturnSlip,
     SlipData,
     SlipHead,
     SlipKind,
     SlipLine,
     VoucherSlip,
+    kept_back,
     policy_lines,
 )
 from returns_desk.domain.voucher_code import parse_voucher_code
@@ -80,6 +83,7 @@ def _head(
         user.display_name if user else "",
         _local(at, store),
         store.address if store else "",
+        store.number if store else None,
     )
 
 
@@ -100,12 +104,27 @@ def _returned(session: Session, txn: ReturnTxn) -> list[tuple[ReturnLine, Produc
     return list(rows)
 
 
-def _slip_line(line: ReturnLine, product: Product) -> SlipLine:
-    """'opened, wrong size': the item's condition and why it came back, in words."""
+def _slip_line(line: ReturnLine, product: Product, kept: Decimal) -> SlipLine:
+    """'opened, wrong size': the item's condition and why it came back, in words. The
+    amount is what the units were paid: the refund with the fee and ``kept`` put back."""
     condition = say(Vocabulary.CONDITION, line.condition)
     reason = reason_words(line.reason_code, line.reason_text)
     note = ", ".join(dict.fromkeys(x for x in (condition, reason) if x))
-    return SlipLine(product.description, product.sku, line.qty, line.refund_amount, note)
+    paid = line.refund_amount + line.restocking_fee + kept
+    return SlipLine(product.description, product.sku, line.qty, paid, note)
+
+
+def _clawbacks(line: ReturnLine) -> tuple[list[tuple[str, Decimal]], int]:
+    """What the line's recorded decision kept back, in its words, and the loyalty points it
+    reversed (none for lines recorded before decisions kept them)."""
+    try:
+        decision = json.loads(line.decision_json or "{}")
+    except ValueError:
+        return [], 0
+    if not isinstance(decision, dict):
+        return [], 0
+    kept = [(d["description"], Decimal(d["amount"])) for d in decision.get("deductions") or ()]
+    return kept, int(decision.get("points_reversed") or 0)
 
 
 def _tender_label(
@@ -158,9 +177,28 @@ class _Returned:
         return cls(txn, head, _returned(session, txn))
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """The returned lines in words, with what the policy kept back and the points reversed."""
+
+    lines: tuple[SlipLine, ...]
+    kept: Kept
+    points: int
+
+    @classmethod
+    def of(cls, returned: _Returned) -> _Lines:
+        lines, kept, points = [], [], 0
+        for line, product in returned.lines:
+            deductions, reversed_points = _clawbacks(line)
+            lines.append(_slip_line(line, product, sum((a for _, a in deductions), ZERO)))
+            kept += deductions
+            points += reversed_points
+        return cls(tuple(lines), kept_back(kept), points)
+
+
 def _return_slip(session: Session, returned: _Returned) -> ReturnSlip | ExchangeSlip:
     txn, head = returned.txn, returned.head
-    lines = tuple(_slip_line(line, product) for line, product in returned.lines)
+    lines = _Lines.of(returned)
     refunds = session.exec(
         select(RefundTender).where(RefundTender.return_id == txn.id).order_by(col(RefundTender.id))
     ).all()
@@ -175,13 +213,15 @@ def _return_slip(session: Session, returned: _Returned) -> ReturnSlip | Exchange
         return ReturnSlip(
             head,
             txn.reference,
-            lines,
+            lines.lines,
             txn.total_refund,
             tenders,
             _receipt_code(session, txn.sale_id),
             txn.restocking_fees,
             manager.display_name if manager else None,
             _id_words(txn),
+            lines.kept,
+            lines.points,
         )
     return _exchange_slip(session, txn, exchange, head, lines, tenders)
 
@@ -198,7 +238,7 @@ def _exchange_slip(
     txn: ReturnTxn,
     exchange: Exchange,
     head: SlipHead,
-    lines: tuple[SlipLine, ...],
+    lines: _Lines,
     refund_tenders: tuple[tuple[str, Decimal], ...],
 ) -> ExchangeSlip:
     new_sale = session.get(Sale, exchange.new_sale_id)
@@ -218,7 +258,7 @@ def _exchange_slip(
     return ExchangeSlip(
         head,
         txn.reference,
-        lines,
+        lines.lines,
         tuple(
             SlipLine(n.description, n.sku, n.qty, n.unit_price * n.qty + n.tax_charged)
             for n in new_lines
@@ -227,6 +267,9 @@ def _exchange_slip(
         tenders + refund_tenders,
         new_sale.receipt_code if new_sale else "",
         _receipt_code(session, txn.sale_id),
+        txn.restocking_fees,
+        lines.kept,
+        lines.points,
     )
 
 
@@ -256,9 +299,12 @@ def _first_store(session: Session) -> int:
     return store.id if store and store.id else 0
 
 
-def complaint_slip(session: Session, reference: str, next_steps: tuple[str, ...]) -> ComplaintSlip:
+def complaint_slip(
+    session: Session, reference: str, next_steps: tuple[str, ...] = ()
+) -> ComplaintSlip:
     """The acknowledgement: its words about time come from the complaint's own targets
-    (severity, category, tier, the store's calendar), never from a fixed sentence."""
+    (severity, category, tier, the store's calendar), never from a fixed sentence;
+    ``next_steps`` none: the store's layout adds them when it is printed."""
     complaint, store_id = _complaint(session, reference)
     store = session.get(Store, store_id)
     head = _head(session, store_id, None, complaint.clerk_id, complaint.created_at)
@@ -366,7 +412,8 @@ def _voucher_codes(session: Session, txn: ReturnTxn) -> list[str]:
 
 def slip_terms(session: Session, data: SlipData) -> tuple[str, ...]:
     """The policy's terms a receipt or voucher prints: those of the policy that decided its
-    return (a reprint says what the original said), else of the active policy."""
+    return (a reprint says what the original said), else of the active policy; on the
+    slip's own date (the store's day), so a holiday deadline already past is left out."""
     if isinstance(data, VoucherSlip):
         reference = data.issued_for
     elif isinstance(data, ReturnSlip | ExchangeSlip):
@@ -382,7 +429,7 @@ def slip_terms(session: Session, data: SlipData) -> tuple[str, ...]:
     if policy is None:
         active = current_policy(session)
         policy = active.policy if active else load_policy(default_policy_path())
-    return policy_lines(policy)
+    return policy_lines(policy, data.head.at.date())
 
 
 def slip_source(

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from returns_desk.domain.slips import (
+    ComplaintSlip,
     Frame,
     PreReturnSlip,
     Slip,
@@ -46,7 +49,7 @@ from returns_desk.services.slips.data import (
 from returns_desk.services.slips.drawer import cash_changed_hands
 from returns_desk.services.staff.security import Actor
 from returns_desk.store.db import read_only, unit_of_work
-from returns_desk.store.models import SlipPrint, Store
+from returns_desk.store.models import ReturnTxn, SlipPrint, Store
 
 __all__ = [
     "PrintedSlip",
@@ -117,9 +120,13 @@ class PrintedSlip:
         return f"{what} {where}: {self.path}"
 
 
-def _layout(settings: SlipSettings, session: Session) -> Layout:
-    store = session.exec(select(Store).order_by(col(Store.id))).first()
-    return load_layout(settings.layout, store.number if store else None)
+def _laid_out(settings: SlipSettings, data: SlipData) -> tuple[SlipData, Layout]:
+    """The slip's own store's layout (``store-<n>.toml``, else the default, unless the
+    settings name one), and the slip with what that layout adds: a complaint's next steps."""
+    layout = load_layout(settings.layout, data.head.store_no)
+    if isinstance(data, ComplaintSlip) and not data.next_steps:
+        data = replace(data, next_steps=layout.complaint_next_steps)
+    return data, layout
 
 
 def framed(session: Session, data: SlipData, layout: Layout, copy_no: int = 0) -> Slip:
@@ -178,6 +185,8 @@ def _emit(
         )
         session.add(record)
         session.flush()
+        if slip.kind in _RETURN_KINDS and not slip.copy_no:
+            _mark_slip_printed(session, slip.reference, record.printed_at)
         audit.append(
             session,
             actor=actor.username,
@@ -188,6 +197,18 @@ def _emit(
             register=actor.register,
         )
     return PrintedSlip(slip.kind, slip.reference, slip.copy_no, path, printer, printed, error)
+
+
+_RETURN_KINDS = (SlipKind.RETURN, SlipKind.EXCHANGE)
+
+
+def _mark_slip_printed(session: Session, reference: str, at: datetime) -> None:
+    """The moment the return's own slip came out: the end of its time at the desk."""
+    session.execute(
+        update(ReturnTxn)
+        .where(col(ReturnTxn.reference) == reference, col(ReturnTxn.slip_printed_at).is_(None))
+        .values(slip_printed_at=at)
+    )
 
 
 def slips_for_return(
@@ -202,12 +223,12 @@ def slips_for_return(
     """
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
-        layout = _layout(settings, session)
-        slips = [_composed(session, data, layout) for data in return_slips(session, reference)]
+        laid_out = [_laid_out(settings, data) for data in return_slips(session, reference)]
+        slips = [(_composed(session, data, layout), layout) for data, layout in laid_out]
         cash = cash_changed_hands(session, reference)
     return [
         _emit(engine, actor, slip, settings, layout, open_drawer=cash and n == 0)
-        for n, slip in enumerate(slips)
+        for n, (slip, layout) in enumerate(slips)
     ]
 
 
@@ -215,40 +236,33 @@ def print_voucher(
     engine: Engine, actor: Actor, code: str, settings: SlipSettings | None = None
 ) -> PrintedSlip:
     """The voucher slip (value, balance, expiry, barcode) for ``code``."""
-    settings = settings or SlipSettings.from_env()
-    with read_only(engine) as session:
-        layout = _layout(settings, session)
-        slip = _composed(session, voucher_slip(session, code), layout)
-    return _emit(engine, actor, slip, settings, layout)
+    return _print_one(engine, actor, settings, lambda session: voucher_slip(session, code))
 
 
 def print_complaint(
     engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
 ) -> PrintedSlip:
     """The complaint acknowledgement: reference, what happens next, and by when."""
-    return _print_one(
-        engine, actor, settings,
-        lambda session, layout: complaint_slip(session, reference, layout.complaint_next_steps),
-    )  # fmt: skip
+    return _print_one(engine, actor, settings, lambda session: complaint_slip(session, reference))
 
 
 def print_decision(
     engine: Engine, actor: Actor, reference: str, settings: SlipSettings | None = None
 ) -> PrintedSlip:
     """The decision slip: outcome, reasons, remedy, the customer's recourse."""
-    return _print_one(engine, actor, settings, lambda session, _: decision_slip(session, reference))
+    return _print_one(engine, actor, settings, lambda session: decision_slip(session, reference))
 
 
 def _print_one(
     engine: Engine,
     actor: Actor,
     settings: SlipSettings | None,
-    source: Callable[[Session, Layout], SlipData],
+    source: Callable[[Session], SlipData],
 ) -> PrintedSlip:
     settings = settings or SlipSettings.from_env()
     with read_only(engine) as session:
-        layout = _layout(settings, session)
-        slip = _composed(session, source(session, layout), layout)
+        data, layout = _laid_out(settings, source(session))
+        slip = _composed(session, data, layout)
     return _emit(engine, actor, slip, settings, layout)
 
 
@@ -256,7 +270,7 @@ def print_prereturn(
     engine: Engine, actor: Actor, data: PreReturnSlip, settings: SlipSettings | None = None
 ) -> PrintedSlip:
     """A pre-registered return's code slip (QR and Code128): printed once, when started."""
-    return _print_one(engine, actor, settings, lambda session, layout: data)
+    return _print_one(engine, actor, settings, lambda session: data)
 
 
 def reprint(
@@ -267,12 +281,9 @@ def reprint(
     settings: SlipSettings | None = None,
 ) -> PrintedSlip:
     """Print a slip again from its records, marked COPY with the next copy number."""
-    settings = settings or SlipSettings.from_env()
-    with read_only(engine) as session:
-        layout = _layout(settings, session)
-        data = slip_source(session, SlipKind(kind), reference, layout.complaint_next_steps)
-        slip = _composed(session, data, layout)
-    return _emit(engine, actor, slip, settings, layout)
+    return _print_one(
+        engine, actor, settings, lambda session: slip_source(session, SlipKind(kind), reference)
+    )
 
 
 def sample_slips_framed(engine: Engine, layout: Layout) -> list[Slip]:

@@ -21,7 +21,7 @@ from returns_desk.domain.roles import Role
 from returns_desk.domain.voucher_code import parse_voucher_code
 from returns_desk.services import audit
 from returns_desk.services.staff.security import Actor, require
-from returns_desk.store.db import read_only, unit_of_work
+from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.models import Voucher, VoucherUse
 from returns_desk.store.tables._base import utcnow
 
@@ -141,6 +141,7 @@ def redeem(
     return use
 
 
+@retrying
 def redeem_voucher(
     engine: Engine,
     actor: Actor,

@@ -31,7 +31,10 @@ class Register(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """A clerk, manager or auditor; the PIN is kept only as an argon2 hash."""
+    """A clerk, manager, auditor or integration account; the PIN (an integration account's
+    key) is kept only as an argon2 hash. ``failed_pins`` counts wrong PINs since the last
+    good one; it is raised in the database before a PIN is checked, so registers guessing
+    at once share one limit."""
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, index=True)
@@ -42,6 +45,7 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = time_field(now=False)
     active: bool = True
     store_id: int | None = None  # home store: a clerk sees its complaints (no FK: see Complaint)
+    last_login_at: datetime | None = time_field(now=False)
 
 
 class Product(SQLModel, table=True):

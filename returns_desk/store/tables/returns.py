@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
 from returns_desk.store.tables._base import money_field, time_field
@@ -19,9 +19,10 @@ class ReturnTxn(SQLModel, table=True):
     (``id_hash``, to count the customer's receiptless returns) and a masked form
     (``***89``); the ID number itself is never stored (see ``domain.customer_id``).
     ``started_at`` is when the clerk began it (the receipt scanned, or the first step of
-    a return without one), so time per return is ``created_at - started_at``;
-    ``prereturn_id`` the pre-registered return it completed, so pre-registered returns'
-    times can be set beside walk-ups'.
+    a return without one) and ``slip_printed_at`` when its own slip came out, so time per
+    return (the KPI) is ``slip_printed_at - started_at``; ``prereturn_id`` the
+    pre-registered return it completed, so pre-registered returns' times can be set beside
+    walk-ups'.
     """
 
     __tablename__ = "return_txn"
@@ -46,13 +47,25 @@ class ReturnTxn(SQLModel, table=True):
     # The pre-registered return it completed (no foreign key: see the migration).
     prereturn_id: int | None = Field(default=None, index=True)
     created_at: datetime = time_field(index=True)
+    slip_printed_at: datetime | None = time_field(now=False)  # its first slip, not a reprint
 
 
 class ReturnLine(SQLModel, table=True):
     """A returned line, linked to the original sale line with the decision that allowed it."""
 
     __tablename__ = "return_line"
-    __table_args__ = (CheckConstraint("qty > 0", name="return_line_qty_positive"),)
+    __table_args__ = (
+        CheckConstraint("qty > 0", name="return_line_qty_positive"),
+        # KPIs sum returned lines by return from this index alone (no row visits)
+        Index(
+            "ix_return_line_kpi",
+            "return_id",
+            "product_id",
+            "qty",
+            "refund_amount",
+            "restocking_fee",
+        ),  # fmt: skip
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     return_id: int = Field(foreign_key="return_txn.id", index=True)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from returns_desk.store.tables._base import money_field, rate_field, time_field
 
 
 class Sale(SQLModel, table=True):
+    # KPIs sum sales by period, store and tier from this index alone (no row visits)
+    __table_args__ = (Index("ix_sale_kpi", "sold_at", "store_id", "total", "loyalty_tier"),)
+
     id: int | None = Field(default=None, primary_key=True)
     receipt_code: str = Field(unique=True, index=True, max_length=13)
     store_id: int = Field(foreign_key="store.id", index=True)
@@ -25,6 +28,7 @@ class Sale(SQLModel, table=True):
     rewards_earned: Decimal = money_field()
     rewards_spent: Decimal = money_field()
     points_earned: int = 0
+    cashier: str | None = None  # who rang it up (the desk's clerk for exchanges)
     import_id: int | None = Field(default=None, foreign_key="journal_import.id")
     # The POS's own name for the sale (a Shopify order "#1001", a Square transaction id):
     # clerks can find the receipt by it.

@@ -29,6 +29,7 @@ from returns_desk.tui.messages import Completed, Quoted, ReceiptFound, Refused, 
 from returns_desk.tui.reach import desk_of
 from returns_desk.tui.screens import counter_jobs as jobs
 from returns_desk.tui.screens.counter_no_receipt import NoReceiptKeys
+from returns_desk.tui.screens.counter_prereturn import PreReturnCounter
 from returns_desk.tui.widgets.draft_panel import DraftPanel
 from returns_desk.tui.widgets.draft_words import EMPTY_HINT
 
@@ -42,7 +43,7 @@ ACTING = {"select_line", "unselect", "complete", "override", "no_receipt", "add_
 SCANNED_ONLY = {"add_item", "customer_id"}
 
 
-class CounterScreen(NoReceiptKeys):
+class CounterScreen(PreReturnCounter, NoReceiptKeys):
     """Receipt lookup, line selection with the policy's decision beside each line, settling."""
 
     COMMANDS = Screen.COMMANDS | {CounterCommands}
@@ -132,6 +133,8 @@ class CounterScreen(NoReceiptKeys):
             event.input.value = ""
             desk_of(self).open_complaint(event.value)
             return
+        if self.scans_an_item(event.value):  # a pre-registered return is open: its items
+            return
         self.open_receipt(event.value)
 
     def open_receipt(
@@ -149,15 +152,6 @@ class CounterScreen(NoReceiptKeys):
         if not note and keep is None:
             self.say("looking up ...")
         self._run(jobs.look_up, code, note, keep, group="lookup")
-
-    def take_scan(self, text: str, submitted: bool) -> None:
-        """Keys a scanner typed while a prompt was up: into the scan field, and looked up
-        if they ended with Enter."""
-        scan = self.query_one("#scan", Input)
-        scan.value = text
-        scan.focus()
-        if submitted:
-            self.open_receipt(text)
 
     @on(ReceiptFound)
     def _found(self, message: ReceiptFound) -> None:
@@ -258,7 +252,7 @@ class CounterScreen(NoReceiptKeys):
             draft = draft.with_override(None)
         self.say(message.message)
         self.show(draft)
-        if draft is not None and draft.receipt and message.stale is self.draft:
+        if draft and isinstance(draft.source, FromReceipt) and message.stale is self.draft:
             self.open_receipt(draft.receipt.code, keep=draft)  # another register may have moved
 
     @on(Completed)

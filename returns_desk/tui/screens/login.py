@@ -61,15 +61,25 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def _check(self, username: str, pin: str) -> None:
         """argon2 is deliberately slow: check off the UI thread, report back."""
+        from returns_desk.domain.roles import PEOPLE
         from returns_desk.services.staff.security import AuthError, UnknownUser, log_in
+        from returns_desk.services.trouble import trouble
 
         app = self.app
         try:
             if not app.database_ready.wait(timeout=120):  # type: ignore[attr-defined]
                 raise AuthError("the database is not ready yet; try again in a moment")
+            if app.database_problem:  # type: ignore[attr-defined]
+                raise AuthError(app.database_problem)  # type: ignore[attr-defined]
             actor = log_in(app.engine, username, pin, app.register)  # type: ignore[attr-defined]
-        except AuthError as exc:
-            self.post_message(LogInRefused(str(exc), isinstance(exc, UnknownUser)))
+            if actor.role not in PEOPLE:
+                kind = actor.role.value
+                raise AuthError(f"{actor.username} is an {kind} account, not for the desk")
+        except Exception as exc:  # a refusal, or the database failing: said, never fatal
+            message = str(exc) if isinstance(exc, AuthError) else trouble(exc)
+            if message is None:
+                raise
+            self.post_message(LogInRefused(message, isinstance(exc, UnknownUser)))
             return
         self.post_message(LoggedIn(actor))  # the app takes it from here
 

@@ -142,15 +142,15 @@ def receipt_facts(
     """The policy in force and the facts, read together, as the clerk waits on them after
     every scan."""
     with read_only(engine) as session:
-        active = current_policy(session)
         store = session.exec(select(Store).where(Store.number == receipt.store_no)).first()
+        active = current_policy(session, store.id if store else None)  # the store's, in force
         rows = session.exec(
             select(Tender).where(Tender.sale_id == receipt.sale_id).order_by(col(Tender.seq))
         ).all()
         cash_today = cash_refunded_today(session, receipt.sale_id, store, today)
         prices = current_prices(session, active.policy, receipt, today) if active else {}
-    if active is None:  # a new database: the default policy is activated first
-        active = active_policy(engine)
+    if active is None:  # a new database: the default policy goes in force everywhere
+        active = active_policy(engine, store.id if store else None)
         with read_only(engine) as session:
             prices = current_prices(session, active.policy, receipt, today)
     region = (store.region or None) if store else None

@@ -20,8 +20,6 @@ does the same.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -39,7 +37,7 @@ from returns_desk.domain.policy import ReturnCase, decide
 from returns_desk.domain.policy.model import CashOverLimit, Verdict
 from returns_desk.domain.quote import LineQuote, Quote
 from returns_desk.domain.receipt import SoldLine
-from returns_desk.services.policies.active import active_policy
+from returns_desk.services.policies.active import active_policy, current_policy
 from returns_desk.services.returns.catalog import (
     desk_store,
     find_product,
@@ -70,9 +68,11 @@ class ReceiptlessSource:
     ) -> Quote:
         """Each item decided with the customer's count as it stands; an unknown SKU or UPC
         is a ReturnError naming it."""
-        active = active_policy(engine)
+        active = active_policy(engine)  # first use: the shipped default, everywhere
         fingerprint = _fingerprint(source)
         with read_only(engine) as session:
+            store = desk_store(session, source.store_no)
+            active = current_policy(session, store.id) or active  # the desk's store's
             decided = _decide(session, active.policy, source, fingerprint, items, today)
         quotes = tuple(quote for quote, _product in decided)
         return Quote(quotes, active.version_id, from_receipt=False)
@@ -152,23 +152,7 @@ def id_key() -> bytes:
     from returns_desk.settings import load_settings
 
     settings = load_settings()
-    if settings.id_key and settings.id_key.get_secret_value():
-        return settings.id_key.get_secret_value().encode()
-    folder = settings.data_folder
-    path = folder / KEY_FILE
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another desk process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(secrets.token_hex(32))
-    key = path.read_bytes().strip()
-    if not key:
-        raise ReturnError(f"the ID key file {path} is empty: delete it or set {ID_KEY_ENV}")
-    return key
+    return settings.secret(settings.id_key, KEY_FILE)
 
 
 def _fingerprint(source: NoReceipt) -> str | None:

@@ -1,0 +1,1 @@
+"""KPIs: measured in SQL, for managers and auditors."""

@@ -1,0 +1,423 @@
+"""Replay a draft policy on real history before it goes live.
+
+Every line returned in the last N days, and every line still returnable today (inside
+the longest window of either policy), is decided again under the policy in force at its
+store and under the draft. Rows stream from the database (a server-side cursor on
+PostgreSQL) with their receipts' tenders merged in by sale, so memory stays flat and the
+decisions run in one pass; only counts, money and a few examples are kept. Changed
+lines can be handed to a sink (``on_change``), e.g. a CSV writer.
+
+Each line is decided as at the counter on its own: a returned line on the store's day it
+came back, with the units returned before it; a returnable line today, all its remaining
+units, unopened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from returns_desk.domain.local_day import store_zone
+from returns_desk.domain.money import ZERO, round_money
+from returns_desk.domain.policy import Policy, ReturnCase
+from returns_desk.domain.policy.model import Condition
+from returns_desk.domain.policy.replay import (
+    ChangedLine,
+    LineInfo,
+    ReplayTally,
+    holiday_start,
+    window_horizon,
+)
+from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
+from returns_desk.domain.roles import Role
+from returns_desk.services import audit
+from returns_desk.services.policies.active import active_policy, current_policy
+from returns_desk.services.policies.lifecycle import stored_policy
+from returns_desk.services.staff.security import require
+from returns_desk.store import fastread
+from returns_desk.store.db import read_only, snapshot, unit_of_work
+from returns_desk.store.models import (
+    PolicyVersion,
+    Product,
+    ReturnLine,
+    ReturnTxn,
+    Sale,
+    SaleLine,
+    Store,
+)
+from returns_desk.store.models import Tender as TenderRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from returns_desk.services.staff.security import Actor
+
+BATCH = 5000
+_UNOPENED = Condition.UNOPENED
+
+
+@dataclass(frozen=True)
+class ReplayRequest:
+    """Replay version ``draft_id`` over the last ``days`` days up to ``today``.
+
+    ``returnable_days`` overrides how far back still-returnable lines are looked for
+    (default: the longest window of either policy). ``store``: one store number only.
+    """
+
+    draft_id: int
+    days: int = 90
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    store: int | None = None
+    returnable_days: int | None = None
+
+
+@dataclass
+class ReplayReport:
+    """The replay's result: the tally and what it was run against."""
+
+    draft: str
+    in_force: dict[int, str]  # store number -> the version in force there
+    request: ReplayRequest
+    tally: ReplayTally
+    returnable_since: date | None
+
+
+@dataclass(frozen=True)
+class _StoreFacts:
+    number: int
+    region: str | None
+    zone: Any
+    policy: Policy
+
+
+def replay(
+    engine: Engine,
+    actor: Actor,
+    request: ReplayRequest,
+    on_change: Callable[[ChangedLine], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ReplayReport:
+    """Re-decide history under the draft and under the policy in force (managers only)."""
+    require(actor, Role.MANAGER)
+    if request.days < 1:
+        raise ValueError("--days must be at least 1")
+    draft = stored_policy(engine, request.draft_id)
+    active_policy(engine)  # first use: the shipped default is in force everywhere
+    stores, labels, draft_label = _stores(engine, request.draft_id)
+    if request.store is not None and not any(s.number == request.store for s in stores.values()):
+        raise ValueError(f"there is no store {request.store}")
+    since = _returnable_since(request, draft, [s.policy for s in stores.values()])
+    tally = ReplayTally()
+    seen = 0
+    with snapshot(engine) as session:
+        conn = session.connection()
+        for case, day, info, store_id in _cases(conn, request, stores, since):
+            changed = tally.add(case, day, stores[store_id].policy, draft, info)
+            if changed is not None and on_change is not None:
+                on_change(changed)
+            seen += 1
+            if progress is not None and seen % BATCH == 0:
+                progress(seen)
+    if progress is not None:
+        progress(seen)
+    _audit(engine, actor, request, draft_label, tally)
+    return ReplayReport(draft_label, labels, request, tally, since)
+
+
+def _stores(engine: Engine, draft_id: int) -> tuple[dict[int, _StoreFacts], dict[int, str], str]:
+    """Each store with the policy in force there now; the labels of versions."""
+    with read_only(engine) as session:
+        rows = session.exec(select(PolicyVersion)).scalars()
+        versions = {v.id: f"{v.name} {v.version}" for v in rows}
+        facts, labels = {}, {}
+        for store in session.exec(select(Store)).scalars():
+            assert store.id is not None
+            active = current_policy(session, store.id)
+            assert active is not None
+            zone = store_zone(store.timezone)
+            facts[store.id] = _StoreFacts(store.number, store.region or None, zone, active.policy)
+            labels[store.number] = versions.get(active.version_id, "?")
+    return facts, labels, versions.get(draft_id, f"#{draft_id}")
+
+
+def _returnable_since(request: ReplayRequest, draft: Policy, others: list[Policy]) -> date | None:
+    """The first sale day whose lines may still be inside a window today (None: any)."""
+    if request.returnable_days is not None:
+        return request.today - timedelta(days=request.returnable_days)
+    reach = [window_horizon(p) for p in (draft, *others)]
+    if any(r is None for r in reach):
+        return None
+    since = request.today - timedelta(days=max(r for r in reach if r is not None))
+    holidays = [d for p in (draft, *others) if (d := holiday_start(p, request.today))]
+    return min([since, *holidays])
+
+
+def _cases(
+    conn: Connection, request: ReplayRequest, stores: dict[int, _StoreFacts], since: date | None
+) -> Iterator[tuple[ReturnCase, date, LineInfo, int]]:
+    yield from _returned(conn, request, stores)
+    yield from _returnable(conn, request, stores, since)
+
+
+# --- lines returned in the last N days --------------------------------------------------
+
+_SALE_COLS = (
+    Sale.receipt_code, Sale.sold_at, Sale.loyalty_tier, Sale.gift_receipt, Sale.rewards_earned,
+    Sale.rewards_spent, Sale.points_earned,
+)  # fmt: skip
+_LINE_COLS = (
+    SaleLine.line_no,
+    SaleLine.sku,
+    SaleLine.description,
+    SaleLine.department,
+    SaleLine.category,
+    SaleLine.qty,
+    SaleLine.unit_price,
+    SaleLine.line_discount,
+    SaleLine.order_discount_share,
+    SaleLine.tax_rate,
+    SaleLine.tax_charged,
+    SaleLine.serial,
+    SaleLine.serialized,
+    SaleLine.final_sale,
+    SaleLine.qty_returned,
+    SaleLine.delivered_on,
+    SaleLine.id,
+    SaleLine.brand,
+    SaleLine.attributes,
+    SaleLine.promo_of,
+    SaleLine.bundle,
+    SaleLine.bundle_discount,
+)  # fmt: skip  (SoldLine's fields, in order)
+_R_SALE, _R_LINE, _R_PRODUCT = slice(11, 18), slice(18, 40), slice(40, 46)  # returned rows
+_O_SALE, _O_LINE = slice(2, 9), slice(9, 31)  # still-returnable rows
+_PRODUCT_COLS = (
+    Product.sku, Product.description, Product.department, Product.category,
+    Product.serialized, Product.final_sale,
+)  # fmt: skip
+
+
+def _since_moment(request: ReplayRequest) -> datetime:
+    first = request.today - timedelta(days=request.days - 1)
+    return datetime.combine(first, time(), UTC) - timedelta(days=1)  # local days: a day early
+
+
+def _returned(
+    conn: Connection, request: ReplayRequest, stores: dict[int, _StoreFacts]
+) -> Iterator[tuple[ReturnCase, date, LineInfo, int]]:
+    """Returned lines (oldest sale first), each as its return's counter saw it."""
+    start = _since_moment(request)
+    stmt = (
+        select(
+            ReturnTxn.sale_id,
+            ReturnTxn.store_id,
+            ReturnTxn.created_at,
+            ReturnTxn.settlement,
+            ReturnTxn.reference,
+            ReturnLine.qty,
+            ReturnLine.condition,
+            ReturnLine.reason_code,
+            ReturnLine.serial,
+            ReturnLine.refund_amount,
+            ReturnLine.restocking_fee,
+            *_SALE_COLS,
+            *_LINE_COLS,
+            *_PRODUCT_COLS,
+        )  # fmt: skip
+        .join(ReturnTxn, col(ReturnTxn.id) == col(ReturnLine.return_id))
+        .join(Product, col(Product.id) == col(ReturnLine.product_id))
+        .outerjoin(SaleLine, col(SaleLine.id) == col(ReturnLine.sale_line_id))
+        .outerjoin(Sale, col(Sale.id) == col(ReturnTxn.sale_id))
+        .where(col(ReturnTxn.created_at) >= start)
+        .order_by(col(Sale.sold_at), col(Sale.id), col(ReturnLine.id))
+    )
+    tender_stmt = _tenders_for(
+        col(TenderRow.sale_id).in_(
+            select(ReturnTxn.sale_id).where(col(ReturnTxn.created_at) >= start)
+        )
+    )
+    store_only = _store_id(stores, request.store)
+    tenders = _TenderFeed(fastread.stream(conn, tender_stmt, BATCH, name="replay_returned_tenders"))
+    first_day = request.today - timedelta(days=request.days - 1)
+    for row in fastread.stream(conn, stmt, BATCH, name="replay_returned"):
+        sale_id, store_id, at, settlement, reference, qty, condition, reason, serial = row[:9]
+        facts = stores[store_id]
+        day = at.astimezone(facts.zone).date()
+        if day < first_day or day > request.today or (store_only and store_id != store_only):
+            continue
+        sale_tenders = tenders.of(row[12], sale_id)  # row[12]: the sale's time
+        if sale_id is None:
+            case, info = _receiptless(row, facts, reference)
+        else:
+            line = SoldLine(*row[_R_LINE])
+            before = max(line.qty_returned - qty, 0)
+            line = _with_returned(line, before)
+            receipt = _receipt(row[_R_SALE], facts.number, line, sale_tenders, sale_id)
+            case = ReturnCase(
+                receipt, line, qty, Condition(condition), reason, True, serial, None,
+                facts.region, None, 0, False, tuple(t[1] for t in sale_tenders),
+            )  # fmt: skip
+            info = LineInfo(
+                receipt.code, line.line_no, facts.number, line.department, "returned", settlement
+            )
+        yield case, day, info, store_id
+
+
+def _with_returned(line: SoldLine, before: int) -> SoldLine:
+    return line if line.qty_returned == before else replace(line, qty_returned=before)
+
+
+def _receiptless(row: list[Any], facts: _StoreFacts, reference: str) -> tuple[ReturnCase, LineInfo]:
+    """A return without a receipt: the item from the catalogue at the price credited."""
+    qty, condition, reason, serial, refund, fee = row[5], row[6], row[7], row[8], row[9], row[10]
+    sku, description, department, category, serialized, final_sale = row[_R_PRODUCT]
+    price = round_money((refund + fee) / qty) if qty else ZERO
+    line = SoldLine(
+        0, sku, description, department, category or "", qty, price,
+        serialized=serialized, final_sale=final_sale,
+    )  # fmt: skip
+    case = ReturnCase(
+        None, line, qty, Condition(condition), reason, False, serial, None, facts.region,
+        price, 0, True,
+    )  # fmt: skip
+    return case, LineInfo(reference, 0, facts.number, department, "returned", None)
+
+
+# --- lines still returnable today -------------------------------------------------------
+
+
+def _returnable(
+    conn: Connection, request: ReplayRequest, stores: dict[int, _StoreFacts], since: date | None
+) -> Iterator[tuple[ReturnCase, date, LineInfo, int]]:
+    """Lines with units left, sold since ``since`` (a day early: stores' local days)."""
+    where = [col(SaleLine.qty_returned) < col(SaleLine.qty)]
+    sale_where = []
+    if since is not None:
+        moment = datetime.combine(since, time(), UTC) - timedelta(days=1)
+        where.append(col(Sale.sold_at) >= moment)
+        sale_where.append(col(Sale.sold_at) >= moment)
+    store_only = _store_id(stores, request.store)
+    if store_only is not None:
+        where.append(col(Sale.store_id) == store_only)
+        sale_where.append(col(Sale.store_id) == store_only)
+    stmt = (
+        select(Sale.id, Sale.store_id, *_SALE_COLS, *_LINE_COLS)
+        .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
+        .where(*where)
+        .order_by(col(Sale.sold_at), col(Sale.id), col(SaleLine.line_no))
+    )
+    tender_stmt = _tenders_for(col(TenderRow.sale_id).in_(select(Sale.id).where(*sale_where)))
+    tenders = _TenderFeed(fastread.stream(conn, tender_stmt, BATCH, name="replay_open_tenders"))
+    today = request.today
+    starts = {  # each store's midnight starting ``since``: compared, not converted, per row
+        sid: datetime.combine(since, time(), facts.zone).astimezone(UTC)
+        for sid, facts in stores.items()
+        if since is not None
+    }
+    receipt: Receipt | None = None
+    refunded: tuple[Decimal, ...] = ()
+    for row in fastread.stream(conn, stmt, BATCH, name="replay_open"):
+        sale_id, store_id = row[0], row[1]
+        if starts and row[3] < starts[store_id]:
+            continue
+        facts = stores[store_id]
+        line = SoldLine(*row[_O_LINE])
+        if receipt is None or receipt.sale_id != sale_id:
+            sale_tenders = tenders.of(row[3], sale_id)
+            receipt = _receipt(row[_O_SALE], facts.number, line, sale_tenders, sale_id)
+            refunded = tuple(t[1] for t in sale_tenders)
+        case = ReturnCase(
+            receipt, line, line.qty - line.qty_returned, _UNOPENED, "", True, line.serial,
+            None, facts.region, None, 0, False, refunded,
+        )  # fmt: skip
+        info = LineInfo(receipt.code, line.line_no, facts.number, line.department, "returnable")
+        yield case, today, info, store_id
+
+
+# --- shared -----------------------------------------------------------------------------
+
+
+def _store_id(stores: dict[int, _StoreFacts], number: int | None) -> int | None:
+    if number is None:
+        return None
+    return next(sid for sid, facts in stores.items() if facts.number == number)
+
+
+def _tenders_for(where: Any) -> Any:
+    """Tenders of the sales ``where`` picks, in the order the lines come: by the sale's time
+    and id (the sale's own index serves it, no sort of a million rows)."""
+    return (
+        select(
+            Sale.sold_at,
+            TenderRow.sale_id,
+            TenderRow.kind,
+            TenderRow.amount,
+            TenderRow.refunded,
+            TenderRow.card_last4,
+            TenderRow.reference,
+            TenderRow.card_brand,
+        )
+        .join(Sale, col(Sale.id) == col(TenderRow.sale_id))
+        .where(where)
+        .order_by(col(Sale.sold_at), col(Sale.id), col(TenderRow.seq))
+    )
+
+
+def _receipt(
+    sale: list[Any], store_no: int, line: SoldLine, tenders: list[tuple[Tender, Decimal]],
+    sale_id: int,
+) -> Receipt:  # fmt: skip
+    code, sold_at, tier, gift, rewards_earned, rewards_spent, points = sale
+    return Receipt(
+        code, store_no, 0, sold_at, (line,), tuple(t[0] for t in tenders), None, tier,
+        bool(gift), ZERO, sale_id, rewards_earned=rewards_earned or ZERO,
+        rewards_spent=rewards_spent or ZERO, points_earned=points or 0,
+    )  # fmt: skip
+
+
+class _TenderFeed:
+    """Tenders streamed in sale order (time, then id), handed out sale by sale as the
+    lines, in the same order, reach them."""
+
+    def __init__(self, rows: Iterator[list[Any]]) -> None:
+        self._rows = rows
+        self._next: list[Any] | None = next(rows, None)
+        self._last: tuple[int | None, list[tuple[Tender, Decimal]]] = (None, [])
+
+    def of(self, sold_at: datetime | None, sale_id: int | None) -> list[tuple[Tender, Decimal]]:
+        """(tender, already refunded) for the sale; skips sales with no lines to replay."""
+        found: list[tuple[Tender, Decimal]] = []
+        if sale_id is None or sold_at is None:
+            return found
+        if self._last[0] == sale_id:  # another line (or return) of the same sale
+            return self._last[1]
+        row, key = self._next, (sold_at, sale_id)
+        while row is not None and (row[0], row[1]) <= key:
+            if row[1] == sale_id:
+                tender = Tender(TenderKind(row[2]), row[3], row[5], row[6], row[7])
+                found.append((tender, row[4] or ZERO))
+            row = next(self._rows, None)
+        self._next = row
+        self._last = (sale_id, found)
+        return found
+
+
+def _audit(
+    engine: Engine, actor: Actor, request: ReplayRequest, draft: str, tally: ReplayTally
+) -> None:
+    with unit_of_work(engine) as session:
+        audit.append(
+            session, actor=actor.username, action="policy.replay", entity="policy_version",
+            entity_id=request.draft_id, register=actor.register,
+            details={
+                "draft": draft, "days": request.days, "today": request.today,
+                "store": request.store, "lines": sum(tally.lines.values()),
+                "changed": tally.changed,
+            },
+        )  # fmt: skip
