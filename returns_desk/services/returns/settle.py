@@ -66,13 +66,13 @@ def settle(ctx: Settling) -> CompletedReturn:
         cash = amount if ctx.cash_limit is None else min(amount, ctx.cash_limit)
         refunds = [_cash_refund(ctx, cash)] if cash > 0 else []
         amount -= cash
-    elif ctx.request.settlement is Settlement.REFUND:
-        parts = tender_parts(ctx.receipt, ctx.quotes)
+    elif ctx.request.settlement is Settlement.REFUND and (receipt := ctx.receipt):
+        parts = tender_parts(receipt, ctx.quotes)
         refunds = refund_to_tenders(ctx.session, txn, ctx.tender_rows, parts)
         _cash_paid_another_way(ctx, refunds)
         amount = txn.total_refund - sum(parts, ZERO)  # over the cash limit, or uncapped by override
         notes = voucher_notes(
-            ctx.receipt, ctx.quotes, ctx.cash_limit, ctx.cash_paid_today, voucher=amount
+            receipt, ctx.quotes, ctx.cash_limit, ctx.cash_paid_today, voucher=amount
         )
     if amount > 0:
         refund, voucher = refund_as_voucher(ctx.session, ctx.actor, txn, amount, ctx.today)
@@ -133,7 +133,8 @@ def _exchange(ctx: Settling) -> CompletedReturn:
         _redeem(ctx, basket.voucher_code or "", from_voucher, new_sale.id)
     refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]
     session.add(refunds[0])
-    voucher_code, voucher_amount, notes = None, ZERO, ()
+    voucher_code, voucher_amount = None, ZERO
+    notes: tuple[str, ...] = ()
     if difference < 0:
         refunds_back, voucher_code, voucher_amount, notes = _pay_back(ctx, -difference)
         refunds += refunds_back
