@@ -115,6 +115,7 @@ class ItemChecked(Message):
 
 @dataclass
 class SlipsReady(Message):
-    """A return's slips are written: a desk in a browser offers them as downloads."""
+    """Files a worker wrote (a return's slips, a complaint slip, a review PDF): a desk in a
+    browser offers them as downloads (``tui.delivery``)."""
 
     paths: list[Path]
