@@ -198,7 +198,7 @@ RATIOS: dict[str, tuple[Part, Part]] = {
     "feedback_response_rate": (("returns", (), "rated", False), ("returns", (), "returns", False)),
     "serial_returners": (("serial", (), "flagged", False), ("serial", (), "identities", False)),
     "return_velocity": (("velocity", (), "flagged", False), ("velocity", (), "identities", False)),
-    "own_sale_refunds": (("returns", (), "own_sale", False), ("returns", (), "returns", False)),
+    "own_sale_refunds": (("own_sales", (), "own_sale", False), ("returns", (), "returns", False)),
 }  # fmt: skip
 
 
