@@ -244,9 +244,11 @@ def _returned(
         )
     )
     store_only = _store_id(stores, request.store)
-    tenders = _TenderFeed(fastread.stream(conn, tender_stmt, BATCH, name="replay_returned_tenders"))
+    tenders = _TenderFeed(
+        fastread.stream(conn, tender_stmt, BATCH, name="replay_returned_tenders", memo=True)
+    )
     first_day = request.today - timedelta(days=request.days - 1)
-    for row in fastread.stream(conn, stmt, BATCH, name="replay_returned"):
+    for row in fastread.stream(conn, stmt, BATCH, name="replay_returned", memo=True):
         sale_id, store_id, at, settlement, reference, qty, condition, reason, serial = row[:9]
         facts = stores[store_id]
         day = at.astimezone(facts.zone).date()
@@ -314,7 +316,9 @@ def _returnable(
         .order_by(col(Sale.sold_at), col(Sale.id), col(SaleLine.line_no))
     )
     tender_stmt = _tenders_for(col(TenderRow.sale_id).in_(select(col(Sale.id)).where(*sale_where)))
-    tenders = _TenderFeed(fastread.stream(conn, tender_stmt, BATCH, name="replay_open_tenders"))
+    tenders = _TenderFeed(
+        fastread.stream(conn, tender_stmt, BATCH, name="replay_open_tenders", memo=True)
+    )
     today = request.today
     starts = {  # each store's midnight starting ``since``: compared, not converted, per row
         sid: datetime.combine(since, time(), facts.zone).astimezone(UTC)
@@ -323,7 +327,7 @@ def _returnable(
     }
     receipt: Receipt | None = None
     refunded: tuple[Decimal, ...] = ()
-    for row in fastread.stream(conn, stmt, BATCH, name="replay_open"):
+    for row in fastread.stream(conn, stmt, BATCH, name="replay_open", memo=True):
         sale_id, store_id = row[0], row[1]
         if starts and row[3] < starts[store_id]:
             continue
