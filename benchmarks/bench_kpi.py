@@ -7,7 +7,7 @@ Run: ``uv run python benchmarks/bench_kpi.py [--receipts 1000000]`` (SQLite file
 It measures, for the default preset's five KPIs over the last 30 days and the 30 before:
 - the service (``measure_kpis``): the SQL the KPIs run, and building the figures;
 - the same SQL statements on the bare driver (``sqlite3`` / ``psycopg``): the floor;
-- the KPI screen: from F10 to the table painted, headless (Textual's run_test).
+- the KPI screen: from its key (F10, then k) to the table painted, headless (run_test).
 Goals: the screen under 1 s; the service ≤ 1.5x the raw queries. Median of 5 runs each.
 """
 
@@ -118,7 +118,7 @@ def _raw(engine, statements) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _screen(engine, actor) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from F10 to the KPI table painted with its rows."""
+    """Seconds from opening the KPI screen (F10, then k) to its table painted with rows."""
     from textual.widgets import DataTable
 
     from returns_desk.tui.app import DeskApp
@@ -127,8 +127,10 @@ async def _screen(engine, actor) -> float:  # type: ignore[no-untyped-def]
     async with app.run_test(size=(120, 40)) as pilot:
         app.actor = actor
         await pilot.pause()
-        started = time.perf_counter()
         await pilot.press("f10")
+        await pilot.pause()
+        started = time.perf_counter()
+        await pilot.press("k")
         while True:
             tables = app.screen.query("#kpi-table")
             if tables and tables.first(DataTable).row_count:
@@ -171,7 +173,7 @@ def main() -> None:
     print(f"service (measure_kpis): {service_s * 1000:.0f} ms")
     print(f"raw aggregate queries:  {raw_s * 1000:.0f} ms (same SQL, bare driver)")
     print(f"ratio: {service_s / raw_s:.2f}x (goal ≤ 1.5x)")
-    print(f"KPI screen, F10 to painted: {screen_s * 1000:.0f} ms (goal < 1000 ms)")
+    print(f"KPI screen, opened to painted: {screen_s * 1000:.0f} ms (goal < 1000 ms)")
 
 
 if __name__ == "__main__":

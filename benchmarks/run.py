@@ -124,19 +124,29 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.99)] * 1000
 
 
-def _timed(fn: Callable[[str], object], codes: list[str]) -> list[float]:
+def _timed(
+    fn: Callable[[str], object], codes: list[str], cpu: list[float] | None = None
+) -> list[float]:
+    """Wall time of each call; with ``cpu``, this thread's CPU time of each call too (what
+    the scheduler's pauses on a busy machine do not inflate)."""
     out = []
     for code in codes:
-        start = time.perf_counter()
+        start, used = time.perf_counter(), time.thread_time()
         fn(code)
         out.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.thread_time() - used)
     return out
 
 
-def raw_lookup(engine):  # type: ignore[no-untyped-def]
+def raw_lookup(engine, same_way: bool = True):  # type: ignore[no-untyped-def]
     """The desk's own three queries (their SQL text, the same columns) through the bare
-    driver, one after the other, no conversion: the floor we compare with. On PostgreSQL
-    they are the ones the desk sends together (lines and tenders found by the code)."""
+    driver, no conversion: the floor we compare with.
+
+    ``same_way``: sent as the desk sends them. On SQLite, in one read transaction (BEGIN,
+    the three, ROLLBACK: one snapshot, and quicker than three on their own). On PostgreSQL,
+    together in one pipeline, the lines and tenders found by the code. Otherwise one after
+    the other, each on its own (autocommit), waiting for each answer."""
     from returns_desk.store.receipts import _reader
 
     reader = _reader(engine)
@@ -144,30 +154,46 @@ def raw_lookup(engine):  # type: ignore[no-untyped-def]
     if url.get_backend_name() == "sqlite":
         import sqlite3
 
-        conn = sqlite3.connect(url.database)
+        conn = sqlite3.connect(url.database, isolation_level=None)
         sql = [reader.sale.sql, reader.lines.sql, reader.tenders.sql]
-        keys = (0, 1, 1)  # the code, then the sale's id
-    else:
-        import psycopg
 
-        conn = psycopg.connect(
-            url.render_as_string(hide_password=False).replace("postgresql+psycopg", "postgresql"),
-            autocommit=True,
-        )
-        sql = [reader.sale.sql, *(q.sql for q in reader.by_code)]
-        keys = (0, 0, 0)
+        def look_sqlite(code: str) -> None:
+            cur = conn.cursor()
+            if same_way:
+                cur.execute("BEGIN")
+            cur.execute(sql[0], (code,))
+            sale_id = cur.fetchone()[0]
+            cur.execute(sql[1], (sale_id,))
+            cur.fetchall()
+            cur.execute(sql[2], (sale_id,))
+            cur.fetchall()
+            if same_way:
+                conn.rollback()
 
-    def look(code: str) -> None:
-        cur = conn.cursor()
-        cur.execute(sql[0], (code,))
-        sale = cur.fetchone()
-        key = (code, sale[0])
-        cur.execute(sql[1], (key[keys[1]],))
-        cur.fetchall()
-        cur.execute(sql[2], (key[keys[2]],))
-        cur.fetchall()
+        return look_sqlite
+    import psycopg
 
-    return look
+    conn = psycopg.connect(
+        url.render_as_string(hide_password=False).replace("postgresql+psycopg", "postgresql"),
+        autocommit=True,
+    )
+    sql = [reader.sale.sql, *(q.sql for q in reader.by_code)]
+
+    def look_postgres(code: str) -> None:
+        if not same_way:
+            cur = conn.cursor()
+            for query in sql:
+                cur.execute(query, (code,))
+                cur.fetchall()
+            return
+        with conn.pipeline():
+            cursors = [conn.cursor() for _ in sql]
+            for cur, query in zip(cursors, sql, strict=True):
+                cur.execute(query, (code,))
+        for cur in cursors:
+            cur.fetchall()
+
+    return look_postgres
 
 
 def bench_lookup(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
@@ -175,30 +201,40 @@ def bench_lookup(engine, rows: list[tuple[str, str, str]]) -> None:  # type: ign
 
     codes = _codes(engine, 2000)
     raw = raw_lookup(engine)
+    plain = raw_lookup(engine, same_way=False)
 
     def desk(code: str) -> object:
         return find_receipt(engine, code)
 
-    # One pass of each first, so both read the same pages from a warm cache; then they
-    # take turns per code, which one goes first alternating, so neither warms the other.
+    # One pass of each first, so all read the same pages from a warm cache; then they
+    # take turns per code, which one goes first rotating, so none warms another.
     _timed(raw, codes)
+    _timed(plain, codes)
     _timed(desk, codes)
     raw_times: list[float] = []
     desk_times: list[float] = []
+    plain_times: list[float] = []
+    raw_cpu: list[float] = []
+    desk_cpu: list[float] = []
+    plain_cpu: list[float] = []
     for i, code in enumerate(codes):
-        pair = ((raw, raw_times), (desk, desk_times))
-        for fn, out in pair if i % 2 else pair[::-1]:
-            out.extend(_timed(fn, [code]))
-    raw_p50, raw_p99 = _percentiles(raw_times)
-    desk_p50, desk_p99 = _percentiles(desk_times)
-    rows.append(
-        (
-            "receipt lookup p50 / p99",
-            f"{desk_p50:.2f} / {desk_p99:.2f} ms",
-            f"p99 <= 1.5x raw ({raw_p50:.2f} / {raw_p99:.2f} ms; p50 x{desk_p50 / raw_p50:.1f},"
-            f" p99 x{desk_p99 / raw_p99:.1f})",
+        turns = [(raw, raw_times, raw_cpu), (desk, desk_times, desk_cpu),
+                 (plain, plain_times, plain_cpu)]  # fmt: skip
+        for fn, out, cpu in turns[i % 3 :] + turns[: i % 3]:
+            out.extend(_timed(fn, [code], cpu))
+    compared = [("", desk_times, raw_times), (", CPU", desk_cpu, raw_cpu),
+                (" (raw one by one)", desk_times, plain_times)]  # fmt: skip
+    for what, desk_s, raw_s in compared:
+        raw_p50, raw_p99 = _percentiles(raw_s)
+        desk_p50, desk_p99 = _percentiles(desk_s)
+        rows.append(
+            (
+                f"receipt lookup p50 / p99{what}",
+                f"{desk_p50:.3f} / {desk_p99:.3f} ms",
+                f"p99 <= 1.5x raw ({raw_p50:.3f} / {raw_p99:.3f} ms; "
+                f"p50 x{desk_p50 / raw_p50:.2f}, p99 x{desk_p99 / raw_p99:.2f})",
+            )
         )
-    )
 
 
 def bench_decisions(rows: list[tuple[str, str, str]]) -> None:

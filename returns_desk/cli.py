@@ -14,6 +14,7 @@ from returns_desk.commands.kpi import kpi_command
 from returns_desk.commands.policy import policy_app
 from returns_desk.commands.prereturn import prereturn_app
 from returns_desk.commands.receipt import receipt_app
+from returns_desk.commands.serve import kiosk, serve
 from returns_desk.commands.slip import slip_app
 from returns_desk.commands.staff import init, staff_app
 from returns_desk.commands.voucher import voucher_app
@@ -39,6 +40,8 @@ app.add_typer(staff_app, name="staff")
 app.command("demo")(demo)
 app.command("kpi")(kpi_command)
 app.command("init")(init)
+app.command("serve")(serve)
+app.command("kiosk")(kiosk)
 
 
 @app.callback()

@@ -8,7 +8,8 @@ checked (``subprocess``, ``asyncio``'s subprocesses, ``os.system``), so a test t
 undeclared program fails here, on a machine that has it, not only on a fresh one.
 
 Always allowed: this Python (``sys.executable``), the scripts of this environment (its
-``bin`` folder) and programs a test made itself under its own ``tmp_path`` (a fake ``lp``).
+``bin`` folder), programs its installed packages ship (playwright's driver, in
+site-packages) and programs a test made itself under its own ``tmp_path`` (a fake ``lp``).
 Even ``uv`` is declared: the tests also run where they were installed without it.
 """
 
@@ -18,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from typing import Any
 import pytest
 
 ENV_BIN = Path(sys.executable).parent
+PACKAGES = tuple({Path(sysconfig.get_paths()[key]) for key in ("purelib", "platlib")})
 MARK = "needs_program"
 CALL_PASSED = pytest.StashKey[bool]()
 
@@ -60,7 +63,7 @@ def undeclared(program: str, allowed: set[str], made_here: Path) -> str:
     if found is not None:
         places = {Path(found).absolute(), Path(found).resolve()}
         python = {Path(sys.executable).absolute(), Path(sys.executable).resolve()}
-        homes = (ENV_BIN.absolute(), made_here.absolute(), made_here.resolve())
+        homes = (ENV_BIN.absolute(), *PACKAGES, made_here.absolute(), made_here.resolve())
         if places & python or any(p.is_relative_to(h) for p in places for h in homes):
             return ""
     return (

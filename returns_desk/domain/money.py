@@ -59,6 +59,13 @@ def from_minor(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)  # exact: 150 -> Decimal("1.50")
 
 
+def minor_text(cents: int) -> str:
+    """Whole cents as the amount's text, exactly as ``str(from_minor(cents))`` writes it
+    (``-300`` -> ``"-3.00"``), without making the Decimal: exports write millions."""
+    whole, part = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole}.{part:02d}"
+
+
 def allocate(total: Decimal, weights: Sequence[Decimal | int]) -> list[Decimal]:
     """Split ``total`` in proportion to ``weights`` so the parts sum to exactly ``total``.
 

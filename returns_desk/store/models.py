@@ -14,7 +14,12 @@ from returns_desk.store.tables.complaint_records import (
     CorrectiveAction,
     CorrectiveActionComplaint,
 )
-from returns_desk.store.tables.prereturns import PreReturn, PreReturnLine, PreReturnLookup
+from returns_desk.store.tables.prereturns import (
+    PreReturn,
+    PreReturnCheck,
+    PreReturnLine,
+    PreReturnLookup,
+)
 from returns_desk.store.tables.printing import SlipPrint
 from returns_desk.store.tables.returns import (
     Exchange,
@@ -46,6 +51,7 @@ __all__ = [
     "PolicyAssignment",
     "PolicyVersion",
     "PreReturn",
+    "PreReturnCheck",
     "PreReturnLine",
     "PreReturnLookup",
     "Product",

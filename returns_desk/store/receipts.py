@@ -67,6 +67,7 @@ HEAD = (
 )  # fmt: skip
 LINE = tuple("id" if f.name == "line_id" else f.name for f in fields(SoldLine))
 TENDER = ("kind", "amount", "card_last4", "reference", "card_brand")
+_KINDS = {kind.value: kind for kind in TenderKind}  # a dict lookup is quicker than the enum's
 
 
 @dataclass
@@ -156,7 +157,7 @@ class _Reader:
             register_no=register_no,
             sold_at=sold_at,
             lines=tuple(SoldLine(*row) for row in lines),
-            tenders=tuple(Tender(TenderKind(t[0]), *t[1:]) for t in tenders),
+            tenders=tuple(Tender(_KINDS[t[0]], *t[1:]) for t in tenders),
             customer_id=customer_id,
             loyalty_tier=tier,
             gift_receipt=bool(gift),

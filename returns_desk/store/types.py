@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, String
 from sqlalchemy.types import TypeDecorator
 
-from returns_desk.domain.money import from_minor, to_decimal, to_minor
+from returns_desk.domain.money import from_minor, minor_text, to_decimal, to_minor
 
 
 class Money(TypeDecorator[Decimal]):
@@ -83,11 +83,7 @@ def _decimal_to_text(value: Any) -> str | None:
 
 @lru_cache(maxsize=8192)  # an export repeats its prices and fees
 def _cents_to_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    cents = int(value)
-    whole, part = divmod(abs(cents), 100)
-    return f"{'-' if cents < 0 else ''}{whole}.{part:02d}"
+    return None if value is None else minor_text(int(value))
 
 
 @lru_cache(maxsize=65536)  # a store's prices repeat on every receipt; Decimals are immutable
@@ -95,6 +91,7 @@ def _cents_to_decimal(value: Any) -> Decimal | None:
     return None if value is None else from_minor(int(value))
 
 
+@lru_cache(maxsize=4096)  # a store has a few tax rates
 def _text_to_decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value)
 
@@ -136,6 +133,13 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        """One call per value, as Money's: SQLite's stored text read by ``fromisoformat``
+        (a receipt lookup reads a few, an export millions)."""
+        if dialect.name == "sqlite":
+            return _sqlite_time
+        return _aware_time
+
     def text_processor(self, dialect: Any) -> Any:
         """A stored time as ISO 8601 in UTC to the second (``2026-11-20T10:15:00+00:00``),
         as ``isoformat(timespec="seconds")`` of the value above: SQLite's stored text is
@@ -143,6 +147,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name == "sqlite":
             return _sqlite_time_text
         return _aware_time_text
+
+
+def _sqlite_time(value: Any) -> datetime | None:
+    """SQLite's stored text (naive UTC, ``2026-11-20 10:15:00.000000``) -> aware UTC."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _aware_time(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    moment: datetime = value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _sqlite_time_text(value: Any) -> str | None:

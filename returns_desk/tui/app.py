@@ -125,12 +125,15 @@ class DeskApp(App[None]):
         self.sub_title = f"{actor.display_name} ({actor.role.value}) at {self.register}"
 
     def on_return_completed(self, message: ReturnCompleted) -> None:
-        """After each return: print its slips in the background, then ask for a rating."""
+        """After each return: print its slips in the background; the customer rates the visit
+        on the customer display beside the desk (or a kiosk), never on the clerk's screen."""
         self._print_slips(message.reference)
         if self.ask_feedback:
-            from returns_desk.tui.dialogs.feedback import FeedbackDialog
-
-            self.push_screen(FeedbackDialog(message.return_id))
+            self.notify(
+                f"Ask the customer to rate the visit on the customer screen "
+                f"(or at a kiosk, with {message.reference} from the slip).",
+                timeout=8,
+            )
 
     @work(thread=True, group="slips")
     def _print_slips(self, reference: str) -> None:
@@ -140,6 +143,8 @@ class DeskApp(App[None]):
 
         if self.actor is None:
             return
+        from returns_desk.tui.delivery import deliver
+
         try:
             slips = slips_for_return(self.engine, self.actor, reference)
         except Exception as exc:  # the return stands; its slips can be reprinted
@@ -151,6 +156,7 @@ class DeskApp(App[None]):
         failed = [s for s in slips if s.error]
         words = "; ".join(s.message for s in (failed or slips[:1]))
         self.call_from_thread(self.notify, words, severity="warning" if failed else "information")
+        self.call_from_thread(deliver, self, [s.path for s in slips])  # a browser downloads them
 
     async def action_lock(self) -> None:
         """Back to the log-in screen; nothing is lost, the counter starts fresh.

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from returns_desk.domain.draft import CompletedReturn, ReturnDraft
+    from returns_desk.domain.draft import CompletedReturn, FromPreReturn, ReturnDraft
     from returns_desk.domain.quote import LineQuote, Quote
     from returns_desk.domain.receipt import Receipt
+    from returns_desk.services.prereturns.checks import ItemCheck
 
 
 class ReturnCompleted(Message):
@@ -57,3 +58,18 @@ class Refused(Message):
 
     message: str
     override_refused: bool = False
+
+
+@dataclass
+class PreReturnOpened(Message):
+    """A pre-registered return's code was scanned: its source, and its lines' previews."""
+
+    source: FromPreReturn
+    previews: dict[int, LineQuote]
+
+
+@dataclass
+class ItemChecked(Message):
+    """An item scanned (or checked by hand) for the pre-registered return on the counter."""
+
+    check: ItemCheck

@@ -1,6 +1,7 @@
 """The exports' fixed ledger, with what KPIs also count: vouchers issued, ratings,
-complaints with their steps, who rang a sale up, slips printed, and an October to compare
-November with. Every golden value in test_golden_kpis.py is worked out by hand from this."""
+complaints with their steps, who rang a sale up, slips printed, an ID fingerprint seen twice,
+and an October to compare November with. Every golden value in test_golden_kpis.py is
+worked out by hand from this."""
 
 from __future__ import annotations
 
@@ -73,6 +74,9 @@ def build_kpi_ledger(engine) -> None:
         for ref, seconds in (("RT-0000001", 150), ("RT-0000002", 400), ("RT-0000003", 90)):
             txns[ref].started_at = txns[ref].created_at - timedelta(seconds=60)  # first scan
             txns[ref].slip_printed_at = txns[ref].created_at + timedelta(seconds=seconds)
+            s.add(txns[ref])
+        for ref in ("RT-0000002", "RT-0000004"):  # the same ID shown for both (an override,
+            txns[ref].id_hash = "f" * 64  # then no receipt): one fingerprint, two returns
             s.add(txns[ref])
         cleo, sam = by_name["cleo"], by_name["sam"]
         # A: acknowledged at once and resolved at the counter; B: acknowledged an hour later

@@ -33,7 +33,7 @@ ALL = (
     "restocking_fees", "refunds_by_tender", "time_per_return", "time_per_return_p90",
     "complaints_acknowledged", "complaints_within_sla",
     "first_contact_resolution", "csat", "feedback_response_rate", "serial_returners",
-    "return_velocity", "own_sale_refunds",
+    "return_velocity", "own_sale_refunds", "clerk_receiptless_share", "clerk_override_share",
 )  # fmt: skip
 
 
@@ -72,10 +72,45 @@ def test_the_chain_in_november_against_october(kpi_engine):
         "first_contact_resolution": ("33.3%", "1 of 3", "—"),
         "csat": ("66.7%", "2 of 3", "—"),
         "feedback_response_rate": ("75.0%", "3 of 4", "0.0%"),
-        "serial_returners": ("1", "1 of 1", "0"),
-        "return_velocity": ("1", "1 of 1", "0"),
+        "serial_returners": ("2", "2 of 2", "0"),
+        "return_velocity": ("2", "2 of 2", "0"),
         "own_sale_refunds": ("2", "2 of 4", "0"),
     }
+
+
+def test_serial_returners_by_customer_number_and_by_id_fingerprint(kpi_engine):
+    """C1042 returned twice in November (20th, 22nd), and one ID was shown for two returns
+    (21st, 22nd): each is over the test preset's 2 returns in 30 days, and in a 3-day burst."""
+    rep = report(kpi_engine, kpis=("serial_returners", "return_velocity"))
+    for row in rep.rows:
+        parts = [
+            (now.group, now.fraction(), before.fraction()) for now, before in row.lines[0].parts
+        ]
+        assert parts == [
+            ("by customer number", "1 of 1", "0 of 1"),  # October: C7 returned once
+            ("by ID fingerprint", "1 of 1", "0 of 0"),
+        ]
+
+
+def test_each_clerks_share_of_receiptless_returns_and_overrides_against_the_stores(kpi_engine):
+    """Downtown (101) took 3 returns in November: cleo 1, sam 2, with its one receiptless
+    return and its one override both sam's. The Mall's (102) one return was cleo's."""
+    rep = report(kpi_engine, kpis=("clerk_receiptless_share", "clerk_override_share"))
+    shown = {
+        row.kpi.id: {
+            line.current.group: (line.current.fraction(), line.parts[0][0].shown())
+            for line in row.lines
+        }
+        for row in rep.rows
+    }
+    assert shown["clerk_receiptless_share"] == {
+        "101 / cleo": ("0 of 1", "33.3%"),
+        "101 / sam": ("1 of 1", "66.7%"),  # all of the store's receiptless, 2/3 of returns
+        "102 / cleo": ("0 of 0", "100.0%"),
+    }
+    assert shown["clerk_override_share"]["101 / sam"] == ("1 of 1", "66.7%")
+    october = {line.current.group: line.previous.fraction() for line in rep.rows[1].lines}
+    assert october["101 / cleo"] == "1 of 1"  # October's late return, overridden
 
 
 def test_the_splits_under_a_figure(kpi_engine):

@@ -12,6 +12,8 @@ from sqlmodel import select
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.draft import AlreadyReturned, CompletionRequest, ReturnError, ReturnItem
 from returns_desk.domain.prereturn import PreReturnCodeError, PreReturnError, Status
+from returns_desk.services.prereturns.checks import check_by_hand, scan_item
+from returns_desk.services.prereturns.customer import find_for_customer
 from returns_desk.services.prereturns.lookup import (
     MAX_MISSES,
     TooManyLookups,
@@ -133,6 +135,13 @@ def test_scanned_at_the_counter_it_completes_once_and_records_the_prereturn(
     request = CompletionRequest(source, source.picked, Settlement.REFUND, started_at=NOW)
     with pytest.raises(ReturnError, match="scan the item"):
         complete_return(demo_engine, cleo, request, TODAY)
+    faked = CompletionRequest(  # the screen may say so, but nothing was scanned
+        source.checked(line_no, "scan"), source.picked, Settlement.REFUND, started_at=NOW
+    )
+    with pytest.raises(ReturnError, match="scan the item"):
+        complete_return(demo_engine, cleo, faked, TODAY)
+    found = scan_item(demo_engine, cleo, source, receipt.line(line_no).sku.lower(), NOW)
+    assert (found.line_no, found.how) == (line_no, "scan")
     checked = CompletionRequest(
         source.checked(line_no, "scan"), source.picked, Settlement.REFUND, started_at=NOW
     )
@@ -212,3 +221,43 @@ def test_auditors_cannot_start_or_open_prereturns(demo_engine, demo_actors, rece
         _start(demo_engine, demo_actors["avi"], receipt.code, line_no)
     with pytest.raises(PermissionError):
         open_prereturn(demo_engine, demo_actors["avi"], "P-AAAA-AAAA-A", NOW)
+
+
+def test_a_mismatched_item_is_recorded_and_the_line_can_be_checked_by_hand(
+    demo_engine, demo_actors, kiosk, receipt, line_no
+):
+    started = _start(demo_engine, kiosk, receipt.code, line_no)
+    cleo = demo_actors["cleo"]
+    source = open_prereturn(demo_engine, cleo, started.code.token, NOW)
+    other = "HM-LAMP" if receipt.line(line_no).sku != "HM-LAMP" else "EL-CBL"  # another item
+    mismatch = scan_item(demo_engine, cleo, source, other, NOW)
+    assert (mismatch.line_no, mismatch.how, mismatch.known) == (None, "mismatch", True)
+    unknown = scan_item(demo_engine, cleo, source, "NO-SUCH-SKU", NOW)
+    assert unknown.known is False
+    with pytest.raises(ReturnError, match="say what you checked"):
+        check_by_hand(demo_engine, cleo, source, line_no, " ")
+    check_by_hand(demo_engine, cleo, source, line_no, "label torn off, same kettle", NOW)
+    request = CompletionRequest(
+        source.checked(line_no, "manual"), source.picked, Settlement.REFUND, started_at=NOW
+    )
+    complete_return(demo_engine, cleo, request, TODAY)
+    assert _actions(demo_engine, "prereturn.item") == [
+        "prereturn.item_mismatch",
+        "prereturn.item_manual",
+    ]
+
+
+def test_a_kiosk_finds_a_purchase_by_receipt_or_loyalty_id_and_misses_count(
+    demo_engine, kiosk, pick_receipt
+):
+    known = pick_receipt(lambda r: r.customer_id is not None)
+    assert find_for_customer(demo_engine, kiosk, known.code).code == known.code
+    with pytest.raises(PreReturnError, match="YYYY-MM-DD"):
+        find_for_customer(demo_engine, kiosk, loyalty_id=known.customer_id, day="02/11")
+    with pytest.raises(PreReturnError, match="receipt code"):
+        find_for_customer(demo_engine, kiosk, "1010100000012")  # a typo: not a look-up
+    for _ in range(MAX_MISSES):
+        with pytest.raises(PreReturnError, match="no single purchase"):
+            find_for_customer(demo_engine, kiosk, loyalty_id="C0000", day="2026-11-02")
+    with pytest.raises(TooManyLookups):
+        find_for_customer(demo_engine, kiosk, known.code)

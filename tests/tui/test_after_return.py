@@ -1,4 +1,5 @@
-"""After a completed return the desk prints its slips and asks the customer for a rating."""
+"""After a completed return the desk prints its slips; the customer rates the visit on the
+customer display beside the desk, and the clerk's screen never asks for (or shows) a score."""
 
 from __future__ import annotations
 
@@ -6,24 +7,33 @@ from sqlmodel import select
 
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Feedback, ReturnTxn
-from returns_desk.tui.dialogs.feedback import FeedbackDialog
-from tests.tui.test_counter import desk, fresh, log_in_and_scan, plain, settle, take_line
+from returns_desk.tui.kiosk import KioskApp
+from returns_desk.tui.screens.counter import CounterScreen
+from returns_desk.tui.screens.kiosk import RateScreen
+from tests.tui.test_counter import (
+    TODAY,
+    completed,
+    desk,
+    fresh,
+    log_in_and_scan,
+    plain,
+    settle,
+    take_line,
+)
 
 
-async def _refund_first_line(pilot):
+async def _refund_first_line(pilot) -> str:
+    """Refund line 1 of the receipt on the counter; what the counter then says."""
     await take_line(pilot, 1)
     await pilot.press("f9")
     await pilot.pause()
     await pilot.press("r")
-    for _ in range(200):
-        await settle(pilot, 1)
-        if isinstance(pilot.app.screen, FeedbackDialog):
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"no rating prompt; the desk shows {pilot.app.screen!r}")
+    said = await completed(pilot)
+    assert said.startswith("Done:"), said
+    return said
 
 
-async def test_rating_prompt_after_a_refund_and_the_slip_is_saved(
+async def test_the_slip_is_saved_and_the_customer_rates_on_the_display_beside_the_desk(
     demo_engine, pick_receipt, tmp_path
 ):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
@@ -31,26 +41,42 @@ async def test_rating_prompt_after_a_refund_and_the_slip_is_saved(
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in_and_scan(pilot, receipt.code)
         await _refund_first_line(pilot)
-        await pilot.press("4")
-        await settle(pilot)
-        assert not isinstance(app.screen, FeedbackDialog)
         await app.workers.wait_for_complete()
+        assert isinstance(app.screen, CounterScreen)  # no rating on the clerk's screen
     with read_only(demo_engine) as session:
         txn = session.exec(select(ReturnTxn)).one()
-        rating = session.exec(select(Feedback).where(Feedback.return_id == txn.id)).one()
-    assert rating.rating == 4
     slips = list((tmp_path / "slips").rglob("*.pdf"))
     assert any(txn.reference in p.name for p in slips), slips
-
-
-async def test_the_customer_may_skip_the_rating(demo_engine, pick_receipt):
-    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
-    app = desk(demo_engine)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await log_in_and_scan(pilot, receipt.code)
-        await _refund_first_line(pilot)
-        await pilot.press("escape")
+    display = KioskApp(demo_engine, register="K1", pair="R1", today=lambda: TODAY)
+    async with display.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert not isinstance(app.screen, FeedbackDialog)
+        assert display.ready.wait(30)
+        display.look_beside()
+        await settle(pilot)
+        assert isinstance(display.screen, RateScreen)
+        await pilot.press("4")
+        await settle(pilot)
     with read_only(demo_engine) as session:
-        assert session.exec(select(Feedback)).all() == []
+        rating = session.exec(select(Feedback).where(Feedback.return_id == txn.id)).one()
+    assert rating.rating == 4
+
+
+async def test_a_display_beside_another_register_offers_nothing(
+    demo_engine, demo_actors, pick_receipt
+):
+    from returns_desk.domain.decision import Settlement
+    from returns_desk.domain.draft import ReturnItem
+    from returns_desk.services.returns.complete import complete_return
+    from tests.drafts import receipt_request
+
+    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
+    item = ReturnItem(1, 1, reason_code="changed_mind")
+    request = receipt_request(demo_engine, receipt.code, [item], Settlement.REFUND)
+    complete_return(demo_engine, demo_actors["cleo"], request, TODAY)  # at R1
+    display = KioskApp(demo_engine, register="K2", pair="R2", today=lambda: TODAY)
+    async with display.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert display.ready.wait(30)
+        display.look_beside()
+        await settle(pilot)
+        assert not isinstance(display.screen, RateScreen)

@@ -7,13 +7,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from returns_desk.domain.complaint import Outcome, Remedy, Status
 from returns_desk.services.complaints.decisions import decide
-from returns_desk.services.complaints.feedback import feedback_for
 from returns_desk.services.complaints.lifecycle import NewComplaint, log_complaint, transition
 from returns_desk.services.complaints.views import complaint_detail, list_complaints
 from returns_desk.store.db import read_only, unit_of_work
@@ -21,7 +19,6 @@ from returns_desk.store.models import Complaint, ComplaintSatisfaction, Sale, St
 from returns_desk.tui.app import DeskApp
 from returns_desk.tui.dialogs.complaint_form import ComplaintForm
 from returns_desk.tui.dialogs.complaint_move import StepDialog
-from returns_desk.tui.dialogs.feedback import FeedbackDialog
 from returns_desk.tui.screens.complaint_detail import ComplaintDetailScreen
 from returns_desk.tui.screens.complaint_monitor import ComplaintMonitorScreen
 from returns_desk.tui.screens.complaints import ComplaintListScreen
@@ -357,37 +354,6 @@ async def test_monitoring_shows_the_figures_and_writes_the_review(
         assert "0 logged" in _text(app, "#monitor-period")
     [pdf] = tmp_path.glob("complaints-review-*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
-
-
-@pytest.mark.parametrize(("key", "answer"), [("4", 4), ("escape", None)])
-async def test_feedback_one_key_rating_or_skip(
-    demo_engine, demo_actors, demo_return_id, key, answer
-):
-    app = DeskApp(demo_engine)
-    answers = []
-    async with app.run_test(size=SIZE) as pilot:
-        app.actor = demo_actors["cleo"]
-        app.push_screen(FeedbackDialog(demo_return_id), answers.append)
-        await pilot.pause()
-        await pilot.press(key)
-        await _settle(pilot)
-        assert not isinstance(app.screen, FeedbackDialog)
-    assert answers == [answer]
-    stored = feedback_for(demo_engine, demo_return_id)
-    assert (stored.rating if stored else None) == answer
-
-
-async def test_feedback_with_a_comment(demo_engine, demo_actors, demo_return_id):
-    app = DeskApp(demo_engine)
-    async with app.run_test(size=SIZE) as pilot:
-        app.actor = demo_actors["cleo"]
-        app.push_screen(FeedbackDialog(demo_return_id))
-        await pilot.pause()
-        await pilot.press("c", *"fast 5 stars", "enter", "5")
-        await _settle(pilot)
-        assert not isinstance(app.screen, FeedbackDialog)
-    stored = feedback_for(demo_engine, demo_return_id)
-    assert (stored.rating, stored.comment) == (5, "fast 5 stars")
 
 
 async def test_f6_at_the_counter_opens_the_form_with_the_open_receipt(demo_engine, pick_receipt):

@@ -34,6 +34,7 @@ RETURN_DIMS = frozenset(Dim)
 NO_DEPARTMENT = frozenset({Dim.STORE, Dim.REGISTER, Dim.CLERK, Dim.TIER})
 SALES_DIMS = frozenset({Dim.STORE, Dim.DEPARTMENT, Dim.TIER})  # sales have no desk clerk
 COMPLAINT_DIMS = frozenset({Dim.STORE, Dim.CLERK, Dim.TIER})  # no register, no department
+CLERK_DIMS = frozenset({Dim.STORE, Dim.CLERK})  # always by store and clerk
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,22 +140,37 @@ KPIS: tuple[KpiDef, ...] = (
         "feedback_response_rate", 1, "Feedback response rate",
         "returns rated", "returns", Unit.PERCENT, True, NO_DEPARTMENT,
     ),
+    # Version 2: customer numbers and ID fingerprints are each counted on their own (version
+    # 1 took a return's customer number, else its ID fingerprint, as one identity).
     KpiDef(
-        "serial_returners", 1, "Serial returners",
-        "customers or ID fingerprints over the return threshold in the rolling window",
-        "customers who returned in the period", Unit.COUNT, False, frozenset(),
-        note="Thresholds in the preset's [abuse] table; the window ends with the period.",
+        "serial_returners", 2, "Serial returners",
+        "customer numbers and ID fingerprints over the return threshold in the rolling window",
+        "customer numbers and ID fingerprints that returned in the period", Unit.COUNT, False,
+        frozenset(), note="Thresholds in the preset's [abuse] table; the window ends with the "
+        "period. Split by customer number and by ID fingerprint.",
     ),
     KpiDef(
-        "return_velocity", 1, "Return velocity",
-        "customers or ID fingerprints with a burst of returns in a short window",
-        "customers who returned in the period", Unit.COUNT, False, frozenset(),
-        note="Within any span of the preset's velocity_days inside the period.",
+        "return_velocity", 2, "Return velocity",
+        "customer numbers and ID fingerprints with a burst of returns in a short window",
+        "customer numbers and ID fingerprints that returned in the period", Unit.COUNT, False,
+        frozenset(), note="Within any span of the preset's velocity_days inside the period.",
     ),
     KpiDef(
         "own_sale_refunds", 1, "Refunds of own sales",
         "returns a clerk took back on a sale the same person rang up", "returns",
         Unit.COUNT, False, frozenset({Dim.STORE, Dim.CLERK}),
+    ),
+    KpiDef(
+        "clerk_receiptless_share", 1, "Clerk's share of receiptless returns",
+        "a clerk's receiptless returns at a store", "the store's receiptless returns",
+        Unit.PERCENT, None, CLERK_DIMS,
+        note="Beside it the clerk's share of all the store's returns: far above it is a signal.",
+    ),
+    KpiDef(
+        "clerk_override_share", 1, "Clerk's share of overrides",
+        "a clerk's returns completed after a manager override at a store",
+        "the store's overridden returns", Unit.PERCENT, None, CLERK_DIMS,
+        note="Beside it the clerk's share of all the store's returns: far above it is a signal.",
     ),
 )  # fmt: skip
 BY_ID = {k.id: k for k in KPIS}

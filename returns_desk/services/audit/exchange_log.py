@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_
@@ -27,7 +26,7 @@ from sqlmodel import Session, col, select
 from returns_desk.domain.customer_id import mask
 from returns_desk.domain.decision import Outcome
 from returns_desk.domain.local_day import day_span, store_zone
-from returns_desk.domain.money import from_minor
+from returns_desk.domain.money import minor_text
 from returns_desk.store import fastread
 from returns_desk.store.models import (
     Exchange,
@@ -145,16 +144,16 @@ def _tenders(session: Session) -> Any:
     )
 
 
-@lru_cache(maxsize=256)
 def _format_tenders(parts: str | None) -> str:
-    """``12:1500:card;13:250:voucher`` -> ``card 15.00; voucher 2.50`` in the order paid out."""
+    """``12:1500:card;13:250:voucher`` -> ``card 15.00; voucher 2.50`` in the order paid out.
+    (Not cached: the tenders' ids make every return's text new.)"""
     if not parts:
         return ""
     if ";" not in parts:  # one tender, as most returns: no sorting
         _, cents, kind = parts.split(":", 2)
-        return f"{kind} {from_minor(int(cents))}"
+        return f"{kind} {minor_text(int(cents))}"
     split = sorted((p.split(":", 2) for p in parts.split(";")), key=lambda p: int(p[0]))
-    return "; ".join(f"{kind} {from_minor(int(cents))}" for _, cents, kind in split)
+    return "; ".join(f"{kind} {minor_text(int(cents))}" for _, cents, kind in split)
 
 
 def _in_days(session: Session, filters: LogFilters) -> ColumnElement[bool]:
@@ -245,23 +244,29 @@ def _statement(session: Session, filters: LogFilters) -> Select[Any]:
     return _where(session, stmt, filters).order_by(*order)
 
 
-def stream_text(session: Session, filters: LogFilters) -> Iterator[list[Any]]:
-    """:func:`stream_rows` as a CSV writes it: times and amounts already text (the column
-    types' text form, the same as those values written out), straight from the driver."""
-    unmask, previous = filters.unmask, None
+def stream_text(session: Session, filters: LogFilters) -> Iterator[tuple[int, Iterator[list[Any]]]]:
+    """:func:`stream_rows` as a CSV writes it, a batch at a time (how many rows, and the
+    rows): times and amounts already text (the column types' text form, the same as those
+    values written out), straight from the driver. Each batch is to be written whole
+    before the next is asked for."""
     stmt = _statement(session, filters)
-    for values in fastread.stream(session.connection(), stmt, BATCH, text=True):
+    previous: list[Any] = [None]  # the return of the last row written
+    for count, rows in fastread.stream_batches(session.connection(), stmt, BATCH, text=True):
+        yield count, _as_text(rows, previous, filters.unmask)
+
+
+def _as_text(rows: Iterator[list[Any]], last: list[Any], unmask: bool) -> Iterator[list[Any]]:
+    tenders, masked, previous = _format_tenders, mask, last[0]
+    for values in rows:
         if values[_RETURN] == previous:
-            values[_TENDERS], values[_DIFFERENCE] = None, None
+            values[_TENDERS] = values[_DIFFERENCE] = None
         else:
-            values[_TENDERS] = _format_tenders(values[_TENDERS])
-        previous = values[_RETURN]
+            values[_TENDERS] = tenders(values[_TENDERS])
+            previous = values[_RETURN]
         if not unmask:
-            values[_CUSTOMER] = _mask(values[_CUSTOMER])
+            values[_CUSTOMER] = masked(values[_CUSTOMER])
         yield values
-
-
-_mask = lru_cache(maxsize=8192)(mask)  # a customer comes back: mask each id once
+    last[0] = previous
 
 
 def stream_rows(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -53,9 +54,9 @@ class CsvWriter:
                 values[i] = values[i].isoformat(timespec="seconds")
         self._csv.writerow(values)
 
-    def write_text(self, values: list[Any]) -> None:
-        """A row already as text (``exchange_log.stream_text``): the export's fast path."""
-        self._csv.writerow(values)
+    def write_text(self, rows: Iterable[list[Any]]) -> None:
+        """Rows already as text (``exchange_log.stream_text``): the export's fast path."""
+        self._csv.writerows(rows)
 
     def close(self) -> None:
         self._file.close()

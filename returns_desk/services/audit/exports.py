@@ -64,11 +64,10 @@ def _write(
             data_head, total = audit.head(session), count_rows(session, filters)
             progress(0, total)
             if isinstance(writer, CsvWriter):  # text straight to text (exchange_log)
-                for values in stream_text(session, filters):
-                    rows += 1
-                    writer.write_text(values)
-                    if rows % PROGRESS_EVERY == 0:
-                        progress(rows, total)
+                for count, batch in stream_text(session, filters):
+                    writer.write_text(batch)
+                    rows += count
+                    progress(rows, total)
             for row in () if isinstance(writer, CsvWriter) else stream_rows(session, filters):
                 rows += 1
                 if writer:

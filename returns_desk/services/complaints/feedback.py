@@ -35,8 +35,11 @@ class Rating:
 def record_feedback(
     engine: Engine, actor: Actor, return_id: int, rating: int, comment: str = ""
 ) -> Rating:
-    """Store the customer's rating (1 to 5) and optional comment for a completed return."""
-    require(actor, Role.CLERK, Role.MANAGER)
+    """Store the customer's rating (1 to 5) and optional comment for a completed return.
+
+    Only a customer-facing screen records it (a kiosk, the customer display beside the
+    register): the customer gives the score, the clerk never keys it nor sees it first."""
+    require(actor, Role.KIOSK)
     if isinstance(rating, bool) or rating not in range(1, 6):
         raise FeedbackError(f"rating: give 1 to 5, not {rating!r}")
     comment = comment.strip()

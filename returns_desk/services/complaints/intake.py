@@ -38,6 +38,7 @@ from returns_desk.store.tables._base import utcnow
 
 MAX_DESCRIPTION = 2000
 MAX_SHORT = 120
+ON_THE_SPOT = ("counter", "kiosk")  # the customer takes the acknowledgement slip there and then
 CONTACT_PREFERENCES = ("", "phone", "email", "letter", "in person")
 
 
@@ -73,7 +74,7 @@ def log_complaint(
     config: SlaConfig | None = None,
 ) -> str:
     """Record a complaint with its targets; returns its reference (CMP-2026-000123)."""
-    require(actor, Role.CLERK, Role.MANAGER)
+    require(actor, Role.CLERK, Role.MANAGER, Role.KIOSK)
     config = config or sla_config()
     now = now or utcnow()
     _check_new(new, config)
@@ -84,7 +85,7 @@ def log_complaint(
         row.reference = format_reference(now.astimezone(config.zone).year, row.id or 0)
         refresh_clock(session, row, config)
         history(session, row, None, actor, now, f"logged via {new.channel}")
-        if new.channel == "counter" or new.resolved_at_first_contact.strip():
+        if new.channel in ON_THE_SPOT or new.resolved_at_first_contact.strip():
             _acknowledge_at_once(session, row, actor, now)
         if new.resolved_at_first_contact.strip():
             _resolve_at_first_contact(session, row, actor, now, new.resolved_at_first_contact)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import ColumnElement, and_, case, literal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -37,6 +38,7 @@ from returns_desk.services.complaints.common import (
     display_name,
     store_number,
 )
+from returns_desk.services.complaints.config import sla_config
 from returns_desk.services.complaints.disputes import DisputeView, dispute_of
 from returns_desk.services.complaints.scope import masked, may_see, sees_personal_data, store_scope
 from returns_desk.services.staff.security import Actor
@@ -178,8 +180,10 @@ def list_complaints(
     limit: int = DEFAULT_LIMIT,
     actor: Actor | None = None,
 ) -> list[ComplaintRow]:
-    """Newest first; ``overdue`` keeps only open complaints past their due time. With an
-    ``actor``, only what that person may see (a clerk: their store), names masked as needed."""
+    """Open complaints of the higher tiers first (premium care: ``[lists] tiers`` in sla.toml,
+    lowest to highest), then newest first; ``overdue`` keeps only open complaints past their
+    due time. With an ``actor``, only what that person may see (a clerk: their store), names
+    masked as needed."""
     now = now or utcnow()
     query = select(Complaint)
     if status is not None:
@@ -189,7 +193,9 @@ def list_complaints(
     if overdue:
         open_values = [s.value for s in OPEN]
         query = query.where(col(Complaint.status).in_(open_values), col(Complaint.due_at) < now)
-    query = query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc())
+    query = query.order_by(
+        _tier_rank().desc(), col(Complaint.created_at).desc(), col(Complaint.id).desc()
+    )
     with read_only(engine) as session:
         scope = store_scope(session, actor)
         if scope is not None:
@@ -200,6 +206,15 @@ def list_complaints(
         to_row(r, now, numbers.get(r.store_id), actor is None or sees_personal_data(actor, r))
         for r in rows
     ]
+
+
+def _tier_rank() -> ColumnElement[int]:
+    """An open complaint's place in the queue by its customer's tier: 0 for none (and for
+    closed ones), then each tier of ``[lists] tiers`` in order, the last (premium) highest."""
+    still_open = col(Complaint.status).in_([s.value for s in OPEN])
+    tiers = sla_config().tiers
+    ranks = [(and_(still_open, col(Complaint.tier) == t), n) for n, t in enumerate(tiers, 1)]
+    return case(*ranks, else_=0) if ranks else literal(0)
 
 
 def to_row(

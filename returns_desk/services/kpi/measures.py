@@ -280,44 +280,53 @@ def complaints(conn: Connection, scope: Scope) -> Grouped:
     return _run(conn, stmt, list(aggs))
 
 
+IDENTITIES = (("customer", ReturnTxn.customer_id), ("fingerprint", ReturnTxn.id_hash))
+
+
 def identities(
     conn: Connection, scope: Scope, returns_over: int, days: int, burst: bool
 ) -> Grouped:
-    """Customers (or ID fingerprints) returning in each period, and how many crossed the
-    threshold: ``returns_over`` returns within ``days`` days, counted back from the
-    period's end (serial returners) or within any such span of the period (a burst)."""
+    """Customer numbers and ID fingerprints returning in each period, each counted on its
+    own, and how many crossed the threshold: ``returns_over`` returns within ``days`` days,
+    counted back from the period's end (serial returners) or within any such span of the
+    period (a burst)."""
     out: Grouped = {}
     for name, spans in ((CURRENT, scope.window.current), (PREVIOUS, scope.window.previous)):
         start, end = spans.start, spans.end
-        ident = func.coalesce(ReturnTxn.customer_id, ReturnTxn.id_hash)
-        where = [ident.is_not(None)]
+        where = [col(ReturnTxn.created_at) >= start, col(ReturnTxn.created_at) < end]
         if scope.store_id is not None:
             where.append(col(ReturnTxn.store_id) == scope.store_id)
-        in_period = select(ident.label("who")).where(
-            *where, col(ReturnTxn.created_at) >= start, col(ReturnTxn.created_at) < end
-        )
-        seen = conn.execute(select(func.count(func.distinct(in_period.subquery().c.who)))).scalar()
-        flagged = _flagged(conn, scope, where, ident, start, end, returns_over, days, burst)
-        out[(name, "")] = {"identities": float(seen or 0), "flagged": float(flagged)}
+        seen = conn.execute(
+            select(*(func.count(func.distinct(ident)) for _, ident in IDENTITIES)).where(*where)
+        ).one()
+        sums: Sums = {}
+        for (kind, ident), n in zip(IDENTITIES, seen, strict=True):
+            flagged = _flagged(conn, scope, ident, start, end, returns_over, days, burst)
+            sums[f"{kind}_seen"], sums[f"{kind}_flagged"] = float(n or 0), float(flagged)
+        sums["identities"] = sums["customer_seen"] + sums["fingerprint_seen"]
+        sums["flagged"] = sums["customer_flagged"] + sums["fingerprint_flagged"]
+        out[(name, "")] = sums
     return out
 
 
 def _flagged(
-    conn: Connection, scope: Scope, where: list[Any], ident: Any, start: datetime, end: datetime,
+    conn: Connection, scope: Scope, ident: Any, start: datetime, end: datetime,
     over: int, days: int, burst: bool,
 ) -> int:  # fmt: skip
+    """How many values of ``ident`` (customer numbers, or ID fingerprints) crossed it."""
     if not burst:
         recent = (
             select(ident.label("who"))
-            .where(*where, col(ReturnTxn.created_at) >= end - timedelta(days=days))
+            .where(ident.is_not(None), col(ReturnTxn.created_at) >= end - timedelta(days=days))
             .where(col(ReturnTxn.created_at) < end)
             .group_by(ident)
             .having(func.count() >= over)
         )
+        if scope.store_id is not None:
+            recent = recent.where(col(ReturnTxn.store_id) == scope.store_id)
         return int(conn.execute(select(func.count()).select_from(recent.subquery())).scalar() or 0)
     a, b = ReturnTxn.__table__.alias("a"), ReturnTxn.__table__.alias("b")
-    who_a = func.coalesce(a.c.customer_id, a.c.id_hash)
-    who_b = func.coalesce(b.c.customer_id, b.c.id_hash)
+    who_a, who_b = a.c[ident.key], b.c[ident.key]
     span = epoch(scope.dialect, a.c.created_at) - epoch(scope.dialect, b.c.created_at)
     pairs = (
         select(who_a.label("who"))
@@ -331,6 +340,21 @@ def _flagged(
         pairs = pairs.where(a.c.store_id == scope.store_id)
     found = select(func.count(func.distinct(pairs.subquery().c.who)))
     return int(conn.execute(found).scalar() or 0)
+
+
+def clerks(conn: Connection, scope: Scope) -> Grouped:
+    """Each clerk's returns at each store, with the receiptless ones and the overrides, as
+    groups 'store / clerk': the clerk signals compare them with the store's."""
+    rt = ReturnTxn
+    base = rt.__table__.join(Store, col(Store.id) == col(rt.store_id))
+    base = base.join(User, col(User.id) == col(rt.clerk_id))
+    group = cast(Store.number, String) + literal(" / ") + col(User.username)
+    aggs = {
+        "returns": _int(func.count(rt.id)),
+        "receiptless": _int(func.sum(_when(col(rt.sale_id).is_(None)))),
+        "overrides": _int(func.sum(_when(col(rt.manager_id).is_not(None)))),
+    }
+    return _run(conn, _grouped(scope, base, rt.created_at, rt.store_id, group, aggs), list(aggs))
 
 
 def durations(conn: Connection, scope: Scope, share: tuple[int, int]) -> Grouped:

@@ -215,6 +215,8 @@ def _lines(one: KpiDef, got: _Measures) -> tuple[KpiLine, ...]:
         return _retained(one, got)
     if one.id == "refunds_by_tender":
         return _by_tender(one, got)
+    if one.id in CLERK_SHARES:
+        return _clerk_shares(one, got, CLERK_SHARES[one.id])
     (nm, na, nk, nmoney), (dm, da, dk, dmoney) = RATIOS[one.id]
     num, den = got.get(nm, *na), got.get(dm, *da)
     groups = sorted({g for _p, g in (*num, *den)})
@@ -235,6 +237,8 @@ def _parts(one: KpiDef, num: m.Grouped, group: str) -> tuple[tuple[KpiValue, Kpi
         split = {"a denial overridden": "override_denial", "an approval that needs a manager": ""}
     elif one.id == "receiptless_rate":
         split = {"by value": "receiptless_value"}
+    elif one.id in ("serial_returners", "return_velocity"):
+        return _identity_parts(one, num)
     else:
         return ()
     parts = []
@@ -251,6 +255,46 @@ def _parts(one: KpiDef, num: m.Grouped, group: str) -> tuple[tuple[KpiValue, Kpi
             pair.append(KpiValue(one, words, n, d))
         parts.append((pair[0], pair[1]))
     return tuple(parts)
+
+
+def _identity_parts(one: KpiDef, num: m.Grouped) -> tuple[tuple[KpiValue, KpiValue], ...]:
+    """Serial returners and bursts, by customer number and by ID fingerprint."""
+    parts = []
+    for words, kind in (("by customer number", "customer"), ("by ID fingerprint", "fingerprint")):
+        now, before = (
+            KpiValue(one, words, _number(num.get((p, "")), f"{kind}_flagged", False),
+                     _number(num.get((p, "")), f"{kind}_seen", False))
+            for p in (CURRENT, PREVIOUS)
+        )  # fmt: skip
+        parts.append((now, before))
+    return tuple(parts)
+
+
+CLERK_SHARES = {"clerk_receiptless_share": "receiptless", "clerk_override_share": "overrides"}
+
+
+def _clerk_shares(one: KpiDef, got: _Measures, key: str) -> tuple[KpiLine, ...]:
+    """Each clerk's share of the store's ``key`` returns, with their share of all its returns
+    beside it (groups 'store / clerk'; the store's totals are the sums of its clerks)."""
+    rows = got.get("clerks")
+    stores: dict[tuple[str, str], dict[str, float]] = {}
+    for (p, group), sums in rows.items():
+        total = stores.setdefault((p, group.partition(" / ")[0]), {})
+        for name, value in sums.items():
+            total[name] = total.get(name, 0.0) + value
+    out = []
+    for group in sorted({g for _p, g in rows}) or [""]:
+        store = group.partition(" / ")[0]
+        pair, share = [], []
+        for p in (CURRENT, PREVIOUS):
+            mine, theirs = rows.get((p, group)), stores.get((p, store))
+            pair.append(KpiValue(one, group, _number(mine, key, False),
+                                 _number(theirs, key, False)))  # fmt: skip
+            share.append(KpiValue(one, "share of all the store's returns",
+                                  _number(mine, "returns", False),
+                                  _number(theirs, "returns", False)))  # fmt: skip
+        out.append(KpiLine(pair[0], pair[1], ((share[0], share[1]),)))
+    return tuple(out)
 
 
 def _retained(one: KpiDef, got: _Measures) -> tuple[KpiLine, ...]:

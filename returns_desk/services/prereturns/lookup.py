@@ -9,8 +9,10 @@ not a look-up and never counts. Nothing about the receipt is shown before the co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -45,6 +47,7 @@ from returns_desk.store.tables._base import utcnow
 MAX_MISSES = 5  # codes that match nothing, per register ...
 MISS_WINDOW = timedelta(minutes=10)  # ... within this long
 LOOKUP = "prereturn_lookup"  # the audit entity of look-ups
+T = TypeVar("T")
 
 
 class TooManyLookups(PreReturnError):
@@ -133,32 +136,57 @@ def _with_own_holds(receipt: Receipt, held: dict[int, int]) -> Receipt:
 
 
 def _looked_up(engine: Engine, actor: Actor, scanned: Scanned, now: datetime) -> PreReturnView:
-    """Record the look-up and find the row, or refuse (committing the record first)."""
+    """Record the look-up and find the row, or refuse."""
+
+    def find() -> int | None:
+        with read_only(engine) as session:
+            row = _find(session, scanned)
+        return row.id if row is not None else None
+
+    missing = f"no pre-registered return has {scanned.shown}"
+    prereturn_id = limited_lookup(engine, actor, missing, find, now)
+    with read_only(engine) as session:
+        row = session.get(PreReturn, prereturn_id)
+        assert row is not None  # just found
+        return _view(session, row)
+
+
+def limited_lookup(
+    engine: Engine,
+    actor: Actor,
+    missing: str,
+    find: Callable[[], T | None],
+    now: datetime | None = None,
+) -> T:
+    """Run ``find`` unless this register found nothing too often lately; record the look-up
+    (and audit one that found nothing, or was refused) before answering; ``missing`` is what
+    to say when it finds nothing."""
+    now = now or utcnow()
     refusal: PreReturnError | None = None
+    found: T | None = None
     with unit_of_work(engine) as session:
         misses = _recent_misses(session, actor.register, now)
         if misses >= MAX_MISSES:
             refusal = TooManyLookups(
-                f"{misses} codes looked up at {actor.register or 'this register'} matched "
-                f"nothing in the last {MISS_WINDOW.seconds // 60} minutes; wait a few minutes, "
-                "or find the sale by its receipt"
+                f"{misses} look-ups at {actor.register or 'this register'} found nothing in "
+                f"the last {MISS_WINDOW.seconds // 60} minutes; wait a few minutes, or ask at "
+                "the returns desk"
             )
-            details = {"misses": misses}
+            details: dict[str, object] = {"misses": misses}
             audited(session, actor, "prereturn.lookup_refused", actor.register, details, LOOKUP)
         else:
-            row = _find(session, scanned)
+            found = find()
             session.add(
-                PreReturnLookup(register_name=actor.register, at=now, found=row is not None)
+                PreReturnLookup(register_name=actor.register, at=now, found=found is not None)
             )
-            if row is None:
-                refusal = PreReturnError(f"no pre-registered return has {scanned.shown}")
+            if found is None:
+                refusal = PreReturnError(missing)
                 details = {"misses": misses + 1}
                 audited(session, actor, "prereturn.lookup_unknown", actor.register, details, LOOKUP)
-            else:
-                view = _view(session, row)
     if refusal is not None:
         raise refusal
-    return view
+    assert found is not None  # no refusal: found
+    return found
 
 
 def _recent_misses(session: Session, register: str, now: datetime) -> int:

@@ -122,7 +122,7 @@ def start_prereturn(
             row.note = "; ".join(
                 f"line {q.item.line_no}: {q.decision.reasons[0]}" for q in declined
             )
-            details = {"lines": _numbers(declined)}
+            details: dict[str, object] = {"lines": _numbers(declined)}
             audited(session, actor, "prereturn.decline", row.reference, details)
         else:
             hold(session, row.sale_id, sorted(lines, key=lambda line: line.line_no))

@@ -77,6 +77,12 @@ def complete_return(
         return done
 
 
+def desk_register_number(label: str) -> int:
+    """The register number of the desk called ``label`` in its store: ``R2`` is 92."""
+    digits = "".join(c for c in label if c.isdigit())
+    return DESK_REGISTER_BASE + (int(digits) % 10 if digits else 1)
+
+
 def store_policy(engine: Engine, store_no: int | None) -> ActivePolicy:
     """The policy in force now at the store the return is decided for: the selling store
     for a receipt, the desk's own without one."""
@@ -87,8 +93,7 @@ def store_policy(engine: Engine, store_no: int | None) -> ActivePolicy:
 
 def desk_register(session: Session, store_id: int, label: str) -> Register:
     """This desk's register in the store (``R2`` is number 92), created on first use, locked."""
-    digits = "".join(c for c in label if c.isdigit())
-    number = DESK_REGISTER_BASE + (int(digits) % 10 if digits else 1)
+    number = desk_register_number(label)
     query = select(Register).where(Register.store_id == store_id, Register.number == number)
     register = session.exec(query.with_for_update()).first()
     if register is None:

@@ -69,3 +69,20 @@ class PreReturnLookup(SQLModel, table=True):
     register_name: str = Field(index=True, max_length=40)
     at: datetime = time_field(index=True)
     found: bool = False
+
+
+class PreReturnCheck(SQLModel, table=True):
+    """An item of a pre-registered return checked at the counter: scanned and matched
+    (``scan``), scanned and matching none of its lines (``mismatch``, ``line_no`` empty),
+    or checked by hand after a mismatch (``manual``, ``code`` says what the clerk saw)."""
+
+    __tablename__ = "prereturn_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    prereturn_id: int = Field(foreign_key="prereturn.id", index=True)
+    line_no: int | None = None
+    code: str = Field(max_length=64)
+    how: str = Field(max_length=10)
+    checked_by: str = Field(max_length=80)
+    register_name: str = Field(max_length=40)
+    at: datetime = time_field()

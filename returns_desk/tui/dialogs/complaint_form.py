@@ -139,6 +139,7 @@ class ComplaintForm(ModalScreen[str | None]):
     def _log(self, new: NewComplaint) -> None:
         from returns_desk.services.complaints.intake import log_complaint
         from returns_desk.services.slips.issue import print_complaint
+        from returns_desk.tui.delivery import deliver
 
         app = self.app
         try:
@@ -147,6 +148,7 @@ class ComplaintForm(ModalScreen[str | None]):
             self.post_message(Logged(None, str(exc)))
             return
         printed = print_complaint(app.engine, app.actor, reference)  # type: ignore[attr-defined]
+        app.call_from_thread(deliver, app, [printed.path])  # a browser downloads the slip
         self.post_message(Logged(reference, printed.message))
 
     @on(Logged)

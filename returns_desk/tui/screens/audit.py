@@ -32,6 +32,7 @@ from textual.widgets import (
 
 from returns_desk.domain.decision import Outcome
 from returns_desk.domain.money import format_money
+from returns_desk.tui.delivery import deliver
 
 if TYPE_CHECKING:
     from returns_desk.services.audit.exchange_log import LogFilters, LogRow
@@ -235,6 +236,7 @@ class AuditScreen(Screen[None]):
         self.query_one("#audit-progress", ProgressBar).display = False
         self._status(done)
         self._load_preview(message.filters, done)
+        deliver(self.app, (result.path, result.manifest_path))  # a browser downloads both
 
     @on(AuditFailed)
     def _failed(self, message: AuditFailed) -> None:

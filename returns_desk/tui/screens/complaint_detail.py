@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from returns_desk.domain.complaint import words
 from returns_desk.domain.complaint_clock import STATE_WORDS
+from returns_desk.tui.delivery import deliver
 from returns_desk.tui.screens.complaint_steps import (
     EXTRA_KEYS,
     KEYS,
@@ -129,7 +130,14 @@ class ComplaintDetailScreen(Screen[None]):
         app = self.app
         assert self.detail is not None
         try:
-            told = carry_out(app.engine, app.actor, self.detail, step, answers)  # type: ignore[attr-defined]
+            told = carry_out(
+                app.engine,  # type: ignore[attr-defined]
+                app.actor,  # type: ignore[attr-defined]
+                self.detail,
+                step,
+                answers,
+                lambda path: app.call_from_thread(deliver, app, [path]),  # a browser downloads
+            )
         except (ValueError, LookupError, PermissionError) as exc:
             self.post_message(StepDone(str(exc), ok=False))
             return

@@ -7,7 +7,7 @@ worker thread. Services check everything again; their refusals come back as mess
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -28,6 +28,8 @@ from returns_desk.domain.complaint_sla import Severity
 from returns_desk.tui.dialogs.complaint_move import Field
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy.engine import Engine
 
     from returns_desk.services.complaints.views import ComplaintDetail
@@ -197,9 +199,15 @@ def _remedy_due(detail: ComplaintDetail) -> bool:
 
 
 def carry_out(
-    engine: Engine, actor: Actor, detail: ComplaintDetail, step: str, answers: dict[str, str]
+    engine: Engine,
+    actor: Actor,
+    detail: ComplaintDetail,
+    step: str,
+    answers: dict[str, str],
+    deliver: Callable[[Path | None], None] | None = None,
 ) -> str:
-    """Run ``step`` through its service; returns what to tell the person."""
+    """Run ``step`` through its service; returns what to tell the person. ``deliver`` gets
+    the file a step writes (the decision slip), for a browser to download."""
     from returns_desk.services.complaints import decisions, lifecycle
 
     ref = detail.row.reference
@@ -230,7 +238,7 @@ def carry_out(
         return _refer(engine, actor, ref, answers)
     if step == "close":
         return _close(engine, actor, ref, answers)
-    return _extra(engine, actor, detail, step, answers)
+    return _extra(engine, actor, detail, step, answers, deliver)
 
 
 def _refer(engine: Engine, actor: Actor, ref: str, answers: dict[str, str]) -> str:
@@ -293,7 +301,12 @@ def _close(engine: Engine, actor: Actor, ref: str, answers: dict[str, str]) -> s
 
 
 def _extra(
-    engine: Engine, actor: Actor, detail: ComplaintDetail, step: str, answers: dict[str, str]
+    engine: Engine,
+    actor: Actor,
+    detail: ComplaintDetail,
+    step: str,
+    answers: dict[str, str],
+    deliver: Callable[[Path | None], None] | None = None,
 ) -> str:
     from returns_desk.services.complaints import decisions, lifecycle
     from returns_desk.services.slips.issue import print_decision
@@ -320,7 +333,10 @@ def _extra(
         lifecycle.reassess(engine, actor, ref, Severity(answers["severity"]), answers["note"])
         return f"{ref}: severity {answers['severity']}; due times worked out again"
     if step == "slip":
-        return print_decision(engine, actor, ref).message
+        printed = print_decision(engine, actor, ref)
+        if deliver is not None:
+            deliver(printed.path)
+        return printed.message
     if step in ("outcome", "implement"):
         return _dispute(engine, actor, ref, step, answers)
     raise ValueError(f"no step {step!r}")

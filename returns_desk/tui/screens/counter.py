@@ -25,6 +25,7 @@ from returns_desk.domain.roles import Role
 from returns_desk.tui.commands import CounterCommands
 from returns_desk.tui.dialogs.words import done_words
 from returns_desk.tui.messages import Completed, Quoted, ReceiptFound, Refused, ReturnCompleted
+from returns_desk.tui.screens.counter_prereturn import PreReturnCounter
 from returns_desk.tui.widgets import draft_words as words
 from returns_desk.tui.widgets.draft_table import DraftTable
 
@@ -42,7 +43,7 @@ ACTING = {"select_line", "unselect", "complete", "override", "no_receipt", "add_
 SCANNED_ONLY = {"add_item", "customer_id"}
 
 
-class CounterScreen(Screen[None]):
+class CounterScreen(PreReturnCounter, Screen[None]):
     """Receipt lookup, line selection with the policy's decision beside each line, settling."""
 
     COMMANDS = Screen.COMMANDS | {CounterCommands}
@@ -148,6 +149,8 @@ class CounterScreen(Screen[None]):
             event.input.value = ""
             self.app.open_complaint(event.value)  # type: ignore[attr-defined]
             return
+        if self.scans_an_item(event.value):  # a pre-registered return is open: its items
+            return
         self.remedy_for = None
         self.say("looking up ...")
         self._look_up(event.value)
@@ -162,10 +165,14 @@ class CounterScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="lookup")
     def _look_up(self, text: str, note: str = "") -> None:
         from returns_desk.domain.codes import ReceiptCodeError
+        from returns_desk.domain.prereturn import looks_like_prereturn
         from returns_desk.services.returns.quote import preview
         from returns_desk.services.returns.receipts import ReceiptNotFound, find_receipt
 
         app = self.app
+        if looks_like_prereturn(text):
+            self._open_prereturn(text)
+            return
         try:
             receipt = find_receipt(app.engine, text)  # type: ignore[attr-defined]
             previews = preview(app.engine, receipt, app.today())  # type: ignore[attr-defined]

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from returns_desk.domain.codes import parse_receipt_code
 from returns_desk.domain.decision import Outcome
-from returns_desk.domain.draft import FromReceipt, NoReceipt, ReturnDraft, ReturnItem
+from returns_desk.domain.draft import (
+    FromPreReturn,
+    FromReceipt,
+    NoReceipt,
+    ReturnDraft,
+    ReturnItem,
+)
 from returns_desk.domain.money import format_money
 from returns_desk.domain.quote import LineQuote
 from returns_desk.domain.receipt import Receipt, SoldLine
@@ -29,6 +35,10 @@ def summary(draft: ReturnDraft) -> str:
     source = draft.source
     if isinstance(source, FromReceipt):
         return receipt_summary(source.receipt)
+    if isinstance(source, FromPreReturn):
+        wish = source.wanted.value.replace("_", " ")
+        head = f"Pre-registered return {source.reference} (the customer wants {wish})"
+        return f"{head}\n{receipt_summary(source.receipt)}"
     assert isinstance(source, NoReceipt)
     who = f"ID {source.customer.words} checked" if source.customer else "no photo ID shown"
     return (
@@ -157,6 +167,9 @@ def status(draft: ReturnDraft) -> str:
     elif quote.needs_override:
         who = draft.override.username if draft.override else None
         text += f" Override by {who} ready." if who else " Needs a manager (F7)."
+    if draft.unchecked:
+        lines = ", ".join(str(n) for n in draft.unchecked)
+        return f"{text} Scan each item to check it: line {lines} not checked yet."
     if quote.lines and not quote.denied:
         text += " F9 completes."
     return text

@@ -2,7 +2,8 @@
 
 The policy decides again today, as for any receipt (a window may have closed since). To
 complete, every item must have been checked by the clerk (scanned, or by hand when the scan
-did not match); the pre-return must still be approved and within its date. Inside the
+did not match), as recorded in ``prereturn_check``; the pre-return must still be approved
+and within its date. Inside the
 completion's unit of work it is marked completed and its held units are let go, then the
 units are claimed like any receipt's, so nothing is held and returned at once.
 """
@@ -18,6 +19,7 @@ from sqlmodel import Session
 
 from returns_desk.domain.draft import FromPreReturn, FromReceipt, ReturnError, ReturnItem
 from returns_desk.domain.prereturn import Status
+from returns_desk.services.prereturns.checks import checked_lines
 from returns_desk.services.prereturns.holds import locked, release
 from returns_desk.services.returns.receipts import find_receipt
 from returns_desk.services.returns.sources import Taken
@@ -60,14 +62,15 @@ class PreReturnSource:
         request: CompletionRequest,
         today: date,
     ) -> Taken:
-        unchecked = [i.line_no for i in request.items if i.line_no not in source.checks]
+        row, now = locked(session, source.prereturn_id), utcnow()
+        checks = checked_lines(session, source.prereturn_id)  # the records, not the screen
+        unchecked = [i.line_no for i in request.items if i.line_no not in checks]
         if unchecked:
             numbers = ", ".join(str(n) for n in unchecked)
             raise ReturnError(f"scan the item of line {numbers} (or check it by hand) first")
-        row, now = locked(session, source.prereturn_id), utcnow()
         if row.status != Status.APPROVED.value:
             raise ReturnError(f"pre-return {row.reference} is {row.status}; it cannot complete")
-        if row.expires_at <= now:
+        if row.expires_at.date() < today:  # the completion's own day: its clock is injectable
             raise ReturnError(f"pre-return {row.reference} expired on {row.expires_at:%Y-%m-%d}")
         # Completed and let go here; the return's own audit event names the pre-return.
         release(session, row)
@@ -75,11 +78,11 @@ class PreReturnSource:
         session.add(row)
         as_receipt = FromReceipt(source.receipt, source.id_checked)
         taken = RECEIPT.take(session, policy, as_receipt, request, today)
-        checks = {str(i.line_no): source.checks[i.line_no] for i in request.items}
+        how = {str(i.line_no): checks[i.line_no] for i in request.items}
         return replace(
             taken,
             origin=replace(taken.origin, prereturn_id=row.id),
-            details={**taken.details, "prereturn": row.reference, "checks": checks},
+            details={**taken.details, "prereturn": row.reference, "checks": how},
         )
 
 
