@@ -59,8 +59,9 @@ def build(path: Path, rows: int) -> None:
         INSERT INTO product (id, sku, description, department, category, serialized, final_sale)
             VALUES (1, 'JKT-001', 'Rain jacket', 'outerwear', '', 0, 0),
                    (2, 'BT-044', 'Trail boots', 'footwear', '', 0, 0);
-        INSERT INTO policy_version (id, name, version, sha256, content, active, activated_at,
-            activated_by) VALUES (1, 'standard', '2026.1', '', '', 1, '2026-01-01 00:00:00', '');
+        INSERT INTO policy_version (id, name, version, sha256, content, imported_at,
+            imported_by, reason) VALUES (1, 'standard', '2026.1', '', '', '2026-01-01 00:00:00',
+            '', '');
         """
     )
     start = datetime(2026, 1, 1, tzinfo=UTC)

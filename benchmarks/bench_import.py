@@ -153,13 +153,22 @@ def main() -> None:
         print(f"wrote {journal} in {time.perf_counter() - started:.0f} s")
     size = journal.stat().st_size / 2**20
     print(f"journal {journal} ({size:,.0f} MiB)")
+    runs = {}
     for which in ("desk", "bare"):
         before = _load()
         cmd = [sys.executable, __file__, "--journal", str(journal), "--db", str(args.db),
                "--only", which]  # fmt: skip
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        figures = json.loads(out.strip().splitlines()[-1])
+        runs[which] = figures = json.loads(out.strip().splitlines()[-1])
         print(f"{which}: {figures} (load average before {before}, after {_load()})")
+    desk, bare = runs["desk"], runs["bare"]
+    print(
+        f"desk {desk['seconds']:.1f} s for {desk['receipts']:,} receipts (goal for 1M: 120 s); "
+        f"desk / bare executemany: wall x{desk['seconds'] / bare['seconds']:.2f} (goal x3), "
+        f"CPU x{desk['cpu_seconds'] / bare['cpu_seconds']:.2f} (the desk's on two cores)"
+    )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{args.db}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,35 @@ def insert_rows(conn: Connection, insert: BulkInsert, rows: Sequence[Sequence[An
     return len(rows)
 
 
+def select_in(
+    conn: Connection,
+    table: Table,
+    key: str,
+    keys: Sequence[Any],
+    names: tuple[str, ...],
+    batch: int = 500,
+) -> list[tuple[Any, ...]]:
+    """``names`` of the rows whose ``key`` is one of ``keys``, raw (no conversion), in the
+    connection's open transaction. A journal import asks this of 2,000 batches of receipt
+    codes per million: compiling each query in SQLAlchemy (500 bound values) cost more
+    than the database answering it."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    head = f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)} WHERE "
+    found: list[tuple[Any, ...]] = []
+    cursor = raw.cursor()
+    try:
+        for i in range(0, len(keys), batch):
+            part = list(keys[i : i + batch])
+            cursor.execute(f"{head}{quote(key)} IN ({', '.join([mark] * len(part))})", part)
+            found.extend(tuple(row) for row in cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
+
+
 def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
     """``count`` new primary keys for ``table``, for rows about to be inserted with them.
 

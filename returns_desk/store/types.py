@@ -78,6 +78,8 @@ def _decimal_to_cents(value: Any) -> int | None:
 
 
 def _decimal_to_text(value: Any) -> str | None:
+    if type(value) is Decimal and value.is_finite():  # the usual case, made quick
+        return str(value)
     return None if value is None else str(to_decimal(value))
 
 

@@ -29,7 +29,7 @@ def _counts(engine):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(importer, "CHUNK_LINES", 7)
+    monkeypatch.setattr(importer, "BLOCK_BYTES", 1500)  # a few lines, or part of one
 
 
 def test_chunks_in_worker_processes_write_what_one_pass_reads(engine, small_chunks):
@@ -78,3 +78,26 @@ def test_a_receipt_twice_in_a_file_is_refused_across_chunks(engine, small_chunks
     with pytest.raises(JournalInvalid, match=f"row {len(lines) + 1}, field 'receipt'.*twice"):
         import_journal(engine, path, workers=2)
     assert _counts(engine) == (0, 0, 0)
+
+
+def test_a_line_that_is_not_utf8_is_reported_at_its_row_in_any_block(
+    engine, small_chunks, tmp_path
+):
+    lines = DEMO.read_bytes().splitlines()
+    assert b'"sku":"' in lines[30] and b'"sku":"' in lines[-1]
+    lines[30] = lines[30].replace(b'"sku":"', b'"sku":"\xff', 1)
+    lines[-1] = lines[-1].replace(b'"sku":"', b'"sku":"\xc3', 1)
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(lines) + b"\r\n")  # BOM, Windows line ends
+    with pytest.raises(JournalInvalid) as caught:
+        import_journal(engine, path, workers=2)
+    message = str(caught.value)
+    assert "latin1.jsonl, row 31: not UTF-8 text" in message
+    assert f"latin1.jsonl, row {len(lines)}: not UTF-8 text" in message
+    assert _counts(engine) == (0, 0, 0)
+
+
+def test_a_bom_and_windows_line_ends_import_as_the_plain_file(engine, small_chunks, tmp_path):
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + DEMO.read_bytes().replace(b"\n", b"\r\n"))
+    assert import_journal(engine, path, workers=2).receipts == 40

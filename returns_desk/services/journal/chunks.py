@@ -181,6 +181,25 @@ def validate_lines(lines: list[str], first_row: int, source: str, dialect: str) 
     return chunk
 
 
+def validate_block(block: bytes, first_row: int, source: str, dialect: str) -> Chunk:
+    """Whole JSON Lines of a file, as bytes, from row ``first_row`` (runs in a worker
+    process): each line decoded on its own, so a line that is not UTF-8 is a problem at
+    its row and the others are still checked."""
+    if first_row == 1 and block.startswith(b"\xef\xbb\xbf"):
+        block = block[3:]
+    lines: list[str] = []
+    problems: list[RowProblem] = []
+    for number, raw in enumerate(block.split(b"\n"), start=first_row):
+        try:
+            lines.append(raw.decode("utf-8").rstrip("\r"))
+        except UnicodeDecodeError as exc:
+            problems.append(RowProblem(source, number, "", f"not UTF-8 text ({exc.reason})"))
+            lines.append("")
+    chunk = validate_lines(lines, first_row, source, dialect)
+    chunk.problems[:0] = problems
+    return chunk
+
+
 def validate_records(
     records: list[dict[str, Any]], first_row: int, source: str, dialect: str
 ) -> Chunk:

@@ -32,12 +32,13 @@ from returns_desk.domain.journal_parse import (
     parse_jsonl,
     physical_lines,
 )
-from returns_desk.services.journal.chunks import Chunk, journal_chunk, validate_lines
+from returns_desk.services.journal.chunks import Chunk, journal_chunk, validate_block
 from returns_desk.services.journal.writer import JournalWriter
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import JournalImport
 
-CHUNK_LINES = 10_000  # rows a worker validates at a time
+CHUNK_LINES = 10_000  # rows a worker validates at a time, about
+BLOCK_BYTES = 6 << 20  # the bytes of so many rows of a POS journal
 WORKERS = 2
 AHEAD = 4  # chunks validated ahead of the writer, at the most
 Progress = Callable[[int, int], None]
@@ -145,50 +146,39 @@ def _fingerprint(path: Path) -> tuple[str, int]:
 
 
 def _file_chunks(path: Path, dialect: str, workers: int) -> Iterator[Chunk]:
-    """The file's JSON Lines, validated a chunk at a time (in worker processes if asked)."""
-    batches = _line_batches(path)
+    """The file's JSON Lines, validated a block at a time (in worker processes if asked)."""
+    blocks = _blocks(path)
     if workers <= 0:
-        for first, lines in batches:
-            if isinstance(lines, Chunk):
-                yield lines
-            else:
-                yield validate_lines(lines, first, path.name, dialect)
+        for first, block in blocks:
+            yield validate_block(block, first, path.name, dialect)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[Chunk]] = deque()
-        for first, lines in batches:
-            if isinstance(lines, Chunk):
-                done: Future[Chunk] = Future()
-                done.set_result(lines)
-                pending.append(done)
-            else:
-                pending.append(pool.submit(validate_lines, lines, first, path.name, dialect))
+        for first, block in blocks:
+            pending.append(pool.submit(validate_block, block, first, path.name, dialect))
             if len(pending) >= AHEAD:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
 
 
-def _line_batches(path: Path) -> Iterator[tuple[int, list[str] | Chunk]]:
-    """(first row, lines) a chunk at a time; lines that are not UTF-8 come as a chunk that
-    only holds their problems."""
-    first, lines = 1, []
+def _blocks(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(first row, bytes) of whole lines, about ``BLOCK_BYTES`` at a time. This process only
+    counts line ends: splitting and decoding the lines is the workers' part, so the writer
+    keeps its core for the database."""
+    first, rest = 1, b""
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                text = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                problem = RowProblem(path.name, number, "", f"not UTF-8 text ({exc.reason})")
-                yield number, Chunk(path.name, problems=[problem])
-                text = ""
-            lines.append(text)
-            if len(lines) == CHUNK_LINES:
-                yield first, lines
-                first, lines = number + 1, []
-    if lines:
-        yield first, lines
+        while data := handle.read(BLOCK_BYTES):
+            data = rest + data
+            end = data.rfind(b"\n") + 1
+            if end == 0:  # one line longer than a block: read on
+                rest = data
+                continue
+            block, rest = data[:end], data[end:]
+            yield first, block
+            first += block.count(b"\n")
+    if rest:
+        yield first, rest
 
 
 def import_parsed(

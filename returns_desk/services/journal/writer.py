@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from returns_desk.domain.journal import JournalInvalid, RowProblem
 from returns_desk.domain.journal_parse import JournalReader, TooManyProblems
@@ -29,7 +29,7 @@ from returns_desk.services.journal.catalog_sync import (
 from returns_desk.services.journal.chunks import Chunk, CompactSale, inserts
 from returns_desk.services.journal.same_sale import first_difference
 from returns_desk.store import bulk
-from returns_desk.store.models import JournalImport, Product, Register, Sale, Store
+from returns_desk.store.models import JournalImport, Product, Register, Store
 
 MAX_PROBLEMS = 1000
 
@@ -113,11 +113,20 @@ class JournalWriter:
         existing = self._existing([s.receipt for s in sales])
         ready: list[CompactSale] = []
         codes: set[str] = set()
+        stores, skus = self.stores, self.skus
         for sale in sales:
             if sale.receipt in existing or sale.receipt in codes:
                 self._again(chunk, sale, existing.get(sale.receipt))
                 continue
             codes.add(sale.receipt)
+            if sale.store in stores:  # the usual case, checked quickly: all is known and right
+                for sku, qty, serial in sale.items:
+                    serialized = skus.get(sku)
+                    if serialized is None or (serialized and (not serial or qty != 1)):
+                        break
+                else:
+                    ready.append(sale)
+                    continue
             unknown = sale.store not in self.stores or any(
                 sku not in self.skus for sku, _, _ in sale.items
             )
@@ -131,15 +140,9 @@ class JournalWriter:
             self._write(ready)
 
     def _existing(self, codes: list[str]) -> dict[str, tuple[int, int | None]]:
-        found: dict[str, tuple[int, int | None]] = {}
-        for i in range(0, len(codes), 500):
-            rows = self.session.exec(
-                select(Sale.receipt_code, Sale.id, Sale.import_id).where(
-                    col(Sale.receipt_code).in_(codes[i : i + 500])
-                )
-            )
-            found.update((code, (sid, imp)) for code, sid, imp in rows if sid is not None)
-        return found
+        """The sales already in under these codes: (id, import)."""
+        rows = bulk.select_in(self.conn, SALES, "receipt_code", codes, EXISTING)
+        return {code: (sid, imp) for code, sid, imp in rows}
 
     def _again(self, chunk: Chunk, sale: CompactSale, known: tuple[int, int | None] | None) -> None:
         """A receipt already in: the same sale again is skipped, another is a problem."""
@@ -178,14 +181,18 @@ class JournalWriter:
         line_rows: list[tuple[Any, ...]] = []
         tender_rows: list[tuple[Any, ...]] = []
         import_id = self.record.id
-        for sale_id, sale in zip(ids, sales, strict=True):
-            store_id = self.store_ids[sale.store]
-            register_id = self._register(store_id, sale.register)
-            sale_rows.append((sale_id, store_id, register_id, import_id, *sale.sale))
-            head = (sale_id,)
+        store_ids, registers, parts = self.store_ids, self.registers, self._parts
+        add_sale, add_line, add_tender = sale_rows.append, line_rows.append, tender_rows.append
+        for sale_id, sale in zip(ids, sales, strict=True):  # a million times: kept lean
+            store_id = store_ids[sale.store]
+            register_id = registers.get((store_id, sale.register))
+            if register_id is None:
+                register_id = self._register(store_id, sale.register)
+            add_sale((sale_id, store_id, register_id, import_id, *sale.sale))
             for (sku, _, _), part in zip(sale.items, sale.lines, strict=True):
-                line_rows.append(head + self._part(sku) + part)
-            tender_rows.extend(head + part for part in sale.tenders)
+                add_line((sale_id, *(parts.get(sku) or self._part(sku)), *part))
+            for part in sale.tenders:
+                add_tender((sale_id, *part))
         bulk.insert_rows(self.conn, self.ins.sale, sale_rows)
         self.lines += bulk.insert_rows(self.conn, self.ins.line, line_rows)
         bulk.insert_rows(self.conn, self.ins.tender, tender_rows)
@@ -238,6 +245,7 @@ class JournalWriter:
 
 
 SALES = SQLModel.metadata.tables["sale"]
+EXISTING = ("receipt_code", "id", "import_id")
 
 
 def _where(sale: CompactSale, index: int, name: str) -> tuple[int, str]:
