@@ -76,3 +76,12 @@ def parse_receipt_code(text: str) -> ReceiptCode:
             f"receipt code {text!r} fails its check digit: mistyped or misscanned"
         ) from exc
     return ReceiptCode(cleaned)
+
+
+DESK_REGISTER_BASE = 90  # returns-desk registers are numbered 91, 92, ... in each store
+
+
+def desk_register_number(label: str) -> int:
+    """The register number a returns desk prints on its sales and exports: ``R2`` is 92."""
+    digits = "".join(c for c in label if c.isdigit())
+    return DESK_REGISTER_BASE + (int(digits) % 10 if digits else 1)

@@ -80,7 +80,8 @@ COLLECT_KINDS = ("card", "cash", "voucher")  # how a customer pays what an excha
 @dataclass(frozen=True)
 class ExchangeBasket:
     """The replacement items of an exchange and how a difference the customer owes is paid:
-    ``voucher_code`` pays it when ``collect_with`` is ``voucher``."""
+    by ``collect_with`` (card or cash), after ``voucher_code`` has paid what it holds; with
+    ``collect_with`` voucher, the voucher pays it all or the exchange is refused."""
 
     items: tuple[ExchangeItem, ...]
     collect_with: str = "card"
@@ -200,6 +201,7 @@ class ReturnDraft:
 
     ``previews``: each still-returnable receipt line decided as if all of it came back
     (what the counter shows before a line is picked). ``started_at``: the first scan.
+    ``exchange``: the replacement items scanned so far, kept if a completion is refused.
     """
 
     source: Source
@@ -208,6 +210,7 @@ class ReturnDraft:
     quote: Quote | None = None
     override: Override | None = None
     previews: Mapping[int, LineQuote] = field(default_factory=dict)
+    exchange: ExchangeBasket | None = None
     complaint: str | None = None  # carrying out this complaint's remedy (linked on completion)
 
     @property
@@ -265,6 +268,19 @@ class ReturnDraft:
     def with_override(self, override: Override | None) -> ReturnDraft:
         return replace(self, override=override)
 
+    def on_receipt(self, source: FromReceipt, previews: Mapping[int, LineQuote]) -> ReturnDraft:
+        """The same return on the receipt as read again (another register may have taken
+        units back meanwhile): the items that still fit stay, to be quoted again, and a
+        manager's approval stays while the items are the same."""
+        left = {line.line_no: line.returnable_qty for line in source.receipt.lines}
+        items = tuple(i for i in self.items if i.qty <= left.get(i.line_no, 0))
+        override = self.override if items == self.items else None
+        changed = self._changed(items, source)
+        return replace(changed, previews=previews, override=override)
+
+    def with_exchange(self, basket: ExchangeBasket | None) -> ReturnDraft:
+        return replace(self, exchange=basket)
+
     def with_quote(self, quote: Quote) -> ReturnDraft:
         """The policy's answer for these items (a worker checks it is still this draft)."""
         return replace(self, quote=quote)
@@ -290,12 +306,11 @@ class ReturnDraft:
         lines = self.quote.lines if self.quote else ()
         return [q for q in lines if q.decision.outcome is Outcome.NEEDS_OVERRIDE]
 
-    def request(
-        self, settlement: Settlement, exchange: ExchangeBasket | None = None
-    ) -> CompletionRequest:
-        """The one request the completion use case takes."""
+    def request(self, settlement: Settlement) -> CompletionRequest:
+        """The one request the completion use case takes (an exchange with its basket)."""
         if not self.items:
             raise ReturnError(f"take at least one {self.noun} into the return")
+        exchange = self.exchange if settlement is Settlement.EXCHANGE else None
         return CompletionRequest(
             self.source, self.items, settlement, self.override, exchange, self.started_at,
             self.complaint,

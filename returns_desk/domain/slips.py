@@ -11,11 +11,12 @@ source each: the store's name and address from its record, the terms from the po
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from returns_desk.domain.decision import settlement_words
 from returns_desk.domain.money import ZERO, format_money
@@ -317,7 +318,7 @@ def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Sli
     tag carries neither.
     """
     frame = frame or Frame()
-    builders = {
+    builders: dict[type, Callable[[Any], tuple[SlipKind, str, list[Part], bool]]] = {
         ReturnSlip: _return,
         ExchangeSlip: _exchange,
         VoucherSlip: _voucher,
@@ -326,7 +327,7 @@ def compose(data: SlipData, copy_no: int = 0, frame: Frame | None = None) -> Sli
         ComplaintDecisionSlip: _decision,
         PreReturnSlip: _prereturn,
     }
-    kind, reference, parts, customer = builders[type(data)](data)  # type: ignore[operator]
+    kind, reference, parts, customer = builders[type(data)](data)
     return Slip(
         kind,
         reference,

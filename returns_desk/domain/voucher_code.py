@@ -71,9 +71,9 @@ class CheckedCodeFormat:
                 f"{noun} {text!r} has {len(cleaned)} characters; "
                 f"{_article(noun)} is {self.prefix} and {body_chars + 1} letters or digits"
             )
-        bad = next((c for c in body if c not in ALPHABET), None)
-        if bad is not None:
-            raise error(f"{noun} {text!r} has {bad!r}; codes are letters and digits")
+        odd = next((c for c in body if c not in ALPHABET), None)
+        if odd is not None:
+            raise error(f"{noun} {text!r} has {odd!r}; codes are letters and digits")
         try:
             mod_37_36.validate(body)
         except ValidationError as exc:

@@ -9,11 +9,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from returns_desk.tui.messages import ReturnCompleted
+from returns_desk.tui.messages import (
+    DeskNotice,
+    LoggedIn,
+    ReturnCompleted,
+    SignedIn,
+    SlipsReady,
+)
 from returns_desk.tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
     from returns_desk.services.staff.security import Actor
 
 IDLE_LOCK_SECONDS = 300.0
+PALETTE_SYSTEM = {"Quit", "Keys"}  # of Textual's own commands, the ones a desk offers
 
 
 def local_today() -> date:
@@ -81,7 +88,7 @@ class DeskApp(App[None]):
         self.push_screen(LoginScreen())
         if self._engine_factory is not None:
             self.set_timer(0.6, self._prepare_database)  # paint the log-in first, then import
-        self.set_interval(min(self.idle_lock_seconds / 4, 15.0), self._lock_if_idle)
+        self.set_interval(min(self.idle_lock_seconds / 4, 15.0), self.lock_if_idle)
 
     @work(thread=True, group="database")
     def _prepare_database(self) -> None:
@@ -94,7 +101,7 @@ class DeskApp(App[None]):
             self.engine = self._engine_factory()  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001 (shown to the person at the desk)
             self.database_problem = f"cannot open the desk: {exc}"
-            self.call_from_thread(self.notify, self.database_problem, severity="error", timeout=60)
+            self.post_message(DeskNotice(self.database_problem, "error", 60))
         finally:
             self.database_ready.set()
 
@@ -104,11 +111,16 @@ class DeskApp(App[None]):
             self._last_input = self.idle_clock()
         await super().on_event(event)
 
-    async def _lock_if_idle(self) -> None:
+    async def lock_if_idle(self) -> None:
+        """Lock the desk if nobody has touched it for ``idle_lock_seconds``."""
         idle = self.idle_clock() - self._last_input
         if self.actor is not None and idle >= self.idle_lock_seconds:
             await self.action_lock()
             self.notify("The desk locked itself after a quiet spell; log in again.")
+
+    @on(LoggedIn)
+    async def _logged_in(self, message: LoggedIn) -> None:
+        await self.signed_in(message.actor)
 
     async def signed_in(self, actor: Actor) -> None:
         """Called by the log-in screen: the counter, or for an auditor the audit screen.
@@ -122,7 +134,11 @@ class DeskApp(App[None]):
         self._last_input = self.idle_clock()
         auditor = actor.role.value == "auditor"
         await self.switch_screen(AuditScreen() if auditor else CounterScreen())
-        self.sub_title = f"{actor.display_name} ({actor.role.value}) at {self.register}"
+        from returns_desk.domain.codes import desk_register_number
+
+        number = desk_register_number(self.register)
+        self.sub_title = f"{actor.display_name} ({actor.role.value}) at register {number}"
+        self.post_message(SignedIn(actor))
 
     def on_return_completed(self, message: ReturnCompleted) -> None:
         """After each return: print its slips in the background; the customer rates the visit
@@ -143,20 +159,28 @@ class DeskApp(App[None]):
 
         if self.actor is None:
             return
-        from returns_desk.tui.delivery import deliver
-
         try:
             slips = slips_for_return(self.engine, self.actor, reference)
         except Exception as exc:  # the return stands; its slips can be reprinted
             if (message := trouble(exc)) is None:
                 raise
             words = f"{reference} is done, but its slips were not printed: {message}"
-            self.call_from_thread(self.notify, words, severity="warning", timeout=30)
+            self.post_message(DeskNotice(words, "warning", 30))
             return
         failed = [s for s in slips if s.error]
         words = "; ".join(s.message for s in (failed or slips[:1]))
-        self.call_from_thread(self.notify, words, severity="warning" if failed else "information")
-        self.call_from_thread(deliver, self, [s.path for s in slips])  # a browser downloads them
+        self.post_message(DeskNotice(words, "warning" if failed else "information"))
+        self.post_message(SlipsReady([s.path for s in slips]))  # a browser downloads them
+
+    @on(DeskNotice)
+    def _notice(self, message: DeskNotice) -> None:
+        self.notify(message.text, severity=message.severity, timeout=message.timeout)
+
+    @on(SlipsReady)
+    def _slips_ready(self, message: SlipsReady) -> None:
+        from returns_desk.tui.delivery import deliver
+
+        deliver(self, message.paths)
 
     async def action_lock(self) -> None:
         """Back to the log-in screen; nothing is lost, the counter starts fresh.
@@ -198,7 +222,9 @@ class DeskApp(App[None]):
                                 self.action_complaints)  # fmt: skip
         if self.check_action("manager", ()):
             yield from self._manager_commands()
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title in PALETTE_SYSTEM:  # not Theme, Screenshot, Maximize ...
+                yield command
 
     def _manager_commands(self) -> Iterable[SystemCommand]:
         """The manager's menu, and each of its areas by name."""

@@ -206,3 +206,22 @@ def test_a_return_without_a_receipt_prints_the_masked_id_only(
     assert "Returned without receipt; ID driver's licence ***89" in flat
     assert "D12345678" not in flat and "4567" not in flat
     assert receipt.barcodes == [done.reference]
+
+
+def test_the_reason_defective_prints_the_return_to_vendor_tag_too(
+    demo_engine, demo_actors, tmp_path
+):
+    """One concept: an item brought back because it is defective is a defective item."""
+    from returns_desk.domain.customer_id import parse_customer_id
+    from returns_desk.domain.decision import Settlement
+    from returns_desk.domain.draft import ReturnItem
+    from returns_desk.domain.policy.model import Condition
+    from returns_desk.services.returns.complete import complete_return
+    from tests.drafts import receiptless_request
+
+    item = ReturnItem(1, condition=Condition.UNOPENED, reason_code="defective", code="HM-BLND")
+    customer = parse_customer_id("drivers_license", "D123-4567-89")
+    request = receiptless_request((item,), customer, Settlement.STORE_CREDIT)
+    done = complete_return(demo_engine, demo_actors["cleo"], request, date(2026, 11, 23))
+    slips = slips_for_return(demo_engine, demo_actors["cleo"], done.reference, settings(tmp_path))
+    assert [s.kind.value for s in slips] == ["return", "voucher", "defect-tag"]

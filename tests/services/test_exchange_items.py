@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,8 +11,9 @@ from sqlmodel import select
 
 from returns_desk.domain.codes import make_receipt_code
 from returns_desk.domain.decision import Settlement
-from returns_desk.domain.draft import ExchangeItem, ReturnError
+from returns_desk.domain.draft import ExchangeItem, Override, ReturnError, ReturnItem
 from returns_desk.domain.money import round_money
+from returns_desk.domain.policy.model import Condition
 from returns_desk.services.exchanges.new_sale import price_items
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.store.db import read_only, unit_of_work
@@ -146,3 +148,32 @@ def test_a_serialized_replacement_needs_its_serial_and_records_it(
     tv, puzzle = sorted(_new_lines(demo_engine, done.new_receipt_code), key=lambda n: n.line_no)
     assert (tv.sku, tv.serial, tv.serialized) == ("EL-TV55", "SN-NEW-1", True)
     assert puzzle.serial is None
+
+
+def test_a_unit_sold_and_not_returned_cannot_go_out_again(demo_engine, pick_receipt, demo_actors):
+    sold = pick_receipt(lambda r: any(ln.sku == "EL-TV55" and ln.serial for ln in r.lines))
+    tv = next(ln for ln in sold.lines if ln.sku == "EL-TV55" and ln.serial)
+    receipt = _receipt(pick_receipt)
+    swap = receipt_request(
+        demo_engine,
+        receipt.code,
+        (item(1),),
+        Settlement.EXCHANGE,
+        exchange_items=(ExchangeItem("EL-TV55", serial=tv.serial.lower()),),
+    )
+    with pytest.raises(ReturnError, match=f"serial {tv.serial} of EL-TV55 was sold on receipt"):
+        price_items(demo_engine, [ExchangeItem("EL-TV55", serial=tv.serial)], TODAY)
+    with pytest.raises(ReturnError, match="and not returned"):
+        complete_return(demo_engine, demo_actors["cleo"], swap, TODAY)
+    assert line_row(demo_engine, receipt, 1).qty_returned == receipt.lines[0].qty_returned
+
+    back = ReturnItem(tv.line_no, 1, Condition.OPENED, "changed_mind", serial=tv.serial)
+    returned = receipt_request(demo_engine, sold.code, (back,), Settlement.STORE_CREDIT)
+    manager = Override("maria", "9999", "tested at the bench")
+    try:
+        complete_return(demo_engine, demo_actors["cleo"], returned, TODAY)
+    except ReturnError:  # a late one: a manager takes it back
+        returned = replace(returned, override=manager)
+        complete_return(demo_engine, demo_actors["cleo"], returned, TODAY)
+    (priced,) = price_items(demo_engine, [ExchangeItem("EL-TV55", serial=tv.serial)], TODAY)
+    assert priced.serial == tv.serial.upper()  # back in stock: it may go out again

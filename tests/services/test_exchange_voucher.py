@@ -1,7 +1,9 @@
-"""A store-credit voucher can pay what an exchange owes; a short one undoes the whole exchange."""
+"""A store-credit voucher can pay what an exchange owes: alone (too little undoes the whole
+exchange), or first, with the card or cash paying the rest."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -72,3 +74,20 @@ def test_a_voucher_too_small_refuses_the_exchange_and_nothing_is_written(demo_en
     with read_only(demo_engine) as session:
         assert session.get(SaleLine, receipt.lines[0].line_id).qty_returned == 0
     assert check(demo_engine, code, TODAY).balance == Decimal("1.00")
+
+
+def test_a_voucher_too_small_pays_what_it_holds_and_the_card_the_rest(demo_engine, pick_receipt):
+    actor = clerk(demo_engine)
+    earned, receipt = _two_receipts(pick_receipt)
+    code = _voucher(demo_engine, actor, "1.00", earned)
+    request = _exchange(demo_engine, receipt, code)
+    done = complete_return(demo_engine, actor, replace(request, exchange=replace(
+        request.exchange, collect_with="card")), TODAY)  # fmt: skip
+    with read_only(demo_engine) as session:
+        sale = session.exec(select(Sale).where(Sale.receipt_code == done.new_receipt_code)).one()
+        paid = {(t.kind, t.amount, t.reference) for t in session.exec(
+            select(Tender).where(Tender.sale_id == sale.id))}  # fmt: skip
+    assert ("store_credit", Decimal("1.00"), code) in paid
+    assert ("card", done.difference - Decimal("1.00"), None) in paid
+    state = check(demo_engine, code, TODAY)
+    assert state.balance == 0 and not state.usable

@@ -28,6 +28,7 @@ def test_wrong_pins_count_down_then_lock_even_the_right_pin_out(demo_engine):
             log_in(demo_engine, "cleo", "0000")
         messages.append(str(caught.value))
     assert messages[0] == "wrong PIN; 4 tries left before lockout"
+    assert messages[3] == "wrong PIN; 1 try left before lockout"
     assert "locked for 15 minutes" in messages[-1]
     with pytest.raises(AuthError, match="locked after 5 wrong PINs"):
         log_in(demo_engine, "cleo", "1111")

@@ -8,27 +8,20 @@ from sqlmodel import select
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Feedback, ReturnTxn
 from returns_desk.tui.kiosk import KioskApp
+from returns_desk.tui.messages import Completed, DeskNotice, ReceiptFound
 from returns_desk.tui.screens.counter import CounterScreen
 from returns_desk.tui.screens.kiosk import RateScreen
-from tests.tui.test_counter import (
-    TODAY,
-    completed,
-    desk,
-    fresh,
-    log_in_and_scan,
-    plain,
-    settle,
-    take_line,
-)
+from tests.tui.driving import drive
+from tests.tui.test_counter import TODAY, desk, fresh, log_in_and_scan, plain, settle, take_line
 
 
-async def _refund_first_line(pilot) -> str:
+async def refund_first_line(clerk) -> str:
     """Refund line 1 of the receipt on the counter; what the counter then says."""
-    await take_line(pilot, 1)
-    await pilot.press("f9")
-    await pilot.pause()
-    await pilot.press("r")
-    said = await completed(pilot)
+    await take_line(clerk, 1)
+    await clerk.press("f9", "r")
+    await clerk.next(Completed)
+    await clerk.next(ReceiptFound)  # the receipt again, as it is now
+    said = str(clerk.app.screen.query_one("#scan-error").render())
     assert said.startswith("Done:"), said
     return said
 
@@ -38,10 +31,10 @@ async def test_the_slip_is_saved_and_the_customer_rates_on_the_display_beside_th
 ):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
     app = desk(demo_engine)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await log_in_and_scan(pilot, receipt.code)
-        await _refund_first_line(pilot)
-        await app.workers.wait_for_complete()
+    async with drive(app) as clerk:
+        await log_in_and_scan(clerk, receipt.code)
+        await refund_first_line(clerk)
+        await clerk.next(DeskNotice)  # the slips are printed
         assert isinstance(app.screen, CounterScreen)  # no rating on the clerk's screen
     with read_only(demo_engine) as session:
         txn = session.exec(select(ReturnTxn)).one()

@@ -19,9 +19,11 @@ from returns_desk.store.models import Complaint, ComplaintSatisfaction, Sale, St
 from returns_desk.tui.app import DeskApp
 from returns_desk.tui.dialogs.complaint_form import ComplaintForm
 from returns_desk.tui.dialogs.complaint_move import StepDialog
+from returns_desk.tui.messages import ReceiptFound
 from returns_desk.tui.screens.complaint_detail import ComplaintDetailScreen
 from returns_desk.tui.screens.complaint_monitor import ComplaintMonitorScreen
 from returns_desk.tui.screens.complaints import ComplaintListScreen
+from tests.tui.driving import drive
 
 SIZE = (80, 24)
 
@@ -374,7 +376,7 @@ async def test_f6_at_the_counter_opens_the_form_with_the_open_receipt(demo_engin
 async def test_a_decided_refund_is_carried_out_at_the_counter_and_linked(
     demo_engine, demo_actors, pick_receipt
 ):
-    from tests.tui.test_counter import RecordingDesk, completed, fresh, plain, take_line
+    from tests.tui.test_counter import RecordingDesk, completed, fresh, log_in, plain, take_line
 
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
     maria = demo_actors["maria"]
@@ -382,20 +384,17 @@ async def test_a_decided_refund_is_carried_out_at_the_counter_and_linked(
     transition(demo_engine, maria, ref, Status.INVESTIGATING)
     decide(demo_engine, maria, ref, Outcome.UPHELD, "It was faulty.", Remedy.REFUND)
     app = RecordingDesk(demo_engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#username")
-        await pilot.press(*"maria", "enter", *"9999", "enter")
-        await _settle(pilot)
+    async with drive(app, SIZE) as desk:
+        await log_in(desk, "maria", "9999")
         app.open_complaint(ref)
-        await _settle(pilot)
-        await pilot.press("k")  # carry the refund out at the counter
-        await _settle(pilot)
+        await _settle(desk.pilot)
+        await desk.press("k")  # carry the refund out at the counter
+        await desk.next(ReceiptFound)
         assert f"Remedy for {ref}" in _text(app, "#scan-error")
-        await take_line(pilot, 1)
-        await pilot.press("f9")
-        await pilot.pause()
-        await pilot.press("r")
-        said = await completed(pilot)
+        await take_line(desk, 1)
+        await desk.press("f9")
+        await desk.press("r")
+        said = await completed(desk)
         assert said.startswith("Done: RT-")
     done = complaint_detail(demo_engine, ref).decision.remedy_done
     assert done == app.completed[0].reference

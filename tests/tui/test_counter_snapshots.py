@@ -65,17 +65,14 @@ def test_settle_dialog(demo_engine, pick_receipt, snap_compare):
     line = next(ln for ln in receipt.lines if not ln.final_sale and not ln.serialized)
 
     async def settle(pilot):
-        from textual.widgets import DataTable, Select
+        from textual.widgets import DataTable
 
         await _log_in(pilot)
         await pilot.press(*receipt.code, "enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         pilot.app.screen.query_one("#lines", DataTable).move_cursor(row=line.line_no - 1)
-        await pilot.press("enter")
-        await pilot.pause()
-        pilot.app.screen.query_one("#reason", Select).value = "wrong_size"
-        await pilot.press("ctrl+s")
+        await pilot.press("enter", "2")  # the line, then its reason: wrong size
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("f9")

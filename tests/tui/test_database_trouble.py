@@ -72,14 +72,15 @@ async def test_a_return_the_database_could_not_take_is_said_and_can_be_tried_aga
 ):
     from returns_desk.services.returns import complete
     from returns_desk.store.db import DatabaseBusy
+    from returns_desk.tui.messages import Completed, Refused
     from returns_desk.tui.screens.counter import CounterScreen
+    from tests.tui.driving import drive
     from tests.tui.test_counter import (
         RecordingDesk,
         fresh,
         log_in_and_scan,
         plain,
         returned,
-        settle,
         take_line,
     )
 
@@ -92,20 +93,16 @@ async def test_a_return_the_database_could_not_take_is_said_and_can_be_tried_aga
 
     monkeypatch.setattr(complete, "complete_return", busy)
     app = RecordingDesk(demo_engine)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with drive(app) as pilot:
         await log_in_and_scan(pilot, receipt.code)
         await take_line(pilot, 1)
-        await pilot.press("f9")
-        await pilot.pause()
-        await pilot.press("r")
-        await settle(pilot)
+        await pilot.press("f9", "r")
+        await pilot.next(Refused)
         assert isinstance(app.screen, CounterScreen)
         said = str(app.screen.query_one("#scan-error", Static).render())
         assert said.startswith("not completed: the database stayed busy")
         assert app.completed == [] and returned(demo_engine, receipt.lines[0].line_id) == 0
         monkeypatch.setattr(complete, "complete_return", real)
-        await pilot.press("f9")  # the return is still on the counter: F9 again
-        await pilot.pause()
-        await pilot.press("r")
-        await settle(pilot)
+        await pilot.press("f9", "r")  # the return is still on the counter: F9 again
+        await pilot.next(Completed)
         assert [m.settlement for m in app.completed] == ["refund"]

@@ -57,11 +57,9 @@ async def palette(pilot, query: str) -> list[str]:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*query)
-    for _ in range(20):  # the palette searches in the background
-        await pilot.pause(0.05)
-        found = pilot.app.screen.query_one(CommandList)
-        if found.option_count:
-            break
+    await pilot.app.workers.wait_for_complete()  # the palette searches in a worker
+    await pilot.pause()
+    found = pilot.app.screen.query_one(CommandList)
     return [
         str(found.get_option_at_index(i).prompt).split("\n")[0] for i in range(found.option_count)
     ]
@@ -103,13 +101,17 @@ async def test_keys_off_the_footer_are_in_more(demo_engine, query, name):
 
 
 async def test_without_a_receipt_the_footer_keeps_its_keys_and_more_names_f4_f5(demo_engine):
+    from tests.tui.driving import drive
+    from tests.tui.test_counter import log_in as log_in_clerk
     from tests.tui.test_receiptless import give_id, take_item
 
-    async with at_the_counter(demo_engine) as (app, pilot):
-        await pilot.press("f4")
-        await pilot.pause()
-        await give_id(pilot)
-        await take_item(pilot, "HM-BLND")
+    app = DeskApp(demo_engine, today=lambda: TODAY, ask_feedback=False)
+    async with drive(app) as clerk:
+        pilot = clerk.pilot
+        await log_in_clerk(clerk)
+        await clerk.press("f4")
+        await give_id(clerk)
+        await take_item(clerk, "HM-BLND")
         assert app.screen.draft.source.scanned and app.screen.draft.items
         assert shows(app, COUNTER_KEYS) == [], footer(app)
         names = await palette(pilot, "(F")
@@ -138,3 +140,10 @@ async def test_complaint_list_and_audit_screen_footers_fit(demo_engine):
         await log_in(pilot, "avi", "7777")
         wanted = ["f5 Preview", "f6 Export", "^l Lock", "f8 Complaints", "^p More"]
         assert shows(app, wanted) == [], footer(app)
+
+
+@pytest.mark.parametrize("query", ["theme", "screenshot", "maximize"])
+async def test_more_offers_no_terminal_tools_at_the_desk(demo_engine, query):
+    async with at_the_counter(demo_engine) as (app, pilot):
+        names = await palette(pilot, query)
+        assert not any(query in name.lower() for name in names), names

@@ -94,16 +94,18 @@ async def test_a_used_code_says_so_at_the_counter(demo_engine, pick_receipt, dem
 
 async def test_the_customers_tier_at_purchase_is_shown_on_the_counter(demo_engine, pick_receipt):
     """Premium care starts at the counter: the tier the sale was made under, beside it."""
+    from returns_desk.tui.messages import ReceiptFound
+    from tests.tui.driving import drive
     from tests.tui.test_counter import desk, log_in_and_scan
 
     gold = pick_receipt(lambda r: r.loyalty_tier == "gold")
     plain_sale = pick_receipt(lambda r: not r.loyalty_tier)
     app = desk(demo_engine)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with drive(app, (100, 30)) as pilot:
         await log_in_and_scan(pilot, gold.code)
         assert "tier gold" in text(app, "#receipt-summary")
         await pilot.press("escape")
         await pilot.press(*plain_sale.code, "enter")
-        await settle(pilot)
+        await pilot.next(ReceiptFound)
         shown = text(app, "#receipt-summary")
         assert plain_sale.code[-4:-1] in shown.replace("-", "") and "tier" not in shown

@@ -4,52 +4,43 @@ ID, the item by SKU, the decision with its reasons, store credit; and the ways i
 from __future__ import annotations
 
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input
 
 from returns_desk.store.db import read_only
 from returns_desk.store.models import ReturnTxn
-from returns_desk.tui.dialogs.exchange import ExchangeDialog
-from returns_desk.tui.dialogs.receiptless import CustomerIdDialog, ReceiptlessItemDialog
-from returns_desk.tui.dialogs.search import SearchDialog
+from returns_desk.tui.dialogs.exchange import ExchangeDialog, Priced
+from returns_desk.tui.dialogs.receiptless import (
+    CustomerIdDialog,
+    ProductFound,
+    ProductUnknown,
+    ReceiptlessItemDialog,
+)
+from returns_desk.tui.dialogs.search import SalesFound, SearchDialog
 from returns_desk.tui.dialogs.settle import SettleDialog
+from returns_desk.tui.messages import Completed, Quoted
 from returns_desk.tui.screens.counter import CounterScreen
 from tests.services.test_receiptless import reprice
-from tests.tui.test_counter import (
-    RecordingDesk,
-    completed,
-    fresh,
-    plain,
-    settle,
-    start_exchange,
-    text,
-)
-
-SIZE = (80, 24)
+from tests.tui.driving import drive, reason_key
+from tests.tui.test_counter import RecordingDesk, fresh, log_in, plain, start_exchange, text
 
 
-async def log_in(pilot):
-    await pilot.click("#username")
-    await pilot.press(*"cleo", "enter", *"1111", "enter")
-    await settle(pilot)
+async def give_id(desk, number="D123-4567-89"):
+    assert isinstance(desk.app.screen, CustomerIdDialog)
+    await desk.press(*number, "enter")
 
 
-async def give_id(pilot, number="D123-4567-89"):
-    assert isinstance(pilot.app.screen, CustomerIdDialog)
-    await pilot.press(*number, "enter")
-    await settle(pilot)
-
-
-async def take_item(pilot, code, reason="changed_mind"):
-    """Fill the item dialog: the code (Enter looks it up), a reason, then take it."""
-    dialog = pilot.app.screen
+async def take_item(desk, code, reason="changed_mind"):
+    """Fill the item dialog: the code (Enter looks it up), then the reason's number key,
+    which takes it; wait for the policy's quote."""
+    dialog = desk.app.screen
     assert isinstance(dialog, ReceiptlessItemDialog)
     dialog.query_one("#code", Input).value = ""
-    await pilot.click("#code")
-    await pilot.press(*code, "enter")
-    await settle(pilot)
-    dialog.query_one("#reason", Select).value = reason
-    await pilot.press("ctrl+s")
-    await settle(pilot)
+    dialog.query_one("#code", Input).focus()
+    await desk.press(*code, "enter")
+    await desk.next(ProductFound)
+    await desk.press(reason_key(reason))
+    await desk.next(ProductFound)
+    await desk.next(Quoted)
 
 
 def row(app, index=0):
@@ -59,16 +50,15 @@ def row(app, index=0):
 async def test_a_return_without_a_receipt_from_f4_to_store_credit(demo_engine):
     reprice(demo_engine, "HM-BLND", (10, "99.99"))  # dearer now than in the last 90 days
     app = RecordingDesk(demo_engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with drive(app) as clerk:
+        await log_in(clerk)
         assert "F4 takes the items back without a receipt." in text(app, "#receipt-summary")
-        await pilot.press("f4")
-        await pilot.pause()
-        await give_id(pilot)
-        await pilot.press(*"NOPE-9", "enter")  # a typo: said at once, in the dialog
-        await settle(pilot)
+        await clerk.press("f4")
+        await give_id(clerk)
+        await clerk.press(*"NOPE-9", "enter")  # a typo: said at once, in the dialog
+        await clerk.next(ProductUnknown)
         assert "no product with SKU or UPC 'NOPE-9'" in text(app, "#item-error")
-        await take_item(pilot, "HM-BLND")
+        await take_item(clerk, "HM-BLND")
 
         assert isinstance(app.screen, CounterScreen)
         assert "ID driver's licence ***89 checked" in text(app, "#receipt-summary")
@@ -81,13 +71,13 @@ async def test_a_return_without_a_receipt_from_f4_to_store_credit(demo_engine):
         assert "0 returns without a receipt in the last 365 days; the limit is 3." in detail
         assert text(app, "#status") == "1 item(s) selected: $86.59 back. F9 completes."
 
-        await pilot.press("f9")
-        await pilot.pause()
+        await clerk.press("f9")
         assert isinstance(app.screen, SettleDialog)
         assert not app.screen.query("#way-refund") and app.screen.query("#way-store_credit")
         assert "No receipt: store credit only." in text(app, "#settle-split")
-        await pilot.press("c")
-        done = await completed(pilot)
+        await clerk.press("c")
+        await clerk.next(Completed)
+        done = text(app, "#scan-error")
         assert done.startswith("Done: RT-") and "store credit of $86.59" in done
         assert "Voucher V-" in done
         assert [m.settlement for m in app.completed] == ["store_credit"]
@@ -99,63 +89,56 @@ async def test_a_return_without_a_receipt_from_f4_to_store_credit(demo_engine):
 
 async def test_no_id_is_denied_until_the_id_is_given(demo_engine):
     app = RecordingDesk(demo_engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await pilot.press("f4")
-        await pilot.pause()
-        await pilot.click("#id-none")
-        await settle(pilot)
-        await take_item(pilot, "HM-LAMP")
+    async with drive(app) as clerk:
+        await log_in(clerk)
+        await clerk.press("f4")
+        await clerk.pilot.click("#id-none")
+        await take_item(clerk, "HM-LAMP")
         assert "no photo ID shown" in text(app, "#receipt-summary")
         assert row(app)[5] == "Denied"
         assert "Photo ID is required for returns without a receipt." in text(app, "#line-detail")
         assert "Item 1 is denied: drop it (Del)." in text(app, "#status")
         assert app.screen.check_action("complete", ()) is None  # shown, but disabled
-        await pilot.press("f5")
-        await pilot.pause()
-        await give_id(pilot, "X9988776")
+        await clerk.press("f5")
+        await give_id(clerk, "X9988776")
+        await clerk.next(Quoted)
         assert row(app)[5] == "Approved"
         assert "F9 completes." in text(app, "#status")
 
 
 async def test_no_sale_found_in_the_search_leads_to_a_return_without_receipt(demo_engine):
     app = RecordingDesk(demo_engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        await pilot.press(*"C0000", "enter")
-        await settle(pilot)
+    async with drive(app) as clerk:
+        await log_in(clerk)
+        await clerk.press("f3", *"C0000", "enter")
+        await clerk.next(SalesFound)
         assert isinstance(app.screen, SearchDialog)
         assert "No sale matches. F4 takes the items back without a receipt." in text(
             app, "#search-error"
         )
-        await pilot.press("f4")
-        await settle(pilot)
+        await clerk.press("f4")
         assert isinstance(app.screen, CustomerIdDialog)
-        await pilot.press("escape")  # changed their mind: the counter is as it was
-        await settle(pilot)
+        await clerk.press("escape")  # changed their mind: the counter is as it was
         assert isinstance(app.screen, CounterScreen) and app.screen.draft is None
 
 
 async def test_a_serialized_replacement_asks_for_its_serial(demo_engine, pick_receipt):
     receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]) and r.lines[0].paid < 200)
     app = RecordingDesk(demo_engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await start_exchange(pilot, receipt.code)
-        await pilot.press(*"EL-TV55", "enter")
-        await settle(pilot)
+    async with drive(app) as clerk:
+        await start_exchange(clerk, receipt.code)
+        await clerk.press(*"EL-TV55", "enter")
+        await clerk.next(Priced)
         assert "EL-TV55" in text(app, "#exchange-error") and "serial number" in text(
             app, "#exchange-error"
         )
-        await pilot.press("ctrl+s")  # not without the serial
-        await pilot.pause()
+        await clerk.press("f9")  # not without the serial
         assert isinstance(app.screen, ExchangeDialog)
         assert "scan the serial number of the EL-TV55 first" in text(app, "#exchange-error")
-        await pilot.press(*"sn-4242", "enter")
-        await pilot.pause()
+        await clerk.press(*"sn-4242", "enter")
+        await clerk.next(Priced)
         cells = [str(c) for c in app.screen.query_one("#new-items", DataTable).get_row_at(0)]
         assert cells[0] == "EL-TV55" and cells[-1] == "SN-4242"
-        await pilot.press("ctrl+s")
-        done = await completed(pilot)
-        assert "New sale" in done
+        await clerk.press("f9")
+        await clerk.next(Completed)
+        assert "New sale" in text(app, "#scan-error")

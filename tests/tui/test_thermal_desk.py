@@ -7,8 +7,10 @@ from sqlmodel import select
 
 from returns_desk.store.db import read_only
 from returns_desk.store.models import ReturnTxn, SlipPrint
+from returns_desk.tui.messages import DeskNotice
 from tests.printing.fake_printers import Mood, NetworkPrinter
-from tests.tui.test_after_return import _refund_first_line
+from tests.tui.driving import drive
+from tests.tui.test_after_return import refund_first_line
 from tests.tui.test_counter import desk, fresh, log_in_and_scan, plain
 
 
@@ -19,11 +21,10 @@ async def test_a_thermal_printer_out_of_paper_is_shown_and_the_return_stays(
     with NetworkPrinter(Mood(paper_out=True)) as printer:
         monkeypatch.setenv("RETURNS_DESK_PRINTER", printer.target)
         app = desk(demo_engine)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await log_in_and_scan(pilot, receipt.code)
-            await _refund_first_line(pilot)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        async with drive(app) as clerk:
+            await log_in_and_scan(clerk, receipt.code)
+            await refund_first_line(clerk)
+            await clerk.next(DeskNotice)  # what the printer said
             warnings = [n.message for n in app._notifications if n.severity == "warning"]
     assert any(f"printer {printer.target} is out of paper" in w for w in warnings), warnings
     assert any("reprint it when fixed" in w for w in warnings)

@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -146,7 +146,7 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
         .where(AuditHead.id == 1)
         .with_for_update()
     )
-    row: Row[tuple[int, str, str]] | None = session.execute(query).first()
+    row = session.execute(query).first()
     if row is None:
         last_seq, last_hash = head(session)
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_
+from sqlalchemy import select as sa_select  # more columns than sqlmodel types
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -178,7 +179,7 @@ def _in_days(session: Session, filters: LogFilters) -> ColumnElement[bool]:
     if len(spans) == 1:
         return wide
     exact = [  # plain equalities, not IN: the bare-driver stream takes no expanding lists
-        and_(or_(*(Store.timezone == name for name in names)), created >= start, created < end)
+        and_(or_(*(col(Store.timezone) == name for name in names)), created >= start, created < end)
         for (start, end), names in spans.items()
     ]
     return and_(wide, or_(*exact))
@@ -188,13 +189,13 @@ def _where(session: Session, stmt: Select[Any], filters: LogFilters) -> Select[A
     """Apply the filters to a statement that already joins return_txn, store, register, clerk."""
     stmt = stmt.where(_in_days(session, filters))
     if filters.store is not None:
-        stmt = stmt.where(Store.number == filters.store)
+        stmt = stmt.where(col(Store.number) == filters.store)
     if filters.register is not None:
-        stmt = stmt.where(Register.number == filters.register)
+        stmt = stmt.where(col(Register.number) == filters.register)
     if filters.clerk:
-        stmt = stmt.where(Clerk.username == filters.clerk)
+        stmt = stmt.where(col(Clerk.username) == filters.clerk)
     if filters.outcome:
-        stmt = stmt.where(ReturnLine.outcome == filters.outcome)
+        stmt = stmt.where(col(ReturnLine.outcome) == filters.outcome)
     if filters.overrides_only:
         stmt = stmt.where(col(ReturnTxn.manager_id).is_not(None))
     return stmt
@@ -213,12 +214,12 @@ def _joined(stmt: Select[Any]) -> Select[Any]:
 def count_rows(session: Session, filters: LogFilters) -> int:
     """How many rows the export will have (for a progress bar)."""
     stmt = _joined(select(func.count(col(ReturnLine.id))).select_from(ReturnLine))
-    return int(session.exec(_where(session, stmt, filters)).one())  # type: ignore[call-overload]
+    return int(session.execute(_where(session, stmt, filters)).scalar_one())
 
 
 def _statement(session: Session, filters: LogFilters) -> Select[Any]:
     tenders = _tenders(session)
-    columns = (
+    columns: tuple[Any, ...] = (
         ReturnTxn.created_at, ReturnTxn.reference, Store.number, Register.number,
         Clerk.username, Manager.username, ReturnTxn.override_reason, ReturnTxn.settlement,
         Sale.receipt_code, Sale.sold_at, SaleLine.line_no, Product.sku,
@@ -230,7 +231,7 @@ def _statement(session: Session, filters: LogFilters) -> Select[Any]:
         func.coalesce(ReturnTxn.customer_id, ReturnTxn.id_masked),
     )  # fmt: skip
     stmt = (
-        _joined(select(*columns).select_from(ReturnLine))
+        _joined(sa_select(*columns).select_from(ReturnLine))
         .join(Product, col(ReturnLine.product_id) == Product.id)
         .outerjoin(Manager, col(ReturnTxn.manager_id) == Manager.id)
         .outerjoin(Sale, col(ReturnTxn.sale_id) == Sale.id)

@@ -50,8 +50,8 @@ class CsvWriter:
     def write(self, row: LogRow) -> None:
         values = list(row)
         for i in _TIMES:
-            if values[i] is not None:
-                values[i] = values[i].isoformat(timespec="seconds")
+            if isinstance(moment := values[i], datetime):
+                values[i] = moment.isoformat(timespec="seconds")
         self._csv.writerow(values)
 
     def write_text(self, rows: Iterable[list[Any]]) -> None:

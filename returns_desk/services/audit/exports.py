@@ -72,8 +72,8 @@ def _write(
                 rows += 1
                 if writer:
                     writer.write(row)
-                else:
-                    summary.add(row)  # type: ignore[union-attr]
+                elif summary is not None:
+                    summary.add(row)
                 if rows % PROGRESS_EVERY == 0:
                     progress(rows, total)
     finally:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from returns_desk.services.returns.complete import desk_register_number
+from returns_desk.domain.codes import desk_register_number
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Feedback, Register, ReturnTxn, Sale
 from returns_desk.store.tables._base import utcnow

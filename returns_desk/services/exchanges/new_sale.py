@@ -18,9 +18,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from returns_desk.domain.codes import make_receipt_code
+from returns_desk.domain.codes import make_receipt_code, parse_receipt_code
 from returns_desk.domain.draft import ExchangeItem, ReturnError
 from returns_desk.domain.money import ZERO, round_money
 from returns_desk.services.returns.catalog import desk_store, find_product, shelf_price, tax_rate
@@ -86,6 +86,8 @@ def priced(
                 f"{product.sku} is serialized: scan each unit on its own, with its serial"
             )
         serial = (item.serial or "").strip().upper() or None
+        if product.serialized and serial:
+            _check_unsold(session, product.sku, serial)
         result.append(
             PricedItem(
                 product.id or 0,
@@ -102,6 +104,25 @@ def priced(
             )
         )
     return result
+
+
+def _check_unsold(session: Session, sku: str, serial: str) -> None:
+    """A unit can go out only if it is not already out: sold and not returned."""
+    sold = session.exec(
+        select(Sale.receipt_code)
+        .join(SaleLine, col(SaleLine.sale_id) == col(Sale.id))
+        .where(
+            SaleLine.sku == sku,
+            func.upper(col(SaleLine.serial)) == serial,
+            col(SaleLine.qty_returned) < col(SaleLine.qty),
+        )
+    ).first()
+    if sold is not None:
+        receipt = parse_receipt_code(sold).pretty()
+        raise ReturnError(
+            f"serial {serial} of {sku} was sold on receipt {receipt} and not returned: "
+            "scan the serial of the unit the customer takes"
+        )
 
 
 def check_serials(items: Sequence[PricedItem]) -> None:

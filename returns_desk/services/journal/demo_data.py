@@ -18,7 +18,7 @@ import random
 from collections.abc import Generator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from returns_desk.domain.codes import make_receipt_code
@@ -124,7 +124,7 @@ def _price_histories(today: date) -> dict[str, list[tuple[date, Decimal]]]:
         while True:
             next(generator)
     except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
+        return cast("dict[str, list[tuple[date, Decimal]]]", done.value)
 
 
 def _catalog(today: date) -> Generator[dict[str, Any], None, PriceHistories]:

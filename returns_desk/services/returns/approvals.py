@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from returns_desk.domain.draft import Override, ReturnItem, Source
 from returns_desk.domain.roles import Role
 from returns_desk.services.staff.security import (
     Actor,
@@ -18,11 +19,21 @@ from returns_desk.services.staff.security import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from returns_desk.domain.draft import Override
-
 
 class OverrideError(PermissionError):
     """An override that cannot stand; the message is for the clerk and the manager."""
+
+
+def confirm_override(
+    engine: Engine, clerk: Actor, override: Override, source: Source, items: Sequence[ReturnItem]
+) -> Actor:
+    """:func:`confirm_manager` for these items; a refusal is audited against the receipt
+    (or, without one, the items' numbers). The counter asks it as soon as the manager has
+    typed their PIN; completing asks it again."""
+    from returns_desk.services.returns.sources import handler_for
+
+    subject, numbers = handler_for(source).subject(source, items)
+    return confirm_manager(engine, clerk, override, subject, numbers)
 
 
 def may_self_approve(clerk: Actor) -> bool:

@@ -78,7 +78,7 @@ def find_product(session: Session, code: str) -> Product:
 def shelf_price(session: Session, product: Product, on: date) -> Decimal:
     """The price in effect on ``on``; ReturnError if the product had none yet."""
     price = session.exec(
-        select(ProductPrice.price)
+        select(col(ProductPrice.price))
         .where(ProductPrice.product_id == product.id, ProductPrice.effective_from <= on)
         .order_by(col(ProductPrice.effective_from).desc())
     ).first()
@@ -95,12 +95,12 @@ def lowest_price(session: Session, product: Product, today: date, days: int) -> 
     """
     since = today - timedelta(days=days - 1)
     at_start = session.exec(
-        select(ProductPrice.price)
+        select(col(ProductPrice.price))
         .where(ProductPrice.product_id == product.id, ProductPrice.effective_from <= since)
         .order_by(col(ProductPrice.effective_from).desc())
     ).first()
     later = session.exec(
-        select(ProductPrice.price).where(
+        select(col(ProductPrice.price)).where(
             ProductPrice.product_id == product.id,
             col(ProductPrice.effective_from) > since,
             col(ProductPrice.effective_from) <= today,
@@ -113,7 +113,7 @@ def lowest_price(session: Session, product: Product, today: date, days: int) -> 
 def tax_rate(session: Session, product: Product, store_id: int) -> Decimal:
     """The rate to charge or credit on ``product`` at the store (see the module docstring)."""
     latest = (
-        select(SaleLine.tax_rate)
+        select(col(SaleLine.tax_rate))
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
         .order_by(col(Sale.sold_at).desc(), col(SaleLine.id).desc())
         .limit(1)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from returns_desk.domain.approval import approved
+from returns_desk.domain.codes import desk_register_number
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.item_checks import checked_items
 from returns_desk.domain.money import ZERO
@@ -22,7 +23,7 @@ from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.services.complaints.decisions import carry_out_remedy
 from returns_desk.services.policies.active import ActivePolicy, active_policy
-from returns_desk.services.returns.approvals import confirm_manager
+from returns_desk.services.returns.approvals import confirm_override
 from returns_desk.services.returns.catalog import desk_store
 from returns_desk.services.returns.settle import Settling, settle
 from returns_desk.services.returns.sources import Taken, handler_for
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     from returns_desk.domain.quote import LineQuote
     from returns_desk.services.staff.security import Actor
 
-DESK_REGISTER_BASE = 90  # returns-desk registers are numbered 91, 92, ... in each store
-
 
 @retrying
 def complete_return(
@@ -53,8 +52,7 @@ def complete_return(
     source.admit(active.policy, request.source)
     manager = None
     if request.override:  # the PIN check commits on its own, like any log-in attempt
-        subject, numbers = source.subject(request.source, request.items)
-        manager = confirm_manager(engine, actor, request.override, subject, numbers)
+        manager = confirm_override(engine, actor, request.override, request.source, request.items)
     with unit_of_work(engine) as session:
         taken = source.take(session, active.policy, request.source, request, today)
         by = manager.username if manager else None
@@ -75,12 +73,6 @@ def complete_return(
         if request.complaint:  # the same unit of work: the remedy and its link, or neither
             carry_out_remedy(session, actor, request.complaint, txn)
         return done
-
-
-def desk_register_number(label: str) -> int:
-    """The register number of the desk called ``label`` in its store: ``R2`` is 92."""
-    digits = "".join(c for c in label if c.isdigit())
-    return DESK_REGISTER_BASE + (int(digits) % 10 if digits else 1)
 
 
 def store_policy(engine: Engine, store_no: int | None) -> ActivePolicy:

@@ -27,7 +27,7 @@ from returns_desk.store.models import Exchange, RefundTender
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from returns_desk.domain.draft import CompletionRequest
+    from returns_desk.domain.draft import CompletionRequest, ExchangeBasket
     from returns_desk.domain.quote import LineQuote
     from returns_desk.domain.receipt import Receipt
     from returns_desk.services.staff.security import Actor
@@ -66,13 +66,13 @@ def settle(ctx: Settling) -> CompletedReturn:
         cash = amount if ctx.cash_limit is None else min(amount, ctx.cash_limit)
         refunds = [_cash_refund(ctx, cash)] if cash > 0 else []
         amount -= cash
-    elif ctx.request.settlement is Settlement.REFUND:
-        parts = tender_parts(ctx.receipt, ctx.quotes)
+    elif ctx.request.settlement is Settlement.REFUND and (receipt := ctx.receipt):
+        parts = tender_parts(receipt, ctx.quotes)
         refunds = refund_to_tenders(ctx.session, txn, ctx.tender_rows, parts)
         _cash_paid_another_way(ctx, refunds)
         amount = txn.total_refund - sum(parts, ZERO)  # over the cash limit, or uncapped by override
         notes = voucher_notes(
-            ctx.receipt, ctx.quotes, ctx.cash_limit, ctx.cash_paid_today, voucher=amount
+            receipt, ctx.quotes, ctx.cash_limit, ctx.cash_paid_today, voucher=amount
         )
     if amount > 0:
         refund, voucher = refund_as_voucher(ctx.session, ctx.actor, txn, amount, ctx.today)
@@ -121,20 +121,20 @@ def _exchange(ctx: Settling) -> CompletedReturn:
     tenders: list[tuple[str, Decimal, str | None]] = []
     if applied > 0:
         tenders.append(("store_credit", applied, txn.reference))
-    by_voucher = difference > 0 and basket.collect_with == "voucher"
-    if by_voucher and not basket.voucher_code:
-        raise ReturnError("scan or type the voucher that pays the difference")
-    if difference > 0:
-        kind = "store_credit" if by_voucher else basket.collect_with
-        tenders.append((kind, difference, basket.voucher_code if by_voucher else None))
+    from_voucher = _voucher_part(ctx, basket, difference) if difference > 0 else ZERO
+    if from_voucher > 0:
+        tenders.append(("store_credit", from_voucher, basket.voucher_code))
+    if difference > from_voucher:
+        tenders.append((basket.collect_with, difference - from_voucher, None))
     new_sale = exchange_sale(
         session, ctx.sale, ctx.register, items, tenders, cashier=ctx.actor.username
     )
-    if by_voucher:
-        _redeem(ctx, basket.voucher_code or "", difference, new_sale.id)
+    if from_voucher > 0:
+        _redeem(ctx, basket.voucher_code or "", from_voucher, new_sale.id)
     refunds = [RefundTender(return_id=txn.id or 0, kind="exchange", amount=applied)]
     session.add(refunds[0])
-    voucher_code, voucher_amount, notes = None, ZERO, ()
+    voucher_code, voucher_amount = None, ZERO
+    notes: tuple[str, ...] = ()
     if difference < 0:
         refunds_back, voucher_code, voucher_amount, notes = _pay_back(ctx, -difference)
         refunds += refunds_back
@@ -144,6 +144,28 @@ def _exchange(ctx: Settling) -> CompletedReturn:
     session.flush()
     done = _done(ctx, refunds, voucher_code, voucher_amount)
     return replace(done, new_receipt_code=new_sale.receipt_code, difference=difference, notes=notes)
+
+
+def _voucher_part(ctx: Settling, basket: ExchangeBasket, owed: Decimal) -> Decimal:
+    """What a voucher pays of what the customer owes: all of it when it is to pay alone
+    (``collect_with`` voucher: too little is refused), else what it holds, the card or cash
+    paying the rest."""
+    from returns_desk.domain.voucher_code import VoucherCodeError
+    from returns_desk.services.vouchers.ledger import VoucherRefused, voucher_state
+
+    if not basket.voucher_code:
+        if basket.collect_with == "voucher":
+            raise ReturnError("scan or type the voucher that pays the difference")
+        return ZERO
+    if basket.collect_with == "voucher":
+        return owed
+    try:
+        state = voucher_state(ctx.session, basket.voucher_code, ctx.today)
+    except (VoucherRefused, VoucherCodeError) as exc:
+        raise ReturnError(f"the voucher cannot pay the difference: {exc}") from exc
+    if not state.usable:
+        raise ReturnError(f"the voucher cannot pay the difference: {state.message}")
+    return min(owed, state.balance)
 
 
 def _redeem(ctx: Settling, code: str, amount: Decimal, sale_id: int | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -19,6 +19,8 @@ from returns_desk.services.vouchers.issue import issue_voucher
 from returns_desk.store.models import RefundTender, Tender
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
+
     from returns_desk.services.staff.security import Actor
     from returns_desk.store.models import ReturnTxn, Voucher
 
@@ -44,7 +46,7 @@ def refund_to_tenders(
             .values(refunded=col(Tender.refunded) + part)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if cast("CursorResult[Any]", result).rowcount != 1:
             raise ReturnError(
                 f"the {row.kind} payment of {row.amount} cannot take back {part} more: "
                 "it was refunded at another register meanwhile; look the receipt up again"

@@ -29,6 +29,10 @@ class AuthError(PermissionError):
     """Log-in refused; the message is safe to show at the counter."""
 
 
+class UnknownUser(AuthError):
+    """No active user by that name: the name is what to fix, not the PIN."""
+
+
 class RoleError(PermissionError):
     """The person lacks the role an action needs."""
 
@@ -87,7 +91,7 @@ def _attempt(session: Session, username: str, pin: str, register: str) -> Actor 
     user = session.exec(select(User).where(User.username == username.strip())).first()
     if user is None or user.id is None or not user.active:
         _record(session, username, "login.unknown_user", username, register)
-        return AuthError(f"no active user called {username!r}")
+        return UnknownUser(f"no active user called {username!r}")
     now = utcnow()
     claim = _claim_attempt(session, user.id, now)
     if claim is None:

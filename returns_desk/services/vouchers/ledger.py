@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.money import format_money, round_money
@@ -107,7 +111,7 @@ def redeem(
     refusal = _refusal(session, voucher, today, amt)
     if refusal:
         raise VoucherRefused(refusal)
-    spent = session.execute(  # type: ignore[call-overload]
+    spent = session.execute(
         update(Voucher)
         .where(
             col(Voucher.id) == voucher.id,
@@ -117,10 +121,10 @@ def redeem(
         )
         .values(balance=col(Voucher.balance) - amt)
     )
-    if spent.rowcount != 1:  # another register got there first
+    if cast("CursorResult[Any]", spent).rowcount != 1:  # another register got there first
         session.refresh(voucher)
         raise VoucherRefused(_refusal(session, voucher, today, amt) or f"voucher {pretty} changed")
-    session.execute(  # type: ignore[call-overload]
+    session.execute(
         update(Voucher)
         .where(col(Voucher.id) == voucher.id, col(Voucher.balance) == 0)
         .values(status="spent")

@@ -139,7 +139,7 @@ class ComplaintForm(ModalScreen[str | None]):
     def _log(self, new: NewComplaint) -> None:
         from returns_desk.services.complaints.intake import log_complaint
         from returns_desk.services.slips.issue import print_complaint
-        from returns_desk.tui.delivery import deliver
+        from returns_desk.tui.messages import SlipsReady
 
         app = self.app
         try:
@@ -148,7 +148,7 @@ class ComplaintForm(ModalScreen[str | None]):
             self.post_message(Logged(None, str(exc)))
             return
         printed = print_complaint(app.engine, app.actor, reference)  # type: ignore[attr-defined]
-        app.call_from_thread(deliver, app, [printed.path])  # a browser downloads the slip
+        app.post_message(SlipsReady([printed.path]))  # a browser downloads the slip
         self.post_message(Logged(reference, printed.message))
 
     @on(Logged)

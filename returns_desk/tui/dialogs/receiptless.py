@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from returns_desk.domain.customer_id import CustomerId, CustomerIdError, IdKind, parse_customer_id
 from returns_desk.domain.draft import ReturnItem
-from returns_desk.domain.policy.model import Condition
-from returns_desk.domain.return_reasons import ReasonError, check_reason
-from returns_desk.tui.dialogs.line import CONDITIONS, REASONS
+from returns_desk.domain.return_reasons import ReasonError
+from returns_desk.tui.widgets.item_form import ItemForm, ReasonPicker
+
+if TYPE_CHECKING:
+    from returns_desk.services.returns.catalog import ProductFacts
 
 ID_KINDS = [(kind.words, kind.value) for kind in IdKind]
 
@@ -79,11 +83,22 @@ class CustomerIdDialog(ModalScreen[IdAnswer | None]):
         self.dismiss(None)
 
 
-class ReceiptlessItemDialog(ModalScreen[ReturnItem | None]):
-    """One item: scanned code, quantity, condition, reason, and the serial if it has one.
+@dataclass
+class ProductFound(Message):
+    """The scanned code's product; ``item``: the item being taken, if the clerk is taking it."""
 
-    The code is looked up before the dialog closes, so an unknown SKU is said here.
-    """
+    facts: ProductFacts
+    item: ReturnItem | None
+
+
+@dataclass
+class ProductUnknown(Message):
+    message: str
+
+
+class ReceiptlessItemDialog(ModalScreen[ReturnItem | None]):
+    """One item: its code (looked up before the dialog closes, so an unknown SKU is said
+    here), then the reason by its number key and the rest as for a receipt line."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="item-cancel"),
@@ -99,32 +114,8 @@ class ReceiptlessItemDialog(ModalScreen[ReturnItem | None]):
         now = self.current
         with Vertical(classes="dialog", id="item-dialog"):
             yield Static(f"Item {self.number} without a receipt", classes="title")
-            with Horizontal(classes="fields"):
-                yield Input(now.code if now else "", placeholder="scan or type SKU/UPC", id="code")
-                yield Label("Qty")
-                yield Input(str(now.qty if now else 1), id="qty", restrict=r"[0-9]*", max_length=3)
-            with Horizontal(classes="fields"):
-                yield Select(
-                    CONDITIONS,
-                    value=now.condition.value if now else Condition.UNOPENED.value,
-                    allow_blank=False,
-                    id="condition",
-                )
-                yield Select(
-                    REASONS,
-                    prompt="pick a reason",
-                    id="reason",
-                    value=now.reason_code if now else Select.NULL,
-                )
-            yield Input(
-                now.reason_text if now else "", placeholder="why (needed for 'other')", id="why"
-            )
-            yield Input(
-                (now.serial or "") if now else "",
-                placeholder="serial number (serialized items)",
-                id="serial",
-            )
-            yield Static("", id="item-error", classes="error")
+            yield Input(now.code if now else "", placeholder="scan or type SKU/UPC", id="code")
+            yield ItemForm(now, 1, bool(now and now.serial), id="item-form")
             with Horizontal(classes="buttons"):
                 yield Button("Take item", variant="primary", id="take")
                 yield Button("Cancel", id="cancel")
@@ -132,48 +123,34 @@ class ReceiptlessItemDialog(ModalScreen[ReturnItem | None]):
     def on_mount(self) -> None:
         self.query_one("#code", Input).focus()
 
+    @property
+    def form(self) -> ItemForm:
+        return self.query_one(ItemForm)
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id in ("why", "serial"):
-            self.action_take()
-            return
-        if event.input.id == "code" and event.value.strip():
-            self._error("looking up ...")
+    @on(Input.Submitted, "#code")
+    def _code(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.form.error("looking up ...")
             self._look_up(event.value.strip(), None)
-        self.focus_next()
 
-    def _error(self, message: str) -> None:
-        self.query_one("#item-error", Static).update(message)
-
+    @on(ItemForm.Complete)
     @on(Button.Pressed, "#take")
     def action_take(self) -> None:
         """Check what was typed here, then look the code up; say what is wrong, or close."""
-        try:
-            item = self._item()
-        except (ValueError, ReasonError) as exc:
-            self._error(str(exc))
-            return
-        self._error("looking up ...")
-        self._look_up(item.code, item)
-
-    def _item(self) -> ReturnItem:
         code = self.query_one("#code", Input).value.strip()
-        if not code:
-            raise ValueError("scan the item's barcode or type its SKU")
-        qty_text = self.query_one("#qty", Input).value
-        qty = int(qty_text) if qty_text else 0
-        if qty < 1:
-            raise ValueError("quantity: 1 or more")
-        reason = self.query_one("#reason", Select).value
-        text = self.query_one("#why", Input).value
-        reason_code, words = check_reason("" if reason is Select.NULL else str(reason), text)
-        condition = Condition(str(self.query_one("#condition", Select).value))
-        serial = self.query_one("#serial", Input).value.strip().upper() or None
-        return ReturnItem(self.number, qty, condition, reason_code.value, words, serial, code)
+        try:
+            if not code:
+                raise ValueError("scan the item's barcode or type its SKU")
+            item = self.form.item(self.number, code)
+        except (ValueError, ReasonError) as exc:
+            self.form.error(str(exc))
+            return
+        self.form.error("looking up ...")
+        self._look_up(code, item)
 
     @work(thread=True, exclusive=True)
     def _look_up(self, code: str, item: ReturnItem | None) -> None:
@@ -184,20 +161,26 @@ class ReceiptlessItemDialog(ModalScreen[ReturnItem | None]):
         try:
             facts = look_up_product(self.app.engine, code)  # type: ignore[attr-defined]
         except ReturnError as exc:
-            self.app.call_from_thread(self._error, str(exc))
+            self.post_message(ProductUnknown(str(exc)))
             return
+        self.post_message(ProductFound(facts, item))
+
+    @on(ProductUnknown)
+    def _unknown(self, message: ProductUnknown) -> None:
+        self.form.error(message.message)
+
+    @on(ProductFound)
+    def _found(self, message: ProductFound) -> None:
+        facts, item, form = message.facts, message.item, self.form
+        form.serialized = facts.serialized
         if item is None:
             serial = ": serialized, scan its serial number below" if facts.serialized else ""
-            self.app.call_from_thread(self._error, f"{facts.sku} {facts.description}{serial}")
-            return
-        if facts.serialized and item.qty != 1:
-            message = f"{facts.sku} is serialized: take each unit back on its own"
-            self.app.call_from_thread(self._error, message)
-            return
-        if facts.serialized and not item.serial:
-            message = f"{facts.sku} ({facts.description}) is serialized: scan its serial number"
-            self.app.call_from_thread(self._error, message)
-            return
-        serial = item.serial if facts.serialized else None
-        taken = replace(item, code=facts.sku, serial=serial)
-        self.app.call_from_thread(self.dismiss, taken)
+            form.error(f"{facts.sku} {facts.description}{serial}")
+            self.query_one(ReasonPicker).focus()
+        elif facts.serialized and item.qty != 1:
+            form.error(f"{facts.sku} is serialized: take each unit back on its own")
+        elif facts.serialized and not item.serial:
+            form.error(f"{facts.sku} ({facts.description}) is serialized: scan its serial number")
+        else:
+            serial = item.serial if facts.serialized else None
+            self.dismiss(replace(item, code=facts.sku, serial=serial))

@@ -6,12 +6,14 @@ items back without a receipt.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
@@ -21,6 +23,14 @@ from returns_desk.services.returns.search import SaleHit
 
 NO_RECEIPT = "no-receipt"  # what the dialog answers when the clerk gives up on finding a sale
 NOT_FOUND = "No sale matches. F4 takes the items back without a receipt."
+
+
+@dataclass
+class SalesFound(Message):
+    """The sales that matched (none: ``message`` says what to do instead)."""
+
+    hits: list[SaleHit]
+    message: str = ""
 
 
 class SearchDialog(ModalScreen[str | None]):
@@ -66,9 +76,13 @@ class SearchDialog(ModalScreen[str | None]):
         try:
             hits = find_sales(self.app.engine, customer, last4, day)  # type: ignore[attr-defined]
         except SearchError as exc:
-            self.app.call_from_thread(self._show, [], str(exc))
+            self.post_message(SalesFound([], str(exc)))
             return
-        self.app.call_from_thread(self._show, hits, "" if hits else NOT_FOUND)
+        self.post_message(SalesFound(hits, "" if hits else NOT_FOUND))
+
+    @on(SalesFound)
+    def _found(self, message: SalesFound) -> None:
+        self._show(message.hits, message.message)
 
     def _show(self, hits: list[SaleHit], message: str) -> None:
         self.query_one("#search-error", Static).update(message)

@@ -1,6 +1,10 @@
-"""How the customer gets their money's worth: refund, store credit or exchange."""
+"""How the customer gets their money's worth: refund, store credit or exchange (then the
+replacement items, in the exchange dialog)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,11 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from returns_desk.domain.decision import Settlement
+from returns_desk.domain.draft import ExchangeBasket
 from returns_desk.domain.money import format_money
 from returns_desk.domain.quote import Quote
 from returns_desk.tui.dialogs.words import split_words
 
-KEYS = {Settlement.REFUND: "r", Settlement.STORE_CREDIT: "c", Settlement.EXCHANGE: "x"}
 LABELS = {
     Settlement.REFUND: "Refund (R)",
     Settlement.STORE_CREDIT: "Store credit (C)",
@@ -22,8 +26,17 @@ LABELS = {
 }
 
 
-class SettleDialog(ModalScreen[Settlement | None]):
-    """Only the ways every selected line allows are offered."""
+@dataclass(frozen=True)
+class Settled:
+    """The way chosen, and for an exchange the replacement items."""
+
+    settlement: Settlement
+    basket: ExchangeBasket | None = None
+
+
+class SettleDialog(ModalScreen[Settled | None]):
+    """Only the ways every item allows are offered. ``store_no``, ``today`` and ``basket``
+    go to the exchange dialog (the basket: items scanned before a refusal)."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="settle-cancel"),
@@ -32,9 +45,15 @@ class SettleDialog(ModalScreen[Settlement | None]):
         Binding("x", "choose('exchange')", "Exchange", id="settle-exchange"),
     ]
 
-    def __init__(self, quote: Quote) -> None:
+    def __init__(
+        self,
+        quote: Quote,
+        store_no: int | None = None,
+        today: date | None = None,
+        basket: ExchangeBasket | None = None,
+    ) -> None:
         super().__init__()
-        self.quote = quote
+        self.quote, self.store_no, self.today, self.basket = quote, store_no, today, basket
 
     def compose(self) -> ComposeResult:
         quote = self.quote
@@ -60,9 +79,25 @@ class SettleDialog(ModalScreen[Settlement | None]):
         return True
 
     def action_choose(self, way: str) -> None:
-        self.dismiss(Settlement(way))
+        from returns_desk.tui.dialogs.exchange import ExchangeDialog
+
+        settlement = Settlement(way)
+        if settlement is not Settlement.EXCHANGE:
+            self.dismiss(Settled(settlement))
+            return
+        today = self.today or date.today()  # noqa: DTZ011 (the store's local day)
+
+        def scanned(basket: ExchangeBasket | None) -> None:
+            if basket is not None:
+                self.dismiss(Settled(settlement, basket))
+
+        dialog = ExchangeDialog(self.quote.total, self.store_no, today, self.basket)
+        self.app.push_screen(dialog, scanned)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
-        self.dismiss(Settlement(button[4:]) if button.startswith("way-") else None)
+        if button.startswith("way-"):
+            self.action_choose(button[4:])
+        else:
+            self.dismiss(None)

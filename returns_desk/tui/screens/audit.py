@@ -42,7 +42,14 @@ FORMATS = ("csv", "jsonl", "xlsx", "pdf")
 HINT = (
     "Dates are each store's own calendar days. F5 shows the first rows; F6 exports with a manifest."
 )
-PREVIEW_COLUMNS = ("Returned UTC", "Return", "Store", "Reg", "Clerk", "Manager", "SKU", "Outcome")
+# Refund early, so 80 columns show it; the rest scrolls sideways.
+PREVIEW_COLUMNS = ("UTC", "Return", "Refund", "Outcome", "SKU", "Store", "Reg", "Clerk", "Manager")
+OUTCOME_WORDS = {
+    Outcome.APPROVE: "approved",
+    Outcome.APPROVE_WITH_OVERRIDE: "by manager",
+    Outcome.NEEDS_OVERRIDE: "needs manager",
+    Outcome.DENY: "denied",
+}
 
 
 class FilterProblem(ValueError):
@@ -104,11 +111,11 @@ class AuditScreen(Screen[None]):
                 yield Input(str(today.replace(day=1)), placeholder="from", id="audit-from")
                 yield Input(str(today), placeholder="to", id="audit-to")
                 yield Input(placeholder="store", id="audit-store", restrict=r"[0-9]*")
-                yield Input(placeholder="register", id="audit-register", restrict=r"[0-9]*")
+                yield Input(placeholder="reg.", id="audit-register", restrict=r"[0-9]*")
                 yield Input(placeholder="clerk", id="audit-clerk")
             with Horizontal(classes="form-row"):
-                yield Select([(o.value, o.value) for o in Outcome], prompt="any outcome",
-                             id="audit-outcome")  # fmt: skip
+                yield Select([(OUTCOME_WORDS[o], o.value) for o in Outcome],
+                             prompt="any outcome", id="audit-outcome")  # fmt: skip
                 yield Checkbox("overrides only", id="audit-overrides")
                 yield Select([(f, f) for f in FORMATS], value="csv", allow_blank=False,
                              id="audit-format")  # fmt: skip
@@ -122,7 +129,7 @@ class AuditScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#audit-rows", DataTable).add_columns(*PREVIEW_COLUMNS, "Refund")
+        self.query_one("#audit-rows", DataTable).add_columns(*PREVIEW_COLUMNS)
         self.query_one("#audit-progress", ProgressBar).display = False
         self.query_one("#audit-from", Input).focus()
 
@@ -212,8 +219,9 @@ class AuditScreen(Screen[None]):
         table.clear()
         for r in message.rows:
             table.add_row(
-                f"{r.returned_at:%Y-%m-%d %H:%M}", r.return_ref, str(r.store), str(r.register),
-                r.clerk, r.manager or "", r.sku, r.outcome, format_money(r.refund),
+                f"{r.returned_at:%m-%d %H:%M}", r.return_ref, format_money(r.refund),
+                OUTCOME_WORDS.get(Outcome(r.outcome), r.outcome), r.sku, str(r.store),
+                str(r.register), r.clerk, r.manager or "",
             )  # fmt: skip
         shown = len(message.rows)
         rows = f"first {shown} rows" if shown else "no returned lines match these filters"

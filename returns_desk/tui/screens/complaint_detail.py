@@ -20,7 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from returns_desk.domain.complaint import words
 from returns_desk.domain.complaint_clock import STATE_WORDS
-from returns_desk.tui.delivery import deliver
+from returns_desk.tui.messages import SlipsReady
 from returns_desk.tui.screens.complaint_steps import (
     EXTRA_KEYS,
     KEYS,
@@ -136,7 +136,7 @@ class ComplaintDetailScreen(Screen[None]):
                 self.detail,
                 step,
                 answers,
-                lambda path: app.call_from_thread(deliver, app, [path]),  # a browser downloads
+                lambda path: app.post_message(SlipsReady([path])),  # a browser downloads
             )
         except (ValueError, LookupError, PermissionError) as exc:
             self.post_message(StepDone(str(exc), ok=False))

@@ -135,7 +135,7 @@ class ComplaintMonitorScreen(Screen[None]):
     def _write(self, first: date, last: date) -> None:
         from returns_desk.services.complaints.report import write_review
         from returns_desk.settings import load_settings
-        from returns_desk.tui.delivery import deliver
+        from returns_desk.tui.messages import SlipsReady
 
         app = self.app
         folder = load_settings().slips_folder
@@ -146,7 +146,7 @@ class ComplaintMonitorScreen(Screen[None]):
         except (OSError, ValueError, PermissionError) as exc:
             self.post_message(MonitorNotice(f"could not write the review: {exc}", ok=False))
             return
-        app.call_from_thread(deliver, app, [out])  # a browser downloads it
+        app.post_message(SlipsReady([out]))  # a browser downloads it
         self.post_message(MonitorNotice(f"review written: {out}", ok=True))
 
     @on(MonitorNotice)

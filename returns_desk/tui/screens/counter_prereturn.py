@@ -2,14 +2,15 @@
 clerk scans each item, a mismatch asks for a check by hand.
 
 A mixin of :class:`~returns_desk.tui.screens.counter.CounterScreen` (its ``draft``, ``show``,
-``say`` and look-up): workers call the services and post ``PreReturnOpened`` and
-``ItemChecked``, which the ``on_`` handlers here take in.
+``say`` and look-up; the code itself is opened by ``counter_jobs.look_up``): workers call
+the services and post ``PreReturnOpened`` and ``ItemChecked``, which the ``on_`` handlers
+here take in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from textual import work
@@ -30,8 +31,7 @@ class PreReturnCounter:
     query_one: Any
     post_message: Any
     action_focus_scan: Callable[[], None]
-    _look_up: Any
-    _now: Callable[[], datetime]
+    open_receipt: Callable[[str], None]
 
     def scans_an_item(self, text: str) -> bool:
         """With a pre-registered return open, a scan that is not a code is one of its items:
@@ -47,27 +47,12 @@ class PreReturnCounter:
         self._check_item(draft.source, text)
         return True
 
-    def _open_prereturn(self, text: str) -> None:
-        """A pre-registered return's QR or short code (in the look-up worker)."""
-        from returns_desk.domain.prereturn import PreReturnError
-        from returns_desk.services.prereturns.lookup import open_prereturn
-        from returns_desk.services.returns.quote import preview
-
-        app = self.app
-        try:
-            source = open_prereturn(app.engine, app.actor, text)
-            previews = preview(app.engine, source.receipt, app.today())
-        except (PreReturnError, PermissionError) as exc:
-            self.post_message(Refused(str(exc)))
-            return
-        self.post_message(PreReturnOpened(source, previews))
-
     def on_pre_return_opened(self, message: PreReturnOpened) -> None:
         """The customer's lines taken in as they registered them; the clerk scans each item."""
         source = message.source
         self.query_one("#scan", Input).value = ""
         self.say(f"{source.reference}: scan each item the customer brings.", ok=True)
-        draft = ReturnDraft(source, self._now(), previews=message.previews)
+        draft = ReturnDraft(source, datetime.now(UTC), previews=message.previews)
         for item in source.picked:
             draft = draft.put(item)
         self.show(draft)
@@ -105,7 +90,7 @@ class PreReturnCounter:
             except ReceiptCodeError:
                 self.say(f"no item has the code {found.code}; scan it again or type its SKU")
                 return
-            self._look_up(found.code)
+            self.open_receipt(found.code)
             return
         self._ask_manual_check(draft, found.code)
 

@@ -1,4 +1,10 @@
-"""Log in with user and PIN; the services do the checking and the lockout."""
+"""Log in with user and PIN; the services do the checking and the lockout.
+
+Enter moves from user to PIN at once, while the key is handled, so a badge reader that
+types user, Enter, PIN, Enter in one burst fills both fields; the last Enter logs in after
+both fields have taken the keys typed before it. After a refusal the cursor
+goes where the fix is typed: the user field for an unknown user, else the PIN.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,16 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
+from returns_desk.tui.messages import LoggedIn, LogInRefused
+
 
 class LoginScreen(Screen[None]):
     """User and PIN. Enter moves on; wrong PINs say how many tries are left."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="login-quit")]  # the one way out
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", "Quit", id="login-quit"),  # the one way out
+        Binding("enter", "next_field", "Next", show=False, priority=True),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -32,11 +43,14 @@ class LoginScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
 
-    @on(Input.Submitted, "#username")
-    def _to_pin(self) -> None:
-        self.query_one("#pin", Input).focus()
+    def action_next_field(self) -> None:
+        """Enter: from the user to the PIN (now, not after the key), else log in."""
+        user, pin = self.query_one("#username", Input), self.query_one("#pin", Input)
+        if self.focused is user:
+            self.set_focus(pin)  # at once (focus() waits its turn): the next keys are the PIN
+        else:  # each field takes its keys in its own queue: log in once both have
+            user.call_later(pin.call_later, self._submit)
 
-    @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#login")
     def _submit(self) -> None:
         username = self.query_one("#username", Input).value
@@ -48,7 +62,7 @@ class LoginScreen(Screen[None]):
     def _check(self, username: str, pin: str) -> None:
         """argon2 is deliberately slow: check off the UI thread, report back."""
         from returns_desk.domain.roles import PEOPLE
-        from returns_desk.services.staff.security import AuthError, log_in
+        from returns_desk.services.staff.security import AuthError, UnknownUser, log_in
         from returns_desk.services.trouble import trouble
 
         app = self.app
@@ -65,12 +79,18 @@ class LoginScreen(Screen[None]):
             message = str(exc) if isinstance(exc, AuthError) else trouble(exc)
             if message is None:
                 raise
-            app.call_from_thread(self._refused, message)
+            self.post_message(LogInRefused(message, isinstance(exc, UnknownUser)))
             return
-        app.call_from_thread(app.signed_in, actor)  # type: ignore[attr-defined]
+        self.post_message(LoggedIn(actor))  # the app takes it from here
 
-    def _refused(self, message: str) -> None:
-        self.query_one("#login-error", Static).update(message)
+    @on(LogInRefused)
+    def _refused(self, message: LogInRefused) -> None:
+        self.query_one("#login-error", Static).update(message.message)
         pin = self.query_one("#pin", Input)
         pin.value = ""
-        pin.focus()
+        user = self.query_one("#username", Input)
+        if message.unknown_user:
+            user.focus()
+            user.select_all()
+        else:
+            pin.focus()

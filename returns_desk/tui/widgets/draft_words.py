@@ -16,6 +16,11 @@ from returns_desk.domain.money import format_money
 from returns_desk.domain.quote import LineQuote
 from returns_desk.domain.receipt import Receipt, SoldLine
 
+EMPTY_HINT = (
+    "Scan the receipt's barcode or type its 13-digit code, then Enter.\n"
+    "Dashes and spaces are fine: 101-02-0000123-4.  No receipt? F3 finds the sale.\n"
+    "No sale found? F4 takes the items back without a receipt."
+)
 RECEIPT_COLUMNS = ("#", "Item", "Sold", "Left", "Window to", "Ret", "Decision", "Back")
 SCANNED_COLUMNS = ("#", "Item", "SKU", "Qty", "Credit at", "Decision", "Back")
 SHORT = {
@@ -129,8 +134,7 @@ def detail(draft: ReturnDraft, number: int | None) -> str:
         return f"{head}: nothing left to return." if line.returnable_qty == 0 else head
     d = quoted.decision
     what = "as selected" if draft.item(number) else "if all of it comes back as sold"
-    reasons = " ".join(d.reasons[:3])
-    return f"{head} ({what}): {d.headline}.\n{reasons}"
+    return f"{head} ({what}): {d.headline}.\n{merged(d.reasons)}"
 
 
 def scanned_detail(quoted: LineQuote | None, item: ReturnItem) -> str:
@@ -141,7 +145,23 @@ def scanned_detail(quoted: LineQuote | None, item: ReturnItem) -> str:
     price = quoted.credit_price
     today = "" if price == line.unit_price else f" (today {format_money(line.unit_price)})"
     head = f"Item {item.line_no} {line.sku} {line.description} at {format_money(price)}{today}"
-    return f"{head}: {d.headline}.\n{' '.join(scanned_reasons(quoted)[:3])}"
+    return f"{head}: {d.headline}.\n{merged(scanned_reasons(quoted))}"
+
+
+def merged(reasons: list[str], most: int = 4) -> str:
+    """The first reasons as one paragraph; reasons about the same rule ("Standard return
+    window: ...") are said once, their parts joined."""
+    said: list[list[str]] = []
+    for reason in reasons[:most]:
+        head, colon, rest = reason.partition(": ")
+        if colon and said and said[-1][0] == head:
+            said[-1].append(rest.rstrip("."))
+        else:
+            said.append([head, rest.rstrip(".")] if colon else [reason.rstrip(".")])
+    return " ".join(
+        f"{parts[0]}: {'; '.join(parts[1:])}." if len(parts) > 1 else f"{parts[0]}."
+        for parts in said
+    )
 
 
 def scanned_reasons(quoted: LineQuote) -> list[str]:

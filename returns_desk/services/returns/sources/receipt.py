@@ -225,7 +225,7 @@ def cash_refunded_today(
         return ZERO
     start, end = day_span(today, today, store_zone(store.timezone if store else None))
     amounts = session.exec(
-        select(RefundTender.amount)
+        select(col(RefundTender.amount))
         .join(ReturnTxn, col(RefundTender.return_id) == ReturnTxn.id)
         .where(
             ReturnTxn.sale_id == sale_id,
