@@ -98,6 +98,7 @@ def stream(
     *,
     text: bool = False,
     name: str = "returns_desk_stream",
+    memo: bool = False,
 ) -> Iterator[list[Any]]:
     """Rows of a long SELECT, ``batch`` at a time, each value through its column's type.
 
@@ -107,9 +108,10 @@ def stream(
     so memory stays flat on both backends. ``text``: values as a text file writes them,
     straight from the driver's (a column type's ``text_processor``: cents to ``"12.50"``, a
     stored time to ISO 8601 in UTC), skipping the Decimal and datetime a CSV would only
-    turn back into text.
+    turn back into text. ``memo``: convert each distinct raw value once (a sale's time on
+    each of its lines, prices that repeat); only for columns whose values are immutable.
     """
-    for _, rows in stream_batches(conn, stmt, batch, text=text, name=name):
+    for _, rows in stream_batches(conn, stmt, batch, text=text, name=name, memo=memo):
         yield from rows
 
 
@@ -120,6 +122,7 @@ def stream_batches(
     *,
     text: bool = False,
     name: str = "returns_desk_stream",
+    memo: bool = False,
 ) -> Iterator[tuple[int, Iterator[list[Any]]]]:
     """As :func:`stream`, a batch at a time: how many rows, and the rows converted as they
     are taken, for a writer that takes them all in one call (``csv.writer.writerows``).
@@ -140,6 +143,8 @@ def stream_batches(
         for i, column in enumerate(stmt.selected_columns)
         if (proc := _processor(column.type.dialect_impl(dialect), dialect, text))
     ]
+    if memo:
+        procs = [(i, _remembered(proc)) for i, proc in procs]
     raw = conn.connection.dbapi_connection
     assert raw is not None
     postgres = dialect.name == "postgresql"
@@ -150,6 +155,22 @@ def stream_batches(
             yield len(rows), _converted(rows, procs)
     finally:
         cursor.close()
+
+
+def _remembered(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``proc`` converting each distinct value once (at most 65,536 kept at a time)."""
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            if len(seen) >= 65536:
+                seen.clear()
+            found = seen[value] = proc(value)
+            return found
+
+    return convert
 
 
 def _converted(

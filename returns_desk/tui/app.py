@@ -106,9 +106,14 @@ class DeskApp(App[None]):
             self.database_ready.set()
 
     async def on_event(self, event: events.Event) -> None:
-        """Any key or click counts as someone at the desk."""
+        """Any key or click counts as someone at the desk. A screen may take a key before it
+        is forwarded (the counter sends a scan to its scan field, wherever the focus is)."""
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = self.idle_clock()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            before_key = getattr(self.screen, "before_key", None)
+            if before_key is not None:
+                before_key(event)
         await super().on_event(event)
 
     async def lock_if_idle(self) -> None:

@@ -73,3 +73,20 @@ async def test_a_display_beside_another_register_offers_nothing(
         display.look_beside()
         await settle(pilot)
         assert not isinstance(display.screen, RateScreen)
+
+
+async def test_the_next_receipt_scanned_right_after_a_return_opens_it(demo_engine, pick_receipt):
+    """A scanner is a keyboard: whatever has the focus after a return, its burst reaches the
+    scan field and opens that receipt (Enter does not pick a line of the last one)."""
+    receipt = pick_receipt(lambda r: fresh(r) and plain(r.lines[0]))
+    following = pick_receipt(lambda r: r.code != receipt.code and len(r.lines) > 1)
+    app = desk(demo_engine)
+    async with drive(app) as clerk:
+        await log_in_and_scan(clerk, receipt.code)
+        await refund_first_line(clerk)
+        assert app.focused is app.screen.query_one("#lines")  # the receipt as it is now
+        await clerk.burst(following.code + "\n")
+        found = await clerk.next(ReceiptFound)
+        assert found.receipt.code == following.code
+        assert isinstance(app.screen, CounterScreen)  # no line dialog opened
+        assert app.screen.query_one("#scan").value == following.code

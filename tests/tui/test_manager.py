@@ -172,3 +172,13 @@ async def test_auditors_cannot_take_a_policy_step_and_mistakes_are_said(
         await settle(pilot)
         status = str(app.screen.query_one("#policy-status", Static).render())
         assert "there is no store 999" in status
+
+
+async def test_the_palette_names_the_areas_each_role_may_open(kpi_engine):
+    app = DeskApp(kpi_engine, today=lambda: date(2026, 11, 30), ask_feedback=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for who, want in (("maria", {"Staff", "Policies", "KPIs"}), ("avi", {"Policies", "KPIs"})):
+            pilot.app.actor = actor(who)
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            named = {t.removeprefix("Manager: ") for t in titles if t.startswith("Manager: ")}
+            assert named == want and "Manager (F10)" in titles

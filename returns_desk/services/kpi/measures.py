@@ -23,6 +23,9 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy import (
+    inspect as sa_inspect,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 from sqlmodel import col
@@ -52,6 +55,11 @@ DENIAL_RULES = (
     "window.late", "final_sale", "quantity", "serial", "receipt.limit", "receipt.id",
     "condition.damaged", "condition.missing_parts",
 )  # fmt: skip
+
+
+def _table(model: Any) -> Any:
+    """A model's table, for joins and aliases (SQLModel does not declare ``__table__``)."""
+    return sa_inspect(model).local_table
 
 
 def _int(expr: Any) -> Any:
@@ -126,7 +134,7 @@ def _return_dims(scope: Scope, base: Any, with_lines: bool = False) -> tuple[Any
 
 def returns(conn: Connection, scope: Scope) -> Grouped:
     """Per return: count, value returned, receiptless, overrides (and which kind), fees,
-    feedback, own-sale refunds, and how long it took."""
+    feedback, and how long it took."""
     rt = ReturnTxn
     value = col(rt.total_refund) + col(rt.restocking_fees)
     receiptless = col(rt.sale_id).is_(None)
@@ -138,26 +146,36 @@ def returns(conn: Connection, scope: Scope) -> Grouped:
     )
     seconds = epoch(scope.dialect, rt.slip_printed_at) - epoch(scope.dialect, _started())
     timed = and_(col(rt.slip_printed_at).is_not(None), _started().is_not(None))
-    base = rt.__table__.outerjoin(Feedback, col(Feedback.return_id) == col(rt.id))
-    sale = Sale.__table__.alias("own_sale")
-    clerk = User.__table__.alias("own_clerk")
-    base = base.outerjoin(sale, sale.c.id == col(rt.sale_id))
-    base = base.join(clerk, clerk.c.id == col(rt.clerk_id))
+    base = _table(rt).outerjoin(Feedback, col(Feedback.return_id) == col(rt.id))
     base, group = _return_dims(scope, base)
     aggs = {
-        "returns": _int(func.count(rt.id)),
+        "returns": _int(func.count(col(rt.id))),
         "value": _int(func.sum(value)),
         "receiptless": _int(func.sum(_when(receiptless))),
         "receiptless_value": _int(func.sum(_when(receiptless, value))),
         "overrides": _int(func.sum(_when(overridden))),
-        "override_denial": _int(func.sum(_when(and_(overridden, denial)))),
+        # the lines are looked at only for overridden returns (CASE is lazy, AND may not be)
+        "override_denial": _int(func.sum(case((overridden, _when(denial)), else_=0))),
         "fees": _int(func.sum(rt.restocking_fees)),
-        "rated": _int(func.count(Feedback.id)),
+        "rated": _int(func.count(col(Feedback.id))),
         "top_rated": _int(func.sum(_when(col(Feedback.rating) >= 4))),
-        "own_sale": _int(func.sum(_when(sale.c.cashier == clerk.c.username))),
         "timed": _int(func.sum(_when(timed))),
         "seconds": func.coalesce(func.sum(case((timed, seconds), else_=0.0)), 0.0),
     }
+    stmt = _grouped(scope, base, rt.created_at, rt.store_id, group, aggs)
+    return _run(conn, stmt, list(aggs))
+
+
+def own_sales(conn: Connection, scope: Scope) -> Grouped:
+    """Returns a clerk took back on a sale the same person rang up (apart from
+    :func:`returns`: reading every returned sale's row costs more than the rest)."""
+    rt = ReturnTxn
+    sale = _table(Sale).alias("own_sale")
+    clerk = _table(User).alias("own_clerk")
+    base = _table(rt).join(sale, sale.c.id == col(rt.sale_id))
+    base = base.join(clerk, clerk.c.id == col(rt.clerk_id))
+    base, group = _return_dims(scope, base)
+    aggs = {"own_sale": _int(func.sum(_when(sale.c.cashier == clerk.c.username)))}
     stmt = _grouped(scope, base, rt.created_at, rt.store_id, group, aggs)
     return _run(conn, stmt, list(aggs))
 
@@ -170,13 +188,13 @@ def _started() -> Any:
 def lines(conn: Connection, scope: Scope) -> Grouped:
     """Per returned line: value returned (before fees), units, fees, lines."""
     rl, rt = ReturnLine, ReturnTxn
-    base = rl.__table__.join(rt, col(rt.id) == col(rl.return_id))
+    base = _table(rl).join(rt, col(rt.id) == col(rl.return_id))
     base, group = _return_dims(scope, base, with_lines=True)
     aggs = {
         "value": _int(func.sum(col(rl.refund_amount) + col(rl.restocking_fee))),
         "units": _int(func.sum(rl.qty)),
         "fees": _int(func.sum(rl.restocking_fee)),
-        "lines": _int(func.count(rl.id)),
+        "lines": _int(func.count(col(rl.id))),
     }
     return _run(conn, _grouped(scope, base, rt.created_at, rt.store_id, group, aggs), list(aggs))
 
@@ -186,9 +204,9 @@ def sales(conn: Connection, scope: Scope, units: bool) -> Grouped:
     receipts' totals, or from their lines when units or departments are asked for."""
     dim = scope.dim
     by_line = units or dim == Dim.DEPARTMENT
-    base: Any = Sale.__table__
+    base: Any = _table(Sale)
     if by_line:
-        base = SaleLine.__table__.join(Sale, col(Sale.id) == col(SaleLine.sale_id))
+        base = _table(SaleLine).join(Sale, col(Sale.id) == col(SaleLine.sale_id))
     group: Any = None
     if dim == Dim.STORE:
         base = base.join(Store, col(Store.id) == col(Sale.store_id))
@@ -215,9 +233,9 @@ def sales(conn: Connection, scope: Scope, units: bool) -> Grouped:
 def tenders(conn: Connection, scope: Scope) -> Grouped:
     """Money paid back by how, as groups 'kind' (or 'group / kind')."""
     rt = ReturnTxn
-    base = RefundTender.__table__.join(rt, col(rt.id) == col(RefundTender.return_id))
+    base = _table(RefundTender).join(rt, col(rt.id) == col(RefundTender.return_id))
     base, group = _return_dims(scope, base)
-    kind = RefundTender.kind
+    kind: Any = col(RefundTender.kind)
     if group is not None:
         kind = cast(group, String) + literal(" / ") + RefundTender.kind
     aggs = {"amount": _int(func.sum(RefundTender.amount)), "returns": _int(func.count())}
@@ -238,7 +256,7 @@ def retained(conn: Connection, scope: Scope) -> Grouped:
         + col(rt.restocking_fees)
         + case((col(Exchange.difference) < 0, col(Exchange.difference)), else_=0)
     )
-    base = rt.__table__.outerjoin(Exchange, col(Exchange.return_id) == col(rt.id))
+    base = _table(rt).outerjoin(Exchange, col(Exchange.return_id) == col(rt.id))
     base, group = _return_dims(scope, base)
     aggs = {
         "credit": _int(func.sum(credit)),
@@ -252,7 +270,7 @@ def complaints(conn: Connection, scope: Scope) -> Grouped:
     timestamps): acknowledged within a minute, decided by the due time (of those whose due
     time came or that were decided), resolved at first contact."""
     c, d = Complaint, scope.dialect
-    base: Any = c.__table__
+    base: Any = _table(c)
     group: Any = None
     if scope.dim == Dim.STORE:
         base = base.outerjoin(Store, col(Store.id) == col(c.store_id))
@@ -269,8 +287,8 @@ def complaints(conn: Connection, scope: Scope) -> Grouped:
     acked = epoch(d, c.acknowledged_at) - epoch(d, c.created_at)
     due, decided = col(c.due_at), col(c.decided_at)
     aggs = {
-        "logged": _int(func.count(c.id)),
-        "ack_at_once": _int(func.sum(_when(and_(c.acknowledged_at.is_not(None), acked <= 60)))),
+        "logged": _int(func.count(col(c.id))),
+        "ack_at_once": _int(func.sum(_when(and_(acked.is_not(None), acked <= 60)))),
         "due": _int(func.sum(_when(and_(due.is_not(None), or_(decided.is_not(None),
                                                               due < scope.now))))),
         "within_sla": _int(func.sum(_when(and_(due.is_not(None), decided <= due)))),
@@ -280,7 +298,7 @@ def complaints(conn: Connection, scope: Scope) -> Grouped:
     return _run(conn, stmt, list(aggs))
 
 
-IDENTITIES = (("customer", ReturnTxn.customer_id), ("fingerprint", ReturnTxn.id_hash))
+IDENTITIES = (("customer", col(ReturnTxn.customer_id)), ("fingerprint", col(ReturnTxn.id_hash)))
 
 
 def identities(
@@ -289,43 +307,48 @@ def identities(
     """Customer numbers and ID fingerprints returning in each period, each counted on its
     own, and how many crossed the threshold: ``returns_over`` returns within ``days`` days,
     counted back from the period's end (serial returners) or within any such span of the
-    period (a burst)."""
-    out: Grouped = {}
-    for name, spans in ((CURRENT, scope.window.current), (PREVIOUS, scope.window.previous)):
-        start, end = spans.start, spans.end
-        where = [col(ReturnTxn.created_at) >= start, col(ReturnTxn.created_at) < end]
+    period (a burst). One grouped query per kind of identity covers both periods."""
+    periods = ((CURRENT, scope.window.current), (PREVIOUS, scope.window.previous))
+    out: Grouped = {(name, ""): {} for name, _ in periods}
+    for kind, ident in IDENTITIES:
+        at = col(ReturnTxn.created_at)
+        counts = {}
+        for name, spans in periods:
+            counts[f"{name}_n"] = func.sum(_when(and_(at >= spans.start, at < spans.end)))
+            back = spans.end - timedelta(days=days)
+            counts[f"{name}_w"] = func.sum(_when(and_(at >= back, at < spans.end)))
+        first = min(scope.window.previous.start, scope.window.previous.end - timedelta(days=days))
+        per = select(*(c.label(k) for k, c in counts.items())).where(
+            ident.is_not(None), at >= first, at < scope.window.current.end
+        )
         if scope.store_id is not None:
-            where.append(col(ReturnTxn.store_id) == scope.store_id)
-        seen = conn.execute(
-            select(*(func.count(func.distinct(ident)) for _, ident in IDENTITIES)).where(*where)
-        ).one()
-        sums: Sums = {}
-        for (kind, ident), n in zip(IDENTITIES, seen, strict=True):
-            flagged = _flagged(conn, scope, ident, start, end, returns_over, days, burst)
-            sums[f"{kind}_seen"], sums[f"{kind}_flagged"] = float(n or 0), float(flagged)
+            per = per.where(col(ReturnTxn.store_id) == scope.store_id)
+        rows = per.group_by(ident).subquery()
+        totals = [
+            _int(func.sum(_when(rows.c[f"{name}_{k}"] >= floor)))
+            for name, _ in periods
+            for k, floor in (("n", 1), ("w", returns_over))
+        ]
+        row = conn.execute(select(*totals)).one()
+        for i, (name, spans) in enumerate(periods):
+            seen, flagged = row[2 * i], row[2 * i + 1]
+            if burst:
+                flagged = _flagged(conn, scope, ident, spans.start, spans.end, returns_over, days)
+            out[(name, "")][f"{kind}_seen"] = float(seen or 0)
+            out[(name, "")][f"{kind}_flagged"] = float(flagged or 0)
+    for sums in out.values():
         sums["identities"] = sums["customer_seen"] + sums["fingerprint_seen"]
         sums["flagged"] = sums["customer_flagged"] + sums["fingerprint_flagged"]
-        out[(name, "")] = sums
     return out
 
 
 def _flagged(
-    conn: Connection, scope: Scope, ident: Any, start: datetime, end: datetime,
-    over: int, days: int, burst: bool,
+    conn: Connection, scope: Scope, ident: Any, start: datetime, end: datetime, over: int,
+    days: int,
 ) -> int:  # fmt: skip
-    """How many values of ``ident`` (customer numbers, or ID fingerprints) crossed it."""
-    if not burst:
-        recent = (
-            select(ident.label("who"))
-            .where(ident.is_not(None), col(ReturnTxn.created_at) >= end - timedelta(days=days))
-            .where(col(ReturnTxn.created_at) < end)
-            .group_by(ident)
-            .having(func.count() >= over)
-        )
-        if scope.store_id is not None:
-            recent = recent.where(col(ReturnTxn.store_id) == scope.store_id)
-        return int(conn.execute(select(func.count()).select_from(recent.subquery())).scalar() or 0)
-    a, b = ReturnTxn.__table__.alias("a"), ReturnTxn.__table__.alias("b")
+    """How many values of ``ident`` (customer numbers, or ID fingerprints) had a burst:
+    ``over`` returns within any ``days`` days, the last of them inside the period."""
+    a, b = _table(ReturnTxn).alias("a"), _table(ReturnTxn).alias("b")
     who_a, who_b = a.c[ident.key], b.c[ident.key]
     span = epoch(scope.dialect, a.c.created_at) - epoch(scope.dialect, b.c.created_at)
     pairs = (
@@ -346,11 +369,11 @@ def clerks(conn: Connection, scope: Scope) -> Grouped:
     """Each clerk's returns at each store, with the receiptless ones and the overrides, as
     groups 'store / clerk': the clerk signals compare them with the store's."""
     rt = ReturnTxn
-    base = rt.__table__.join(Store, col(Store.id) == col(rt.store_id))
+    base = _table(rt).join(Store, col(Store.id) == col(rt.store_id))
     base = base.join(User, col(User.id) == col(rt.clerk_id))
     group = cast(Store.number, String) + literal(" / ") + col(User.username)
     aggs = {
-        "returns": _int(func.count(rt.id)),
+        "returns": _int(func.count(col(rt.id))),
         "receiptless": _int(func.sum(_when(col(rt.sale_id).is_(None)))),
         "overrides": _int(func.sum(_when(col(rt.manager_id).is_not(None)))),
     }
@@ -363,7 +386,7 @@ def durations(conn: Connection, scope: Scope, share: tuple[int, int]) -> Grouped
     rt, d = ReturnTxn, scope.dialect
     started = _started()
     seconds = epoch(d, rt.slip_printed_at) - epoch(d, started)
-    base, group = _return_dims(scope, rt.__table__)
+    base, group = _return_dims(scope, _table(rt))
     inner = _grouped(scope, base, rt.created_at, rt.store_id, group, {"s": seconds})
     inner = inner.group_by(None).where(col(rt.slip_printed_at).is_not(None), started.is_not(None))
     rows = inner.subquery()

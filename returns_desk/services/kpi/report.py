@@ -8,7 +8,7 @@ receipts the database holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -133,7 +133,7 @@ def measure_kpis(engine: Engine, actor: Actor, request: KpiRequest) -> KpiReport
     )  # fmt: skip
 
 
-def _store_id(stores: list[tuple[int | None, str, int]], number: int | None) -> int | None:
+def _store_id(stores: Sequence[tuple[int | None, str, int]], number: int | None) -> int | None:
     if number is None:
         return None
     for sid, _tz, n in stores:
@@ -198,7 +198,7 @@ RATIOS: dict[str, tuple[Part, Part]] = {
     "feedback_response_rate": (("returns", (), "rated", False), ("returns", (), "returns", False)),
     "serial_returners": (("serial", (), "flagged", False), ("serial", (), "identities", False)),
     "return_velocity": (("velocity", (), "flagged", False), ("velocity", (), "identities", False)),
-    "own_sale_refunds": (("returns", (), "own_sale", False), ("returns", (), "returns", False)),
+    "own_sale_refunds": (("own_sales", (), "own_sale", False), ("returns", (), "returns", False)),
 }  # fmt: skip
 
 

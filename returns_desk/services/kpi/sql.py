@@ -92,7 +92,7 @@ class Window:
         for tz, ids in zones.items():
             zone = store_zone(tz)
             start = day_span(self.period.first, self.period.first, zone)[0]
-            whens = [(moment < start, null())]
+            whens: list[tuple[Any, Any]] = [(moment < start, null())]
             whens += [(moment < day_span(d, d, zone)[1], literal(d.isoformat())) for d in days]
             by_zone.append((store.in_(ids), case(*whens, else_=None)))
         if len(by_zone) == 1:

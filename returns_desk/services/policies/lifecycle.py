@@ -135,7 +135,7 @@ def find_version(engine: Engine, ref: str) -> int:
         found = [
             vid
             for vid, name, version in rows.all()
-            if text in (str(vid), version, f"{name}@{version}")
+            if vid is not None and text in (str(vid), version, f"{name}@{version}")
         ]
     if len(found) == 1:
         return found[0]

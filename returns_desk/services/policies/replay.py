@@ -133,10 +133,10 @@ def replay(
 def _stores(engine: Engine, draft_id: int) -> tuple[dict[int, _StoreFacts], dict[int, str], str]:
     """Each store with the policy in force there now; the labels of versions."""
     with read_only(engine) as session:
-        rows = session.exec(select(PolicyVersion)).scalars()
+        rows = session.execute(select(PolicyVersion)).scalars()
         versions = {v.id: f"{v.name} {v.version}" for v in rows}
         facts, labels = {}, {}
-        for store in session.exec(select(Store)).scalars():
+        for store in session.execute(select(Store)).scalars():
             assert store.id is not None
             active = current_policy(session, store.id)
             assert active is not None
@@ -167,11 +167,11 @@ def _cases(
 
 # --- lines returned in the last N days --------------------------------------------------
 
-_SALE_COLS = (
+_SALE_COLS: tuple[Any, ...] = (
     Sale.receipt_code, Sale.sold_at, Sale.loyalty_tier, Sale.gift_receipt, Sale.rewards_earned,
     Sale.rewards_spent, Sale.points_earned,
 )  # fmt: skip
-_LINE_COLS = (
+_LINE_COLS: tuple[Any, ...] = (
     SaleLine.line_no,
     SaleLine.sku,
     SaleLine.description,
@@ -197,7 +197,7 @@ _LINE_COLS = (
 )  # fmt: skip  (SoldLine's fields, in order)
 _R_SALE, _R_LINE, _R_PRODUCT = slice(11, 18), slice(18, 40), slice(40, 46)  # returned rows
 _O_SALE, _O_LINE = slice(2, 9), slice(9, 31)  # still-returnable rows
-_PRODUCT_COLS = (
+_PRODUCT_COLS: tuple[Any, ...] = (
     Product.sku, Product.description, Product.department, Product.category,
     Product.serialized, Product.final_sale,
 )  # fmt: skip
@@ -213,23 +213,24 @@ def _returned(
 ) -> Iterator[tuple[ReturnCase, date, LineInfo, int]]:
     """Returned lines (oldest sale first), each as its return's counter saw it."""
     start = _since_moment(request)
+    columns: tuple[Any, ...] = (
+        ReturnTxn.sale_id,
+        ReturnTxn.store_id,
+        ReturnTxn.created_at,
+        ReturnTxn.settlement,
+        ReturnTxn.reference,
+        ReturnLine.qty,
+        ReturnLine.condition,
+        ReturnLine.reason_code,
+        ReturnLine.serial,
+        ReturnLine.refund_amount,
+        ReturnLine.restocking_fee,
+        *_SALE_COLS,
+        *_LINE_COLS,
+        *_PRODUCT_COLS,
+    )
     stmt = (
-        select(
-            ReturnTxn.sale_id,
-            ReturnTxn.store_id,
-            ReturnTxn.created_at,
-            ReturnTxn.settlement,
-            ReturnTxn.reference,
-            ReturnLine.qty,
-            ReturnLine.condition,
-            ReturnLine.reason_code,
-            ReturnLine.serial,
-            ReturnLine.refund_amount,
-            ReturnLine.restocking_fee,
-            *_SALE_COLS,
-            *_LINE_COLS,
-            *_PRODUCT_COLS,
-        )  # fmt: skip
+        select(*columns)
         .join(ReturnTxn, col(ReturnTxn.id) == col(ReturnLine.return_id))
         .join(Product, col(Product.id) == col(ReturnLine.product_id))
         .outerjoin(SaleLine, col(SaleLine.id) == col(ReturnLine.sale_line_id))
@@ -239,13 +240,15 @@ def _returned(
     )
     tender_stmt = _tenders_for(
         col(TenderRow.sale_id).in_(
-            select(ReturnTxn.sale_id).where(col(ReturnTxn.created_at) >= start)
+            select(col(ReturnTxn.sale_id)).where(col(ReturnTxn.created_at) >= start)
         )
     )
     store_only = _store_id(stores, request.store)
-    tenders = _TenderFeed(fastread.stream(conn, tender_stmt, BATCH, name="replay_returned_tenders"))
+    tenders = _TenderFeed(
+        fastread.stream(conn, tender_stmt, BATCH, name="replay_returned_tenders", memo=True)
+    )
     first_day = request.today - timedelta(days=request.days - 1)
-    for row in fastread.stream(conn, stmt, BATCH, name="replay_returned"):
+    for row in fastread.stream(conn, stmt, BATCH, name="replay_returned", memo=True):
         sale_id, store_id, at, settlement, reference, qty, condition, reason, serial = row[:9]
         facts = stores[store_id]
         day = at.astimezone(facts.zone).date()
@@ -307,13 +310,15 @@ def _returnable(
         where.append(col(Sale.store_id) == store_only)
         sale_where.append(col(Sale.store_id) == store_only)
     stmt = (
-        select(Sale.id, Sale.store_id, *_SALE_COLS, *_LINE_COLS)
+        select(col(Sale.id), col(Sale.store_id), *_SALE_COLS, *_LINE_COLS)
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
         .where(*where)
         .order_by(col(Sale.sold_at), col(Sale.id), col(SaleLine.line_no))
     )
-    tender_stmt = _tenders_for(col(TenderRow.sale_id).in_(select(Sale.id).where(*sale_where)))
-    tenders = _TenderFeed(fastread.stream(conn, tender_stmt, BATCH, name="replay_open_tenders"))
+    tender_stmt = _tenders_for(col(TenderRow.sale_id).in_(select(col(Sale.id)).where(*sale_where)))
+    tenders = _TenderFeed(
+        fastread.stream(conn, tender_stmt, BATCH, name="replay_open_tenders", memo=True)
+    )
     today = request.today
     starts = {  # each store's midnight starting ``since``: compared, not converted, per row
         sid: datetime.combine(since, time(), facts.zone).astimezone(UTC)
@@ -322,7 +327,7 @@ def _returnable(
     }
     receipt: Receipt | None = None
     refunded: tuple[Decimal, ...] = ()
-    for row in fastread.stream(conn, stmt, BATCH, name="replay_open"):
+    for row in fastread.stream(conn, stmt, BATCH, name="replay_open", memo=True):
         sale_id, store_id = row[0], row[1]
         if starts and row[3] < starts[store_id]:
             continue
@@ -352,17 +357,18 @@ def _store_id(stores: dict[int, _StoreFacts], number: int | None) -> int | None:
 def _tenders_for(where: Any) -> Any:
     """Tenders of the sales ``where`` picks, in the order the lines come: by the sale's time
     and id (the sale's own index serves it, no sort of a million rows)."""
+    columns: tuple[Any, ...] = (
+        Sale.sold_at,
+        TenderRow.sale_id,
+        TenderRow.kind,
+        TenderRow.amount,
+        TenderRow.refunded,
+        TenderRow.card_last4,
+        TenderRow.reference,
+        TenderRow.card_brand,
+    )
     return (
-        select(
-            Sale.sold_at,
-            TenderRow.sale_id,
-            TenderRow.kind,
-            TenderRow.amount,
-            TenderRow.refunded,
-            TenderRow.card_last4,
-            TenderRow.reference,
-            TenderRow.card_brand,
-        )
+        select(*columns)
         .join(Sale, col(Sale.id) == col(TenderRow.sale_id))
         .where(where)
         .order_by(col(Sale.sold_at), col(Sale.id), col(TenderRow.seq))

@@ -18,6 +18,8 @@ from returns_desk.store.models import PolicyAssignment, PolicyVersion, Store
 from returns_desk.store.tables._base import utcnow
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy.engine import Engine
 
     from returns_desk.services.staff.security import Actor
@@ -100,7 +102,7 @@ def _in_force(rows: list[PolicyAssignment], now: datetime) -> int | None:
 def _view(
     row: PolicyVersion,
     active_at: list[str],
-    assigned: list[PolicyAssignment],
+    assigned: Sequence[PolicyAssignment],
     numbers: dict[int | None, int],
     now: datetime,
 ) -> VersionView:
@@ -169,7 +171,7 @@ def history(engine: Engine, actor: Actor, store: int | None = None) -> list[Hist
     ]
 
 
-def _current_ids(rows: list[PolicyAssignment], now: datetime, per_target: bool) -> set[int]:
+def _current_ids(rows: Sequence[PolicyAssignment], now: datetime, per_target: bool) -> set[int]:
     """The assignment in force now: one per store (and chain-wide) when listing all."""
     latest: dict[int | None, PolicyAssignment] = {}
     for row in rows:

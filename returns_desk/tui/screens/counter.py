@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -117,6 +117,15 @@ class CounterScreen(PreReturnCounter, NoReceiptKeys):
         notice.update(message)
 
     # ------------------------------------------------------------ scanning
+
+    def before_key(self, event: events.Key) -> None:
+        """A letter or digit typed on the table starts a scan (a scanner is a keyboard): the
+        emptied scan field takes it and the keys after it, Enter too, before they are sent."""
+        table = self.panel.table
+        if self.focused is table and event.character and event.character.isalnum():
+            scan = self.query_one("#scan", Input)
+            scan.value = ""
+            self.set_focus(scan)
 
     def action_focus_scan(self) -> None:
         self.query_one("#scan", Input).focus()

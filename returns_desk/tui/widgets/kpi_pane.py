@@ -61,6 +61,7 @@ class KpiPane(Vertical):
         self.show_all = False
         self.report: KpiReport | None = None
         self.row_kpis: list[str] = []
+        self.charted: tuple[str, Period] | None = None  # the trend asked for last
 
     @property
     def desk(self) -> DeskApp:
@@ -146,8 +147,10 @@ class KpiPane(Vertical):
         self.query_one("#kpi-definition", Static).update(
             f"[b]{escape(one.name)}[/] ({one.key}): {escape(one.definition)}"
         )
-        if self.report is not None:
-            self._trend(kpi_id, self.report.period)
+        report = self.report
+        if report is not None and self.charted != (kpi_id, report.period):
+            self.charted = (kpi_id, report.period)  # once per KPI, after the table is painted
+            self.call_after_refresh(self._trend, kpi_id, report.period)
 
     @work(thread=True, exclusive=True, group="kpi-trend")
     def _trend(self, kpi_id: str, period: Period) -> None:
