@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -93,18 +94,15 @@ def append(
     details: dict[str, Any] | None = None,
     register: str = "",
 ) -> AuditEvent:
-    """Add an event after the current chain head, inside the caller's transaction.
+    """Add an event to the chain as the caller's transaction commits, or not at all.
 
-    Locks the head row until the caller's transaction ends, so other registers' events wait
-    their turn (a few milliseconds) instead of taking the same sequence.
+    The event is written when the transaction commits, after everything else it did, so the
+    head row (which every register's events queue on) is locked for the last statements
+    and the commit only, never while the use case still works. The returned event has its
+    sequence and hash once the transaction has committed.
     """
-    key = audit_key()
-    ours = key_id(key)
-    seq, prev_hash, chain_key = _lock_head(session)
-    if chain_key and chain_key != ours:
-        raise AuditKeyError(key_mismatch(ours, chain_key))
     event = AuditEvent(
-        seq=seq + 1,
+        seq=0,
         chain_version=KEYED,
         at=utcnow(),
         actor=actor,
@@ -113,18 +111,46 @@ def append(
         entity=entity,
         entity_id=str(entity_id),
         details=json.dumps(details or {}, sort_keys=True, default=str, separators=(",", ":")),
-        prev_hash=prev_hash,
+        prev_hash="",
         hash="",
     )
-    event.hash = event_hash(event, key)
-    session.add(event)
+    pending: list[AuditEvent] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+        sa_event.listen(session, "before_commit", _write_pending)
+        sa_event.listen(session, "after_rollback", _drop_pending)
+    pending.append(event)
+    return event
+
+
+_PENDING = "returns_desk.audit.pending"
+
+
+def _write_pending(session: Session) -> None:
+    """Chain the transaction's events after the head, locked until the commit ends."""
+    pending: list[AuditEvent] = session.info.get(_PENDING, [])
+    if not pending:
+        return
+    key = audit_key()
+    ours = key_id(key)
+    seq, prev_hash, chain_key = _lock_head(session)
+    if chain_key and chain_key != ours:
+        raise AuditKeyError(key_mismatch(ours, chain_key))
+    now = utcnow()
+    for event in pending:
+        seq += 1
+        event.seq, event.at, event.prev_hash = seq, now, prev_hash
+        event.hash = prev_hash = event_hash(event, key)
+        session.add(event)
+    pending.clear()
     session.flush()
     session.execute(
-        update(AuditHead)
-        .where(col(AuditHead.id) == 1)
-        .values(seq=event.seq, hash=event.hash, key_id=ours)
+        update(AuditHead).where(col(AuditHead.id) == 1).values(seq=seq, hash=prev_hash, key_id=ours)
     )
-    return event
+
+
+def _drop_pending(session: Session) -> None:
+    session.info.get(_PENDING, []).clear()
 
 
 def key_mismatch(ours: str, chain: str) -> str:

@@ -34,6 +34,7 @@ from returns_desk.domain.journal_parse import (
 )
 from returns_desk.services.journal.chunks import Chunk, journal_chunk, validate_block
 from returns_desk.services.journal.writer import JournalWriter
+from returns_desk.store import bulk
 from returns_desk.store.db import read_only, unit_of_work
 from returns_desk.store.models import JournalImport
 
@@ -220,38 +221,39 @@ def import_chunks(
         with unit_of_work(engine) as session:
             if (when := _already(session, sha)) is not None:
                 return ImportResult(source, sha, already=when)
-            day = today or datetime.now(UTC).date()
-            writer = JournalWriter(session, source, sha, actor, day)
-            writer.notes = list(notes or [])
-            done = 0
-            try:
-                for chunk in chunks:
-                    writer.add(chunk)
-                    done += len(chunk.sales) + len(chunk.catalog)
-                    if progress:
-                        progress(min(done, total) if total else done, total or done)
-            except TooManyProblems:
-                pass
-            finally:
-                if isinstance(chunks, Iterator):  # stop the workers of a file cut short
-                    getattr(chunks, "close", lambda: None)()
-            details = writer.finish()
-            changes = writer.changes
-            return ImportResult(
-                source,
-                sha,
-                stores=changes.stores_new,
-                products=changes.products_new,
-                prices=changes.prices_added,
-                receipts=writer.receipts,
-                lines=writer.lines,
-                receipts_already_in=writer.same,
-                products_changed=len(changes.products_changed),
-                stores_changed=len(changes.stores_changed),
-                upc_moves=tuple(changes.upc_moves),
-                notes=tuple(writer.notes),
-                details=details,
-            )
+            with bulk.large_page_cache(session.connection()):
+                day = today or datetime.now(UTC).date()
+                writer = JournalWriter(session, source, sha, actor, day)
+                writer.notes = list(notes or [])
+                done = 0
+                try:
+                    for chunk in chunks:
+                        writer.add(chunk)
+                        done += len(chunk.sales) + len(chunk.catalog)
+                        if progress:
+                            progress(min(done, total) if total else done, total or done)
+                except TooManyProblems:
+                    pass
+                finally:
+                    if isinstance(chunks, Iterator):  # stop the workers of a file cut short
+                        getattr(chunks, "close", lambda: None)()
+                details = writer.finish()
+                changes = writer.changes
+                return ImportResult(
+                    source,
+                    sha,
+                    stores=changes.stores_new,
+                    products=changes.products_new,
+                    prices=changes.prices_added,
+                    receipts=writer.receipts,
+                    lines=writer.lines,
+                    receipts_already_in=writer.same,
+                    products_changed=len(changes.products_changed),
+                    stores_changed=len(changes.stores_changed),
+                    upc_moves=tuple(changes.upc_moves),
+                    notes=tuple(writer.notes),
+                    details=details,
+                )
     except IntegrityError:
         raise JournalInvalid(
             [
