@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,11 @@ def served(*args: str) -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"serve{'-'.join(('', *args))}.log"  # the sessions' tracebacks land here
     with log.open("wb") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=out, env=dict(os.environ))
+        # A session of its own: textual-serve starts each browser's app as a child (through
+        # a shell), and those must end with the server, not outlive the test run.
+        server = subprocess.Popen(
+            command, stdout=out, stderr=out, env=dict(os.environ), start_new_session=True
+        )
     try:
         ends = time.monotonic() + 60
         while True:
@@ -79,13 +84,20 @@ def served(*args: str) -> Iterator[str]:
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _end_group(server)
         print(f"server log: {log}")
+
+
+def _end_group(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and every app it started: SIGTERM, then SIGKILL to whatever of
+    its process group is left (an app in the middle of a session may not stop on SIGTERM)."""
+    with suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=20)
+    with suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
 
 
 @pytest.fixture
