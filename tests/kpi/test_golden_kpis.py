@@ -204,3 +204,24 @@ def test_the_trend_counts_each_store_in_its_own_days(kpi_engine):
         "2026-11-03", "2026-11-06", "2026-11-20", "2026-11-22", "2026-11-23",
     ]  # fmt: skip
     assert days[-1][1].shown() == "76.3%"
+
+
+def test_a_chain_whose_month_of_sales_passes_two_billion_cents_is_measured(kpi_engine):
+    """PostgreSQL's INTEGER ends at 2**31: a month of a chain's sales in cents passes it."""
+    from decimal import Decimal as D
+
+    from returns_desk.store.models import Product, Register
+    from tests.exports.conftest import _sale, at
+
+    with unit_of_work(kpi_engine) as s:
+        store = s.exec(select(Store).where(Store.number == 101)).one()
+        register = s.exec(select(Register).where(Register.store_id == store.id)).first()
+        socks = s.exec(select(Product).where(Product.sku == "SK-3PK")).one()
+        for no, day in enumerate((6, 7), start=1):
+            _sale(s, f"10101000009{no}1", store, register, at(day, 12), None,
+                  [(socks, D("15000000.00"))])  # fmt: skip
+    got = figures(report(kpi_engine, kpis=("return_rate",)))
+    assert got["return_rate"][:2] in {
+        ("0.0%", "382.00 of 30000500.50"),
+        ("0.0%", "382.00 of 30,000,500.50"),
+    }

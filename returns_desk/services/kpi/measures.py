@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Integer,
+    BigInteger,
     String,
     and_,
     case,
@@ -63,8 +63,9 @@ def _table(model: Any) -> Any:
 
 
 def _int(expr: Any) -> Any:
-    """A SUM or COUNT as a plain integer (money stays in cents): no column type applies."""
-    return cast(func.coalesce(expr, 0), Integer)
+    """A SUM or COUNT as a plain integer (money stays in cents): no column type applies.
+    BIGINT, because a chain's month of sales in cents passes 2**31 (PostgreSQL's INTEGER)."""
+    return cast(func.coalesce(expr, 0), BigInteger)
 
 
 def _when(condition: Any, value: Any = 1) -> Any:
