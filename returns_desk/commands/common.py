@@ -9,6 +9,7 @@ exit code 2 for usage errors); ``returns-desk --debug ...`` shows the traceback 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -158,3 +159,23 @@ def explain(exc: BaseException) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def write_report(out: Path | None, fmt: str, as_dict: Any, rows: Any) -> None:
+    """A report as JSON (``as_dict``) or CSV (``rows``) to a file or standard output, the
+    same way for every command that writes one; says where a file went."""
+    import csv
+    import json
+    import sys
+
+    target = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
+    try:
+        if fmt == "json":
+            target.write(json.dumps(as_dict, indent=2, ensure_ascii=False) + "\n")
+        else:
+            csv.writer(target).writerows(rows)
+    finally:
+        if out:
+            target.close()
+    if out:
+        console.print(f"wrote {out}")

@@ -3,16 +3,14 @@ CSV or JSON, with each KPI's definition (managers and auditors)."""
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, day, engine, fail, logged_in
+from returns_desk.commands.common import console, day, engine, fail, logged_in, write_report
 
 if TYPE_CHECKING:
     from returns_desk.domain.kpi.values import Change
@@ -102,17 +100,7 @@ def _print(report: KpiReport, fmt: str, out: Path | None, old: dict[str, Any] | 
     if fmt == "table":
         _table(report, against(report, old) if old else None)
         return
-    target = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
-    try:
-        if fmt == "json":
-            target.write(json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n")
-        else:
-            csv.writer(target).writerows(csv_rows(report))
-    finally:
-        if out:
-            target.close()
-    if out:
-        console.print(f"wrote {out}")
+    write_report(out, fmt, report_dict(report), csv_rows(report))
 
 
 def _table(report: KpiReport, versus: dict[tuple[str, str], Change] | None) -> None:

@@ -4,7 +4,6 @@ life from draft to in force, per store, each step by a manager with a reason (au
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from returns_desk.commands.common import (
     fail,
     logged_in,
     pin_option,
+    write_report,
 )
 
 if TYPE_CHECKING:
@@ -277,18 +277,7 @@ def _print_replay(report: ReplayReport, fmt: str, out: Path | None) -> None:
     if fmt == "table":
         _replay_table(report)
         return
-    target = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
-    try:
-        if fmt == "json":
-            target.write(json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n")
-        else:
-            import csv
-
-            csv.writer(target).writerows(summary_rows(report))
-    finally:
-        if out:
-            target.close()
-            console.print(f"wrote {out}")
+    write_report(out, fmt, report_dict(report), summary_rows(report))
 
 
 def _replay_table(report: ReplayReport) -> None:
