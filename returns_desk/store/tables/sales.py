@@ -54,7 +54,7 @@ class SaleLine(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    sale_id: int = Field(foreign_key="sale.id", index=True)
+    sale_id: int = Field(foreign_key="sale.id")  # indexed by the unique key it leads
     line_no: int
     product_id: int = Field(foreign_key="product.id", index=True)
     sku: str
@@ -89,7 +89,7 @@ class Tender(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    sale_id: int = Field(foreign_key="sale.id", index=True)
+    sale_id: int = Field(foreign_key="sale.id")  # indexed by the unique key it leads
     seq: int
     kind: str
     amount: Decimal = money_field()
