@@ -9,15 +9,16 @@ UTCDateTime decorators), so conversions stay defined in one place.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import Select
 
 Processor = Callable[[Any], Any] | None
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,38 @@ class Query:
     def converting(self) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
         """Only the columns that need converting (most are plain integers and text)."""
         return tuple((i, proc) for i, proc in enumerate(self.processors) if proc is not None)
+
+
+def maker(cls: type[T], processors: Sequence[Processor] = ()) -> Callable[..., T]:
+    """A quick constructor of a frozen dataclass with slots: ``make(*values)`` equals
+    ``cls(*values)`` with every field given (by position or name: no defaults), and
+    ``processors[i]`` (when not None) converting the i-th value first (a column type's
+    result processor).
+
+    A frozen class's own ``__init__`` sets each field through ``object.__setattr__`` by
+    name; setting the slots directly takes half the time. A receipt lookup builds a line
+    of 23 fields per sold line, and that was the largest part of what it adds to the
+    database's own work. The class may have no ``__post_init__`` (nothing else to run).
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    if not getattr(cls, "__slots__", None) or hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: only for dataclasses with slots, no __post_init__")
+    if any(name.startswith("_") for name in names):  # the function's own names start so
+        raise TypeError(f"{cls.__name__}: a field name starts with '_'")
+    procs = list(processors) + [None] * (len(names) - len(processors))
+    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    body = []
+    for i, name in enumerate(names):
+        env[f"_set{i}"] = getattr(cls, name).__set__  # the slot's own descriptor
+        value = name
+        if procs[i] is not None:
+            env[f"_p{i}"] = procs[i]
+            value = f"_p{i}({name})"
+        body.append(f"    _set{i}(_o, {value})\n")
+    source = f"def make({', '.join(names)}):\n    _o = _new(_cls)\n{''.join(body)}    return _o\n"
+    exec(source, env)  # noqa: S102 - our own text: the class's field names, checked above
+    make: Callable[..., T] = env["make"]
+    return make
 
 
 def prepare(

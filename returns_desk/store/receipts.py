@@ -12,6 +12,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -23,7 +24,7 @@ from returns_desk.store import fastread
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Register, Store
 
-Rows = list[list[Any]]
+Rows = list[Any]  # the driver's rows, as it gives them
 NumberRows = list[tuple[int, int, int]]  # register id, store number, register number
 
 
@@ -68,6 +69,7 @@ HEAD = (
 LINE = tuple("id" if f.name == "line_id" else f.name for f in fields(SoldLine))
 TENDER = ("kind", "amount", "card_last4", "reference", "card_brand")
 _KINDS = {kind.value: kind for kind in TenderKind}  # a dict lookup is quicker than the enum's
+_RECEIPT = fastread.maker(Receipt)  # every field given, in the class's order
 
 
 @dataclass
@@ -116,10 +118,7 @@ class _Reader:
                 cursors = [conn.cursor() for _ in range(3)]
                 for cursor, query in zip(cursors, (self.sale, *self.by_code), strict=True):
                     cursor.execute(query.sql, (code,))
-            heads, lines, tenders = (
-                [query.values(row) for row in cursor.fetchall()]
-                for cursor, query in zip(cursors, (self.sale, *self.by_code), strict=True)
-            )
+            heads, lines, tenders = (cursor.fetchall() for cursor in cursors)
         except Exception:
             self._own = None  # a broken connection: the next lookup opens another
             conn.close()
@@ -127,16 +126,17 @@ class _Reader:
         return heads, lines, tenders
 
     def queries(self, cursor: Any, code: str) -> tuple[Rows, Rows, Rows]:
+        """The three reads' rows as the driver gives them (:meth:`build` converts them)."""
         try:
-            heads = fastread.run_values(cursor, self.sale, code)
+            cursor.execute(self.sale.sql, (code,))
+            heads = cursor.fetchall()
             if not heads:
                 return [], [], []
-            sale_id = heads[0][0]
-            return (
-                heads,
-                fastread.run_values(cursor, self.lines, sale_id),
-                fastread.run_values(cursor, self.tenders, sale_id),
-            )
+            sale_id = (heads[0][0],)
+            cursor.execute(self.lines.sql, sale_id)
+            lines = cursor.fetchall()
+            cursor.execute(self.tenders.sql, sale_id)
+            return heads, lines, cursor.fetchall()
         finally:
             cursor.close()
 
@@ -147,25 +147,30 @@ class _Reader:
         if not heads:
             return None
         (sale_id, code, register_id, sold_at, customer_id, tier, gift, discount, earned,
-         spent, points) = heads[0]  # fmt: skip
+         spent, points) = self.sale.values(heads[0])  # fmt: skip
         if register_id not in self.registers:  # a register imported since: reload
             self.registers = {rid: (store, reg) for rid, store, reg in numbers()}
         store_no, register_no = self.registers.get(register_id, (0, 0))
-        return Receipt(
-            code=code,
-            store_no=store_no,
-            register_no=register_no,
-            sold_at=sold_at,
-            lines=tuple(SoldLine(*row) for row in lines),
-            tenders=tuple(Tender(_KINDS[t[0]], *t[1:]) for t in tenders),
-            customer_id=customer_id,
-            loyalty_tier=tier,
-            gift_receipt=bool(gift),
-            order_discount=discount,
-            sale_id=sale_id,
-            rewards_earned=earned,
-            rewards_spent=spent,
-            points_earned=points or 0,
+        line, tender = self.makers
+        return _RECEIPT(
+            code=code, store_no=store_no, register_no=register_no, sold_at=sold_at,
+            lines=tuple([line(*row) for row in lines]),
+            tenders=tuple([tender(*row) for row in tenders]),
+            customer_id=customer_id, loyalty_tier=tier, gift_receipt=bool(gift),
+            order_discount=discount, sale_id=sale_id, extra={}, rewards_earned=earned,
+            rewards_spent=spent, points_earned=points or 0,
+        )  # fmt: skip
+
+    @cached_property
+    def makers(self) -> tuple[Callable[..., SoldLine], Callable[..., Tender]]:
+        """A sold line and a tender from their rows, each value through its column type."""
+        kind = self.tenders.processors[0]
+        kinds: fastread.Processor = _KINDS.__getitem__
+        if kind is not None:  # a driver that gives the kind as something else first
+            kinds = lambda value: _KINDS[kind(value)]  # noqa: E731
+        return (
+            fastread.maker(SoldLine, self.lines.processors),
+            fastread.maker(Tender, (kinds, *self.tenders.processors[1:])),
         )
 
 

@@ -47,3 +47,15 @@ def test_every_swap_of_neighbouring_digits_is_caught(code, position):
 def test_malformed_codes_say_what_is_wrong(typed, message):
     with pytest.raises(ReceiptCodeError, match=message):
         parse_receipt_code(typed)
+
+
+@given(digits=st.text("0123456789", min_size=13, max_size=13))
+def test_the_quick_check_agrees_with_python_stdnum(digits):
+    from stdnum import damm
+
+    if damm.is_valid(digits):
+        assert parse_receipt_code(digits).digits == digits
+        assert parse_receipt_code(f"{digits[:3]}-{digits[3:]}").digits == digits
+    else:
+        with pytest.raises(ReceiptCodeError, match="check digit"):
+            parse_receipt_code(digits)
