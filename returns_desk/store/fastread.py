@@ -163,6 +163,23 @@ def stream_batches(
     reading. Each row is dropped once written: holding a batch of them made the garbage
     collector walk them all, again and again."""
     dialect = conn.dialect
+    procs = [
+        (i, proc)
+        for i, column in enumerate(stmt.selected_columns)
+        if (proc := _processor(column.type.dialect_impl(dialect), dialect, text))
+    ]
+    if memo:
+        procs = [(i, _remembered(proc)) for i, proc in procs]
+    for rows in raw_batches(conn, stmt, batch, name=name):
+        yield len(rows), _converted(rows, procs)
+
+
+def raw_batches(
+    conn: Connection, stmt: Select[Any], batch: int, *, name: str = "returns_desk_stream"
+) -> Iterator[list[Any]]:
+    """The driver's rows of ``stmt``, ``batch`` at a time, as it gives them (the bound
+    values go through their types, as SQLAlchemy would send them)."""
+    dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect)
     params: dict[str, Any] = {}
     for key, value in compiled.construct_params().items():
@@ -171,13 +188,6 @@ def stream_batches(
     args: Any = (
         tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
     )
-    procs = [
-        (i, proc)
-        for i, column in enumerate(stmt.selected_columns)
-        if (proc := _processor(column.type.dialect_impl(dialect), dialect, text))
-    ]
-    if memo:
-        procs = [(i, _remembered(proc)) for i, proc in procs]
     raw = conn.connection.dbapi_connection
     assert raw is not None
     postgres = dialect.name == "postgresql"
@@ -185,7 +195,7 @@ def stream_batches(
     try:
         cursor.execute(str(compiled), args)
         while rows := cursor.fetchmany(batch):
-            yield len(rows), _converted(rows, procs)
+            yield rows
     finally:
         cursor.close()
 

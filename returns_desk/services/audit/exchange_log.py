@@ -219,7 +219,11 @@ def count_rows(session: Session, filters: LogFilters) -> int:
 
 def _statement(session: Session, filters: LogFilters) -> Select[Any]:
     tenders = _tenders(session)
-    columns: tuple[Any, ...] = (
+    return _from(_columns(tenders), tenders, session, filters)
+
+
+def _columns(tenders: Any) -> tuple[Any, ...]:
+    return (
         ReturnTxn.created_at, ReturnTxn.reference, Store.number, Register.number,
         Clerk.username, Manager.username, ReturnTxn.override_reason, ReturnTxn.settlement,
         Sale.receipt_code, Sale.sold_at, SaleLine.line_no, Product.sku,
@@ -230,6 +234,13 @@ def _statement(session: Session, filters: LogFilters) -> Select[Any]:
         ReturnLine.restocking_fee, tenders.c.parts, NewSale.receipt_code, Exchange.difference,
         func.coalesce(ReturnTxn.customer_id, ReturnTxn.id_masked),
     )  # fmt: skip
+
+
+def _from(
+    columns: tuple[Any, ...], tenders: Any, session: Session, filters: LogFilters
+) -> Select[Any]:
+    """``columns`` over the log's joins (``tenders``: the refund tenders subquery they
+    read), filtered, in the log's order."""
     stmt = (
         _joined(sa_select(*columns).select_from(ReturnLine))
         .join(Product, col(ReturnLine.product_id) == Product.id)

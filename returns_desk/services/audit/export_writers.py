@@ -58,6 +58,10 @@ class CsvWriter:
         """Rows already as text (``exchange_log.stream_text``): the export's fast path."""
         self._csv.writerows(rows)
 
+    def write_lines(self, text: str) -> None:
+        """Lines already written as CSV (``exchange_csv.stream_csv``)."""
+        self._file.write(text)
+
     def close(self) -> None:
         self._file.close()
 

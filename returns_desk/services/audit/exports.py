@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
+from returns_desk.services.audit.exchange_csv import stream_csv
 from returns_desk.services.audit.exchange_log import (
     LogFilters,
     LogRow,
@@ -63,7 +64,12 @@ def _write(
         with snapshot(engine) as session:
             data_head, total = audit.head(session), count_rows(session, filters)
             progress(0, total)
-            if isinstance(writer, CsvWriter):  # text straight to text (exchange_log)
+            if isinstance(writer, CsvWriter) and session.get_bind().dialect.name == "sqlite":
+                for count, text in stream_csv(session, filters):  # the query writes the CSV
+                    writer.write_lines(text)
+                    rows += count
+                    progress(rows, total)
+            elif isinstance(writer, CsvWriter):  # text straight to text (exchange_log)
                 for count, batch in stream_text(session, filters):
                     writer.write_text(batch)
                     rows += count
