@@ -95,6 +95,7 @@ def returnable(url: str) -> list[tuple[str, int, date]]:
 
 def register(url: str, number: int, work: list, seconds: float, start, results) -> None:  # type: ignore[no-untyped-def]
     """One register: log in, then complete returns until time is up; report what happened."""
+    from returns_desk.domain.codes import DESK_REGISTERS
     from returns_desk.domain.decision import Settlement
     from returns_desk.domain.draft import CompletionRequest, FromReceipt, ReturnError, ReturnItem
     from returns_desk.services.returns.complete import complete_return
@@ -105,7 +106,7 @@ def register(url: str, number: int, work: list, seconds: float, start, results) 
     engine = make_engine(url)
     user, pin = CLERKS[number % 2]
     latencies, errors, refused, first_error = [], 0, 0, ""
-    actor = log_in(engine, user, pin, f"R{number + 1}")
+    actor = log_in(engine, user, pin, f"R{number % DESK_REGISTERS + 1}")  # R1 ... R50
     start.wait()
     deadline = time.perf_counter() + seconds
     cpu = time.process_time()
