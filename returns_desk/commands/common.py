@@ -77,7 +77,7 @@ def pin_option(whose: str = "their", text: str = "") -> Any:
     """``--pin``: prompted for (hidden) unless RETURNS_DESK_PIN is set."""
     return typer.Option(
         ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN",
-        help=text or f"The {whose} PIN.",
+        help=text or ("Their PIN." if whose == "their" else f"The {whose} PIN."),
     )  # fmt: skip
 
 
