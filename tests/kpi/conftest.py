@@ -1,6 +1,7 @@
 """The exports' fixed ledger, with what KPIs also count: vouchers issued, ratings,
 complaints with their steps, who rang a sale up, slips printed, an ID fingerprint seen twice,
-and an October to compare November with. Every golden value in test_golden_kpis.py is
+two returns that completed pre-returns (kiosk, browser), and an October to compare November
+with. Every golden value in test_golden_kpis.py is
 worked out by hand from this."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from returns_desk.store.models import (
     Complaint,
     ComplaintEvent,
     Feedback,
+    PreReturn,
     Product,
     Register,
     ReturnTxn,
@@ -52,6 +54,19 @@ def _complaint(s, ref, logged, clerk, sale, steps, due, **facts):
         before = status
 
 
+def _prereturn(s, ref, channel, txn):
+    """The pre-return (started at a kiosk or in a browser) that return ``txn`` completed."""
+    row = PreReturn(
+        reference=f"PR-{ref[-4:]}", short_code=f"Q{ref[-4:]}", token_digest=ref.ljust(64, "0"),
+        sale_id=txn.sale_id, store_id=txn.store_id, status="completed", outcome=txn.settlement,
+        channel=channel, created_by="C1042", created_at=txn.created_at - timedelta(days=1),
+        expires_at=txn.created_at + timedelta(days=13), closed_at=txn.created_at,
+    )  # fmt: skip
+    s.add(row)
+    s.flush()
+    return row
+
+
 def build_kpi_ledger(engine) -> None:
     build_ledger(engine)
     with unit_of_work(engine) as s:
@@ -74,6 +89,9 @@ def build_kpi_ledger(engine) -> None:
         for ref, seconds in (("RT-0000001", 150), ("RT-0000002", 400), ("RT-0000003", 90)):
             txns[ref].started_at = txns[ref].created_at - timedelta(seconds=60)  # first scan
             txns[ref].slip_printed_at = txns[ref].created_at + timedelta(seconds=seconds)
+            s.add(txns[ref])
+        for ref, channel in (("RT-0000001", "kiosk"), ("RT-0000003", "browser")):
+            txns[ref].prereturn_id = _prereturn(s, ref, channel, txns[ref]).id  # pre-registered
             s.add(txns[ref])
         for ref in ("RT-0000002", "RT-0000004"):  # the same ID shown for both (an override,
             txns[ref].id_hash = "f" * 64  # then no receipt): one fingerprint, two returns

@@ -74,3 +74,24 @@ def test_clerks_are_refused_and_mistakes_named(kpi_engine):
     definitions = runner.invoke(app, ["kpi", "--definitions"], terminal_width=200)
     assert definitions.exit_code == 0
     assert "time_per_return_p90@1  Time per return (p90): seconds" in definitions.output
+
+
+def test_time_per_return_apart_for_pre_registered_returns_and_walk_ups(kpi_engine, tmp_path):
+    table = run("--kpi", "time_per_return")
+    assert table.exit_code == 0, table.output
+    assert "pre-registered" in table.output and "2 min 30 s" in table.output
+    assert "walk-up" in table.output and "7 min 40 s" in table.output
+    assert "Split by how the return started: pre-registered" in table.output
+    rows = list(csv.DictReader(io.StringIO(run("--kpi", "time_per_return_p90",
+                                               "--format", "csv").output)))  # fmt: skip
+    current = {r["part"]: (r["numerator"], r["denominator"], r["value"])
+               for r in rows if r["period"] == "current"}  # fmt: skip
+    assert current == {
+        "": ("460", "3", "460"), "pre-registered": ("210", "2", "210"),
+        "walk-up": ("460", "1", "460"),
+    }  # fmt: skip
+    out = tmp_path / "time.json"
+    assert run("--kpi", "time_per_return", "--format", "json", "--out", str(out)).exit_code == 0
+    (line,) = json.loads(out.read_text())["kpis"][0]["lines"]
+    parts = {p["part"]: p["current"]["value"] for p in line["parts"]}
+    assert parts == {"pre-registered": "150", "walk-up": "460"}

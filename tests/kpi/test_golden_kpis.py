@@ -5,7 +5,8 @@ November 2026, against October 2 to 31 (the 30 days before):
 - returned: 89.00 + (116.55 + 12.95 fee) + 18.00 + 129.50 + 16.00 (no receipt) = 382.00, 5 units
 - kept: vouchers 134.55 + 16.00, and the exchange's 129.50 (its new sale cost 5.00 more)
 - October: 100.00 sold (2 units), 50.00 returned late with a manager's override
-- first scan to slip: 210, 460 and 150 seconds (nearest rank: median 210, p90 460)
+- first scan to slip: 210, 460 and 150 seconds (nearest rank: median 210, p90 460); the
+  210 and 150 were pre-registered (median 150, p90 210), the 460 a walk-up (460, 460)
 - complaints: A acknowledged at once, decided in time, resolved at the counter; B (gold)
   acknowledged after an hour, decided late; C never acknowledged, past its due time
 """
@@ -131,6 +132,36 @@ def test_the_splits_under_a_figure(kpi_engine):
             ("exchange", "$129.50", "$0.00"),
             ("voucher", "$150.55", "$0.00"),
         ],
+    }
+
+
+def test_time_per_return_apart_for_pre_registered_returns_and_walk_ups(kpi_engine):
+    """RT-0000001 (210 s) and RT-0000003 (150 s) completed pre-returns; RT-0000002 (460 s)
+    walked up. Nearest rank of two: the median is the first, the p90 the second."""
+    rep = report(kpi_engine, kpis=("time_per_return", "time_per_return_p90"))
+    parts = {
+        row.kpi.id: [(now.group, now.shown(), now.fraction(), before.shown())
+                     for now, before in row.lines[0].parts]
+        for row in rep.rows
+    }  # fmt: skip
+    assert parts == {
+        "time_per_return": [
+            ("pre-registered", "2 min 30 s", "150 of 2", "—"),
+            ("walk-up", "7 min 40 s", "460 of 1", "—"),
+        ],
+        "time_per_return_p90": [
+            ("pre-registered", "3 min 30 s", "210 of 2", "—"),
+            ("walk-up", "7 min 40 s", "460 of 1", "—"),
+        ],
+    }
+    by_store = report(kpi_engine, Dim.STORE, ("time_per_return",))
+    split = {
+        line.current.group: [(now.group, now.fraction()) for now, _ in line.parts]
+        for line in by_store.rows[0].lines
+    }
+    assert split == {  # the Mall's one timed return was RT-0000003
+        "101": [("pre-registered", "210 of 1"), ("walk-up", "460 of 1")],
+        "102": [("pre-registered", "150 of 1"), ("walk-up", "0 of 0")],
     }
 
 

@@ -66,6 +66,10 @@ class KpiDef:
         return f"{words}. {self.note}".strip() if self.note else words
 
 
+STARTED_SPLIT = (
+    "Split by how the return started: pre-registered (a pre-return code from the kiosk or "
+    "the browser, scanned at the counter) or walk-up, each with its own {} of its own returns."
+)
 KPIS: tuple[KpiDef, ...] = (
     KpiDef(
         "return_rate", 1, "Return rate",
@@ -106,12 +110,12 @@ KPIS: tuple[KpiDef, ...] = (
     KpiDef(
         "time_per_return", 1, "Time per return (median)",
         "seconds from the first scan to the slip printed, median", "returns timed",
-        Unit.SECONDS, False, NO_DEPARTMENT,
+        Unit.SECONDS, False, NO_DEPARTMENT, note=STARTED_SPLIT.format("median"),
     ),
     KpiDef(
         "time_per_return_p90", 1, "Time per return (p90)",
         "seconds from the first scan to the slip printed, 90th percentile", "returns timed",
-        Unit.SECONDS, False, NO_DEPARTMENT,
+        Unit.SECONDS, False, NO_DEPARTMENT, note=STARTED_SPLIT.format("p90"),
     ),
     # Version 2: counted from issue 19's complaint timestamps, as the complaint monitoring
     # report counts them (version 1 read the status changes, with its own time limits).

@@ -383,22 +383,37 @@ def clerks(conn: Connection, scope: Scope) -> Grouped:
 
 def durations(conn: Connection, scope: Scope, share: tuple[int, int]) -> Grouped:
     """A nearest-rank percentile (``share`` = (9, 10) for p90) of the seconds from a
-    return's first scan to its slip, by window functions in the database."""
+    return's first scan to its slip, by window functions in the database: over all timed
+    returns, and apart for pre-registered returns (a kiosk or browser pre-return completed
+    at the counter) and walk-ups, all in one query."""
     rt, d = ReturnTxn, scope.dialect
     started = _started()
     seconds = epoch(d, rt.slip_printed_at) - epoch(d, started)
+    pre = _when(col(rt.prereturn_id).is_not(None))
     base, group = _return_dims(scope, _table(rt))
-    inner = _grouped(scope, base, rt.created_at, rt.store_id, group, {"s": seconds})
+    inner = _grouped(scope, base, rt.created_at, rt.store_id, group, {"s": seconds, "pre": pre})
     inner = inner.group_by(None).where(col(rt.slip_printed_at).is_not(None), started.is_not(None))
     rows = inner.subquery()
-    period, grp, secs = rows.c[0], rows.c[1], rows.c[2]
-    parts = (period, grp)
+    period, grp, secs, how = rows.c[0], rows.c[1], rows.c[2], rows.c[3]
+    every, apart = (period, grp), (period, grp, how)
     ranked = select(
-        period.label("p"), grp.label("g"), secs.label("s"),
-        func.row_number().over(partition_by=parts, order_by=secs).label("rn"),
-        func.count().over(partition_by=parts).label("n"),
+        period.label("p"), grp.label("g"), secs.label("s"), how.label("pre"),
+        func.row_number().over(partition_by=every, order_by=secs).label("rn"),
+        func.count().over(partition_by=every).label("n"),
+        func.row_number().over(partition_by=apart, order_by=secs).label("rn_how"),
+        func.count().over(partition_by=apart).label("n_how"),
     ).subquery()  # fmt: skip
     k, of = share
-    rank = (ranked.c.n * k + (of - 1)) // of  # ceil(n * k / of), in integers
-    stmt = select(ranked.c.p, ranked.c.g, ranked.c.s, ranked.c.n).where(ranked.c.rn == rank)
-    return _run(conn, stmt, ["seconds", "timed"])
+    r = ranked.c
+
+    def at_rank(rn: Any, n: Any, *also: Any) -> Any:
+        """The seconds at rank ceil(n * k / of) (in integers), NULL on other rows."""
+        return func.max(case((and_(rn == (n * k + (of - 1)) // of, *also), r.s), else_=None))
+
+    stmt = select(
+        r.p, r.g, at_rank(r.rn, r.n), func.count(),
+        at_rank(r.rn_how, r.n_how, r.pre == 1), func.sum(r.pre),
+        at_rank(r.rn_how, r.n_how, r.pre == 0), func.sum(1 - r.pre),
+    ).group_by(r.p, r.g)  # fmt: skip
+    names = ["seconds", "timed", "pre_seconds", "pre_timed", "walk_seconds", "walk_timed"]
+    return _run(conn, stmt, names)

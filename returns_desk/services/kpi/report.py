@@ -238,7 +238,9 @@ def _parts(one: KpiDef, num: m.Grouped, group: str) -> tuple[tuple[KpiValue, Kpi
     elif one.id == "receiptless_rate":
         split = {"by value": "receiptless_value"}
     elif one.id in ("serial_returners", "return_velocity"):
-        return _identity_parts(one, num)
+        return _kinds(one, num, "", IDENTITIES, "flagged", "seen")
+    elif one.id in ("time_per_return", "time_per_return_p90"):
+        return _kinds(one, num, group, STARTED, "seconds", "timed")
     else:
         return ()
     parts = []
@@ -257,13 +259,21 @@ def _parts(one: KpiDef, num: m.Grouped, group: str) -> tuple[tuple[KpiValue, Kpi
     return tuple(parts)
 
 
-def _identity_parts(one: KpiDef, num: m.Grouped) -> tuple[tuple[KpiValue, KpiValue], ...]:
-    """Serial returners and bursts, by customer number and by ID fingerprint."""
+IDENTITIES = {"by customer number": "customer", "by ID fingerprint": "fingerprint"}
+STARTED = {"pre-registered": "pre", "walk-up": "walk"}  # how a return began
+
+
+def _kinds(
+    one: KpiDef, num: m.Grouped, group: str, kinds: dict[str, str], n: str, d: str
+) -> tuple[tuple[KpiValue, KpiValue], ...]:
+    """A figure apart for each kind of one thing, from the sums ``{kind}_{n}`` over
+    ``{kind}_{d}``: serial returners by customer number and by ID fingerprint, time per
+    return for pre-registered returns and walk-ups (each its own percentile)."""
     parts = []
-    for words, kind in (("by customer number", "customer"), ("by ID fingerprint", "fingerprint")):
+    for words, kind in kinds.items():
         now, before = (
-            KpiValue(one, words, _number(num.get((p, "")), f"{kind}_flagged", False),
-                     _number(num.get((p, "")), f"{kind}_seen", False))
+            KpiValue(one, words, _number(num.get((p, group)), f"{kind}_{n}", False),
+                     _number(num.get((p, group)), f"{kind}_{d}", False))
             for p in (CURRENT, PREVIOUS)
         )  # fmt: skip
         parts.append((now, before))
