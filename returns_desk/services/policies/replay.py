@@ -63,7 +63,8 @@ BATCH = 5000
 _UNOPENED = Condition.UNOPENED
 # A case per line: built through the slots (the dataclasses' own __init__ costs more).
 _SoldLine, _ReturnCase = builder(SoldLine), builder(ReturnCase)
-_Receipt, _LineInfo = builder(Receipt), builder(LineInfo)
+_Receipt, _LineInfo, _Tender = builder(Receipt), builder(LineInfo), builder(Tender)
+_KINDS = {kind.value: kind for kind in TenderKind}  # a dict lookup costs less than the call
 
 
 @dataclass(frozen=True)
@@ -410,7 +411,8 @@ class _TenderFeed:
         row, key = self._next, (sold_at, sale_id)
         while row is not None and (row[0], row[1]) <= key:
             if row[1] == sale_id:
-                tender = Tender(TenderKind(row[2]), row[3], row[5], row[6], row[7])
+                kind = _KINDS.get(row[2]) or TenderKind(row[2])
+                tender = _Tender(kind, row[3], row[5], row[6], row[7])
                 found.append((tender, row[4] or ZERO))
             row = next(self._rows, None)
         self._next = row
