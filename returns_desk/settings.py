@@ -9,6 +9,7 @@ the desk reads ``os.environ``; the README's settings table is generated from the
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 from pathlib import Path
@@ -237,15 +238,43 @@ def private_folder(folder: Path) -> Path:
 
 
 def load_settings() -> Settings:
-    """The settings as the environment has them now; a bad value is a :class:`SettingsError`."""
+    """The settings as the environment has them now; a bad value is a :class:`SettingsError`.
+
+    Parsed once per distinct set of the variables they read: a register asks for them on
+    every completed return (the audit key), and parsing costs about a millisecond. Any
+    change to one of the variables is read on the next call.
+    """
     try:
-        return Settings()
+        return _parsed(_read_variables())
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "settings"
             problems.append(f"{name}={error.get('input')!r}: {error['msg']}")
         raise SettingsError("; ".join(problems)) from None
+
+
+def _variable_names() -> frozenset[str]:
+    """Every variable a :class:`Settings` reads, lower-cased as it matches them: each field's
+    alias and (``populate_by_name``) its own name."""
+    names = {name.lower() for name in Settings.model_fields}
+    names.update(f.alias.lower() for f in Settings.model_fields.values() if f.alias)
+    return frozenset(names)
+
+
+_NAMES = _variable_names()
+
+
+def _read_variables() -> tuple[tuple[str, str], ...]:
+    """The environment's values of the variables settings read, in a fixed order."""
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.lower() in _NAMES))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(_variables: tuple[tuple[str, str], ...]) -> Settings:
+    """The settings for these values of the variables (the cache key: ``Settings`` reads
+    the same ones from the environment). Frozen, so one object is shared safely."""
+    return Settings()
 
 
 def settings_table() -> str:

@@ -50,3 +50,20 @@ def test_values_come_from_their_variables(monkeypatch, tmp_path):
 def test_every_field_is_documented():
     for name, field in Settings.model_fields.items():
         assert field.alias and field.description, name
+
+
+def test_a_changed_variable_is_read_at_the_next_call(monkeypatch):
+    """Settings are parsed once per set of values (a register reads them on every return),
+    so a change must show at once, whatever was read before, and going back too."""
+    monkeypatch.setenv("RETURNS_DESK_STORE", "101")
+    assert load_settings().store == 101
+    assert load_settings() is load_settings()  # the same values: parsed once
+    monkeypatch.setenv("RETURNS_DESK_STORE", "102")
+    assert load_settings().store == 102
+    monkeypatch.setenv("returns_desk_store", "103")  # read whatever the case, as pydantic does
+    monkeypatch.delenv("RETURNS_DESK_STORE")
+    assert load_settings().store == 103
+    monkeypatch.delenv("returns_desk_store")
+    assert load_settings().store is None
+    monkeypatch.setenv("RETURNS_DESK_STORE", "101")
+    assert load_settings().store == 101

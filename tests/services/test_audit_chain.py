@@ -205,6 +205,23 @@ def test_a_forged_append_is_named(engine, version):
     assert ("not keyed" if version == 1 else "changed") in report.problem
 
 
+def test_the_desk_carries_on_after_events_put_past_its_head(engine):
+    """A forged append does not stop the registers: the next transaction's events (two
+    here, written together) follow it, and verify still names it."""
+    _chain(engine)
+    with _attacker(engine) as conn:
+        _insert(conn, _rehashed(6, _head_hash(conn, 5)))
+    with unit_of_work(engine) as session:
+        first = audit.append(session, actor="cleo", action="test", entity="thing")
+        second = audit.append(session, actor="cleo", action="test", entity="thing")
+    assert (first.seq, second.seq) == (7, 8) and second.prev_hash == first.hash
+    with unit_of_work(engine) as session:
+        third = audit.append(session, actor="cleo", action="test", entity="thing")
+    assert third.seq == 9 and third.prev_hash == second.hash
+    report = _verify(engine)
+    assert report.first_broken == 6 and report.events == 6
+
+
 def test_a_whole_chain_rewritten_without_the_key_is_not_intact(engine):
     _chain(engine, 3)
     with _attacker(engine) as conn:

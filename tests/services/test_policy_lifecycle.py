@@ -139,6 +139,52 @@ def test_activated_at_one_register_it_decides_at_another_from_that_moment(
     assert event["store"] == 101 and event["version"] == "draft-1"
 
 
+def test_a_register_at_work_follows_a_policy_activated_at_another(
+    demo_engine, demo_actors, pick_receipt, tmp_path
+):
+    """A register that has completed returns under one policy completes the next under the
+    one another register activated meanwhile (nothing of the first is kept and used)."""
+    first = pick_receipt(lambda r: r.store_no == 101 and easy(r))
+    second = pick_receipt(lambda r: r.store_no == 101 and easy(r) and r.code != first.code)
+    register_b = make_engine(str(demo_engine.url))  # the register at work: its own engine
+    try:
+
+        def complete(receipt):
+            item = ReturnItem(easy(receipt), 1, Condition.UNOPENED, "changed_mind")
+            request = receipt_request(register_b, receipt.code, (item,), Settlement.STORE_CREDIT)
+            return complete_return(register_b, demo_actors["cleo"], request, TODAY)
+
+        before = complete(first)
+        stored = import_policy(demo_engine, demo_actors["maria"], draft_file(tmp_path), "now")
+        activate(demo_engine, demo_actors["maria"], Activation(stored.version_id, 101, None, "go"))
+        after = complete(second)
+    finally:
+        register_b.dispose()
+    with read_only(demo_engine) as session:
+        decided_by = [session.get(ReturnTxn, done.return_id).policy_version_id
+                      for done in (before, after)]  # fmt: skip
+    assert decided_by == [active_policy(demo_engine).version_id, stored.version_id]
+
+
+def test_the_first_return_on_a_new_database_puts_the_default_policy_in_force(
+    demo_engine, demo_actors, pick_receipt
+):
+    receipt = pick_receipt(lambda r: r.store_no == 101 and easy(r))
+    with read_only(demo_engine) as session:
+        assert current_policy(session) is None  # none was ever put in force
+    item = ReturnItem(easy(receipt), 1, Condition.UNOPENED, "changed_mind")
+    request = receipt_request(demo_engine, receipt.code, (item,), Settlement.STORE_CREDIT)
+    done = complete_return(demo_engine, demo_actors["cleo"], request, TODAY)
+    with read_only(demo_engine) as session:
+        txn = session.get(ReturnTxn, done.return_id)
+        default = current_policy(session)
+        activations = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "policy.activate")
+        ).all()
+    assert default is not None and txn.policy_version_id == default.version_id
+    assert default.policy.version == DEFAULT_VERSION and len(activations) == 1
+
+
 def midnight(day: date, zone: str) -> datetime:
     return datetime.combine(day, time(), ZoneInfo(zone)).astimezone(UTC)
 

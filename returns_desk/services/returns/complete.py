@@ -22,7 +22,11 @@ from returns_desk.domain.money import ZERO
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.services.complaints.decisions import carry_out_remedy
-from returns_desk.services.policies.active import ActivePolicy, active_policy
+from returns_desk.services.policies.active import (
+    ActivePolicy,
+    active_policy,
+    current_policy,
+)
 from returns_desk.services.returns.approvals import confirm_override
 from returns_desk.services.returns.catalog import desk_store
 from returns_desk.services.returns.settle import Settling, settle
@@ -30,7 +34,7 @@ from returns_desk.services.returns.sources import Taken, handler_for
 from returns_desk.services.staff.security import require
 from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.ids import next_id
-from returns_desk.store.models import Register, ReturnLine, ReturnTxn
+from returns_desk.store.models import Register, ReturnLine, ReturnTxn, Store
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -44,16 +48,48 @@ if TYPE_CHECKING:
 def complete_return(
     engine: Engine, actor: Actor, request: CompletionRequest, today: date
 ) -> CompletedReturn:
-    """Decide again, claim, pay back and record it all in one unit of work."""
+    """Decide again, claim, pay back and record it all in one unit of work.
+
+    The policy is read inside that unit of work (the one in force as it runs, at every
+    register), so a completion costs one connection and transaction. On a database where
+    no policy was ever put in force, the shipped default is put in force first.
+    """
     require(actor, Role.CLERK, Role.MANAGER)
     source = handler_for(request.source)
     checked_items(request.items, request.source.scanned)
-    active = store_policy(engine, request.source.store_no)
-    source.admit(active.policy, request.source)
     manager = None
-    if request.override:  # the PIN check commits on its own, like any log-in attempt
+    if request.override:  # refused before the manager's PIN is checked, if the policy never
+        # takes it; the PIN check commits on its own, like any log-in attempt
+        source.admit(store_policy(engine, request.source.store_no).policy, request.source)
         manager = confirm_override(engine, actor, request.override, request.source, request.items)
+    try:
+        return _complete(engine, actor, request, today, manager)
+    except NoPolicyYet as missing:
+        active_policy(engine, missing.store_id)  # the shipped default, in force from now on
+        return _complete(engine, actor, request, today, manager)
+
+
+class NoPolicyYet(LookupError):
+    """No policy was ever put in force at this store (a new database)."""
+
+    def __init__(self, store_id: int) -> None:
+        super().__init__(f"no policy is in force at store #{store_id}")
+        self.store_id = store_id
+
+
+def _complete(
+    engine: Engine,
+    actor: Actor,
+    request: CompletionRequest,
+    today: date,
+    manager: Actor | None,
+) -> CompletedReturn:
+    """The unit of work itself: the policy in force, then claim, decide, write, settle,
+    audit."""
+    source = handler_for(request.source)
     with unit_of_work(engine) as session:
+        store, active = policy_in_force(session, request.source.store_no)  # store: kept
+        source.admit(active.policy, request.source)
         taken = source.take(session, active.policy, request.source, request, today)
         by = manager.username if manager else None
         quotes = approved(taken.quotes, request.settlement, by, request.source.noun)
@@ -75,9 +111,22 @@ def complete_return(
         return done
 
 
+def policy_in_force(session: Session, store_no: int | None) -> tuple[Store, ActivePolicy]:
+    """The store the return is decided for (the selling store for a receipt, the desk's
+    own without one) and the policy in force there now, as ``session`` sees it;
+    :class:`NoPolicyYet` if none was ever assigned. (Kept by the caller, the store's row
+    stays in the session's identity map: what follows finds it there.)"""
+    store = desk_store(session, store_no)
+    assert store.id is not None  # desk_store refuses a store without one
+    active = current_policy(session, store.id)
+    if active is None:
+        raise NoPolicyYet(store.id)
+    return store, active
+
+
 def store_policy(engine: Engine, store_no: int | None) -> ActivePolicy:
-    """The policy in force now at the store the return is decided for: the selling store
-    for a receipt, the desk's own without one."""
+    """The policy in force now at the store the return is decided for, read on its own
+    (before a manager's PIN is checked)."""
     with read_only(engine) as session:
         store = desk_store(session, store_no)
     return active_policy(engine, store.id)
