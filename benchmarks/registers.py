@@ -28,7 +28,7 @@ from rich.table import Table
 
 TODAY = date(2026, 11, 23)
 GOAL_P99_MS = 250.0
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 100)  # a log keeps every column
 CLERKS = [("cleo", "1111"), ("sam", "2222")]
 
 
@@ -95,6 +95,7 @@ def returnable(url: str) -> list[tuple[str, int, date]]:
 
 def register(url: str, number: int, work: list, seconds: float, start, results) -> None:  # type: ignore[no-untyped-def]
     """One register: log in, then complete returns until time is up; report what happened."""
+    from returns_desk.domain.codes import DESK_REGISTERS
     from returns_desk.domain.decision import Settlement
     from returns_desk.domain.draft import CompletionRequest, FromReceipt, ReturnError, ReturnItem
     from returns_desk.services.returns.complete import complete_return
@@ -103,12 +104,13 @@ def register(url: str, number: int, work: list, seconds: float, start, results) 
     from returns_desk.store.db import make_engine
 
     engine = make_engine(url)
+    backends = _backend_pids(engine)
     user, pin = CLERKS[number % 2]
     latencies, errors, refused, first_error = [], 0, 0, ""
-    actor = log_in(engine, user, pin, f"R{number + 1}")
+    actor = log_in(engine, user, pin, f"R{number % DESK_REGISTERS + 1}")  # R1 ... R50
     start.wait()
     deadline = time.perf_counter() + seconds
-    cpu = time.process_time()
+    cpu, server_before = time.process_time(), _server_cpu(backends)
     for code, line_no, day in work:
         if time.perf_counter() >= deadline:
             break
@@ -125,8 +127,38 @@ def register(url: str, number: int, work: list, seconds: float, start, results) 
             errors += 1
             first_error = first_error or f"{type(exc).__name__}: {exc}"[:200]
     cpu = time.process_time() - cpu  # this register's own CPU time, all completions
+    server = _server_cpu(backends)
+    server = server - server_before if server is not None and server_before is not None else None
     engine.dispose()
-    results.put((latencies, errors, refused, first_error, cpu))
+    results.put((latencies, errors, refused, first_error, cpu, server))
+
+
+def _backend_pids(engine) -> set[int]:  # type: ignore[no-untyped-def]
+    """The process ids of the PostgreSQL backends this register's connections talk to
+    (filled in as they connect); stays empty on SQLite."""
+    from sqlalchemy import event
+
+    pids: set[int] = set()
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", lambda conn, _record: pids.add(conn.info.backend_pid))
+    return pids
+
+
+def _server_cpu(pids: set[int]) -> float | None:
+    """The CPU seconds these backends have used, read from /proc (a server on this machine);
+    None when there are none or they cannot be read. A backend that connected after an
+    earlier reading counts from its start."""
+    if not pids:
+        return None
+    ticks = 0
+    try:
+        for pid in list(pids):
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    except (OSError, ValueError, IndexError):
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def run_level(url: str, n: int, work: list, seconds: float) -> dict[str, float | str]:
@@ -147,9 +179,12 @@ def run_level(url: str, n: int, work: list, seconds: float) -> dict[str, float |
     p50 = latencies[done // 2] * 1000 if done else float("nan")
     p99 = latencies[min(done - 1, int(done * 0.99))] * 1000 if done else float("nan")
     cpu_ms = sum(o[4] for o in outcomes) / done * 1000 if done else float("nan")
+    servers = [o[5] for o in outcomes]
+    known = done and all(server is not None for server in servers)
+    server_ms = sum(servers) / done * 1000 if known else float("nan")  # type: ignore[arg-type]
     return {
         "registers": n, "completions": done, "per_second": done / seconds, "p50": p50,
-        "p99": p99, "cpu_ms": cpu_ms, "errors": sum(o[1] for o in outcomes),
+        "p99": p99, "cpu_ms": cpu_ms, "server_ms": server_ms, "errors": sum(o[1] for o in outcomes),
         "refused": sum(o[2] for o in outcomes),
         "first_error": next((o[3] for o in outcomes if o[3]), ""),
     }  # fmt: skip
@@ -174,7 +209,10 @@ def main() -> None:
     work = returnable(url)
     console.print(f"{backend}: {len(work):,} returnable receipts; {args.seconds:g} s per level")
     table = Table(title=f"Registers completing returns at once ({backend}, {os.cpu_count()} cores)")
-    columns = ("registers", "completions/s", "p50 ms", "p99 ms", "errors", "refused", "CPU ms")
+    columns = (
+        "registers", "completions/s", "p50 ms", "p99 ms", "errors", "refused", "CPU ms",
+        "server CPU ms",
+    )  # fmt: skip
     for column in columns:
         table.add_column(column, justify="right")
     rows = []
@@ -185,14 +223,16 @@ def main() -> None:
         table.add_row(
             str(n), f"{row['per_second']:.1f}", f"{row['p50']:.0f}", f"{row['p99']:.0f}",
             str(row["errors"]), str(row["refused"]), f"{row['cpu_ms']:.0f}",
+            "-" if row["server_ms"] != row["server_ms"] else f"{row['server_ms']:.1f}",
         )  # fmt: skip
         if row["first_error"]:
             console.print(f"  first error at {n}: {row['first_error']}")
         work = returnable(url)  # what is left, for the next level
     console.print(table)
     console.print(
-        "CPU ms: the registers' own CPU time per completion (the client side; the database "
-        "server's is on top).\nWith more registers than cores, each completion also waits "
+        "CPU ms: the registers' own CPU time per completion (the client side); server CPU "
+        "ms: their PostgreSQL backends' (read from /proc: a server on this machine), on top."
+        "\nWith more registers than cores, each completion also waits "
         "for a core: latency is about registers x CPU per completion / cores."
     )
     last = rows[-1]

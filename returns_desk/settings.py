@@ -51,7 +51,11 @@ class Settings(BaseSettings):
     register_name: str = Field(
         "R1",
         alias="RETURNS_DESK_REGISTER",
-        description="This register's name at the returns desk, e.g. `R2` (register 92).",
+        description=(
+            "This register's name at the returns desk: `R1` to `R50`. Its number on sales, "
+            "exports and the audit trail: `R1`-`R9` are 91-99, `R10` is 90, `R11` 89 ... "
+            "`R50` 50 (clear of the tills, which count up from 1)."
+        ),
     )
     store: int | None = Field(
         None,
@@ -167,6 +171,17 @@ class Settings(BaseSettings):
             "Unset: `false`, another manager must approve."
         ),
     )
+
+    @field_validator("register_name")
+    @classmethod
+    def _register_is_a_desk(cls, value: str) -> str:
+        """A desk register name with a number of its own (``R1`` ... ``R50``); set but
+        empty is the default, ``R1``."""
+        from returns_desk.domain.codes import desk_register_number
+
+        value = value or "R1"
+        desk_register_number(value)  # raises with the names it takes
+        return value
 
     @field_validator("printer")
     @classmethod

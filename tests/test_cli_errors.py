@@ -30,6 +30,32 @@ def test_debug_shows_the_traceback(engine, monkeypatch):
     assert isinstance(result.exception, RuntimeError)  # left to Python: the traceback
 
 
+def test_a_bad_input_error_a_command_catches_is_one_line(engine):
+    result = runner.invoke(app, ["receipt", "show", "12345"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == ["error: receipt code '12345' has 5 digits; a receipt code has 13"]
+
+
+def test_debug_shows_the_traceback_of_an_error_a_command_catches(engine):
+    result = runner.invoke(app, ["--debug", "receipt", "show", "12345"])
+    assert result.exit_code == 1
+    assert "Traceback" in result.output and "ReceiptCodeError" in result.output
+    assert "parse_receipt_code" in result.output  # where it was raised
+    last = [line for line in result.output.splitlines() if line.strip()][-1]
+    assert last == "error: receipt code '12345' has 5 digits; a receipt code has 13"
+
+
+def test_debug_shows_the_traceback_of_a_policy_file_refused(engine, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[policy\n", encoding="utf-8")
+    plain = runner.invoke(app, ["policy", "check", str(bad)])
+    debugged = runner.invoke(app, ["--debug", "policy", "check", str(bad)])
+    assert plain.exit_code == debugged.exit_code == 1
+    assert "Traceback" not in plain.output and "error:" in plain.output
+    assert "Traceback" in debugged.output and "PolicyError" in debugged.output
+
+
 def test_an_unreachable_database_is_one_line(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/no/such/folder/desk.db")
     result = runner.invoke(app, ["receipt", "show", "1010390000018"])

@@ -69,6 +69,8 @@ def test_a_desk_register_is_passed_as_its_setting(served):
         (["--pair", "R1"], "--pair is for --kiosk"),
         (["--register", "R1; rm -rf /"], "a register name like R1"),
         (["--port", "70000"], "65535"),
+        (["--register", "R0"], "a returns desk is named R1 to R50"),
+        (["--kiosk", "--pair", "K2"], "--pair register 'K2': a returns desk is named R1"),
     ],
 )
 def test_mistakes_are_refused_and_nothing_is_served(served, args, said):

@@ -4,10 +4,13 @@ failure.
 Errors never reach the user as a traceback: :class:`DeskGroup` (the root command's class)
 turns any error a command lets through into one clear line and exit code 1 (click keeps
 exit code 2 for usage errors); ``returns-desk --debug ...`` shows the traceback instead.
+An error a command catches itself goes through :func:`fail` (or, for a command that prints
+its own lines, :func:`debug_traceback`), which adds its traceback under ``--debug``.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 from rich.console import Console
 from typer._click.exceptions import ClickException  # typer's own click: usage errors
+from typer._click.globals import get_current_context
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
@@ -46,11 +50,22 @@ def engine(upgrade: bool = True) -> Engine:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print a plain error (what and where) and exit non-zero."""
+    """Print a plain error (what and where) and exit non-zero; called while handling an
+    exception, ``--debug`` prints its traceback first."""
+    debug_traceback()
     err_console.print(
         f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True
     )
     raise typer.Exit(code)
+
+
+def debug_traceback() -> None:
+    """With ``--debug``, the traceback of the exception being handled (if any) on stderr,
+    without local variables (a PIN is never printed)."""
+    ctx = get_current_context(silent=True)
+    if ctx is None or not ctx.find_root().params.get("debug") or sys.exc_info()[1] is None:
+        return
+    err_console.print_exception(show_locals=False)
 
 
 def user_option(who: str) -> Any:
@@ -62,7 +77,7 @@ def pin_option(whose: str = "their", text: str = "") -> Any:
     """``--pin``: prompted for (hidden) unless RETURNS_DESK_PIN is set."""
     return typer.Option(
         ..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN",
-        help=text or f"The {whose} PIN.",
+        help=text or ("Their PIN." if whose == "their" else f"The {whose} PIN."),
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from returns_desk.commands.common import console, err_console, fail
+from returns_desk.commands.common import console, debug_traceback, err_console, fail
 from returns_desk.commands.policy_versions import register as register_versions
 from returns_desk.domain.policy.facts import ReturnFacts
 
@@ -62,6 +62,7 @@ def check(
     try:
         policy = load_policy(file)
     except PolicyError as exc:
+        debug_traceback()
         if as_json:
             data = {"file": str(file), "ok": False, "error": _error(exc),
                     "errors": [_problem(p) for p in exc.problems]}  # fmt: skip

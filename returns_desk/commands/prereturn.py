@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from returns_desk.commands.common import console, day, engine, fail
+from returns_desk.commands.common import (
+    console,
+    day,
+    engine,
+    fail,
+    logged_in,
+    pin_option,
+    user_option,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -20,20 +28,16 @@ prereturn_app = typer.Typer(
     help="Pre-registered returns: start, show, cancel, expire.", no_args_is_help=True
 )
 
-USER = typer.Option(..., "--user", "-u", help="Who does it: a clerk or manager (logs in; audited).")
-PIN = typer.Option(..., prompt=True, hide_input=True, envvar="RETURNS_DESK_PIN", help="Their PIN.")
+USER = user_option("clerk or manager who does it")
+PIN = pin_option()
 
 
 def _actor(eng: Engine, user: str, pin: str) -> Actor:
+    """The clerk or manager, logged in (audited) through the shared log-in, or a clean
+    failure."""
     from returns_desk.domain.roles import Role
-    from returns_desk.services.staff.security import AuthError, RoleError, log_in, require
 
-    try:
-        actor = log_in(eng, user, pin, register="cli")
-        require(actor, Role.CLERK, Role.MANAGER)
-    except (AuthError, RoleError) as exc:
-        fail(str(exc))
-    return actor
+    return logged_in(eng, user, pin, Role.CLERK, Role.MANAGER)
 
 
 def _picked(text: str, note: str) -> PickedLine:

@@ -19,6 +19,18 @@ def _register(value: str, option: str) -> str:
     return text
 
 
+def _desk_register(value: str, option: str) -> str:
+    """A desk register's name (``R1`` ... ``R50``), each with its own number."""
+    from returns_desk.domain.codes import RegisterNameError, desk_register_number
+
+    text = _register(value, option)
+    try:
+        desk_register_number(text)
+    except RegisterNameError as exc:
+        fail(f"{option} {exc}")
+    return text
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on; loopback by default."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
@@ -45,11 +57,11 @@ def serve(
     if register and kiosk:
         args += ["--register", _register(register, "--register")]
     elif register:  # the desk reads its register from its setting
-        env = f"RETURNS_DESK_REGISTER={shlex.quote(_register(register, '--register'))} "
+        env = f"RETURNS_DESK_REGISTER={shlex.quote(_desk_register(register, '--register'))} "
     if pair:
         if not kiosk:
             fail("--pair is for --kiosk: a customer display beside a desk register")
-        args += ["--pair", _register(pair, "--pair")]
+        args += ["--pair", _desk_register(pair, "--pair")]
     if not _loopback(host):
         err_console.print(
             f"note: serving on {host}: anyone who can reach it gets the log-in screen, over "
@@ -92,5 +104,5 @@ def kiosk(
     KioskApp(
         prepare_database,
         register=_register(register, "--register"),
-        pair=_register(pair, "--pair") if pair else None,
+        pair=_desk_register(pair, "--pair") if pair else None,
     ).run()

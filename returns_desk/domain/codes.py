@@ -78,10 +78,30 @@ def parse_receipt_code(text: str) -> ReceiptCode:
     return ReceiptCode(cleaned)
 
 
-DESK_REGISTER_BASE = 90  # returns-desk registers are numbered 91, 92, ... in each store
+DESK_REGISTER_BASE = 90  # R1 ... R9 are 91 ... 99, as they always were
+DESK_REGISTERS = 50  # a store's returns desks are named R1 ... R50
+_DESK_NAME = re.compile(r"R([1-9][0-9]?)")
+
+
+class RegisterNameError(ValueError):
+    """A name that is not a returns-desk register's."""
 
 
 def desk_register_number(label: str) -> int:
-    """The register number a returns desk prints on its sales and exports: ``R2`` is 92."""
-    digits = "".join(c for c in label if c.isdigit())
-    return DESK_REGISTER_BASE + (int(digits) % 10 if digits else 1)
+    """The register number a returns desk prints on its sales and exports, and that its
+    returns are filed under: each desk name has its own.
+
+    Desk registers are named ``R1`` to ``R50`` (no leading zero) and numbered down from 99,
+    clear of the tills, which count up from 1, and within the two digits a receipt code gives
+    a register: ``R1`` ... ``R9`` are 91 ... 99, ``R10`` is 90, ``R11`` is 89 ... ``R50`` is 50.
+    An unnamed register (``""``, an actor that logged in without one) is ``R1``.
+    """
+    if label == "":
+        return DESK_REGISTER_BASE + 1
+    found = _DESK_NAME.fullmatch(label)
+    n = int(found.group(1)) if found else 0
+    if not 1 <= n <= DESK_REGISTERS:
+        raise RegisterNameError(
+            f"register {label!r}: a returns desk is named R1 to R{DESK_REGISTERS}"
+        )
+    return DESK_REGISTER_BASE + n if n < 10 else 100 - n

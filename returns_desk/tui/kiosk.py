@@ -5,26 +5,30 @@ or rates their visit. Everything it does is done as the kiosk account (``Role.KI
 
 Beside a register (``pair``), it offers the return just completed there for rating, so the
 customer rates it and the clerk never sees the score before it is stored.
+
+A customer cannot quit it or reach anything else: Ctrl+Q does nothing and its command
+palette offers only what the welcome menu does. It is stopped from outside (its service,
+or the browser session ending). Workers post messages (``tui.kiosk_messages``).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
-from textual.app import App
-from textual.binding import Binding
+from textual import on, work
+from textual.app import App, SystemCommand
 
 from returns_desk.tui.app import local_today
+from returns_desk.tui.kiosk_messages import Beside, KioskNotice, KioskReady
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from textual.screen import Screen
 
-    from returns_desk.services.complaints.ratings import Visit
     from returns_desk.services.staff.security import Actor
 
 BESIDE_EVERY_SECONDS = 3.0  # how often a customer display looks for a return to rate
@@ -36,7 +40,6 @@ class KioskApp(App[None]):
 
     TITLE = "Returns Desk: self-service"
     CSS_PATH = Path(__file__).with_name("kiosk.tcss")
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False)]
 
     def __init__(
         self,
@@ -44,6 +47,7 @@ class KioskApp(App[None]):
         register: str = "K1",
         pair: str | None = None,
         today: Callable[[], date] = local_today,
+        beside_every: float = BESIDE_EVERY_SECONDS,
     ) -> None:
         super().__init__()
         self._engine_factory = None if hasattr(engine, "dialect") else engine
@@ -54,6 +58,7 @@ class KioskApp(App[None]):
         self.actor: Actor | None = None
         self.ready = threading.Event()
         self.offered: set[int] = set()  # returns already offered for rating here
+        self.beside_every = beside_every
 
     def on_mount(self) -> None:
         from returns_desk.tui.screens.kiosk import KioskHome
@@ -62,7 +67,7 @@ class KioskApp(App[None]):
         self.push_screen(KioskHome())
         self._prepare()
         if self.pair:
-            self.set_interval(BESIDE_EVERY_SECONDS, self.look_beside)
+            self.set_interval(self.beside_every, self.look_beside)
 
     @work(thread=True, group="database")
     def _prepare(self) -> None:
@@ -74,11 +79,14 @@ class KioskApp(App[None]):
                 self.engine = self._engine_factory()
             self.actor = kiosk_actor(self.engine, self.register)
         except Exception as exc:  # noqa: BLE001 (shown to the customer, and staff nearby)
-            self.call_from_thread(
-                self.notify, f"the kiosk cannot start: {exc}", severity="error", timeout=60
-            )
+            self.post_message(KioskNotice(f"the kiosk cannot start: {exc}"))
             return
         self.ready.set()
+        self.post_message(KioskReady())
+
+    @on(KioskNotice)
+    def _notice(self, message: KioskNotice) -> None:
+        self.notify(message.text, severity="error", timeout=60)
 
     def kiosk(self) -> Actor:
         """The kiosk account, once the database is up (workers wait on it)."""
@@ -93,14 +101,17 @@ class KioskApp(App[None]):
 
         if self.pair is None or not self.ready.is_set():
             return
-        visit = visit_beside(self.engine, self.pair)
-        if visit is not None and visit.return_id not in self.offered:
-            self.offered.add(visit.return_id)
-            self.call_from_thread(self.offer_rating, visit)
+        self.post_message(Beside(visit_beside(self.engine, self.pair)))
 
-    def offer_rating(self, visit: Visit) -> None:
+    @on(Beside)
+    def offer_rating(self, message: Beside) -> None:
+        """Offer a return for rating once, unless a rating is already on the screen."""
         from returns_desk.tui.screens.kiosk import RateScreen
 
+        visit = message.visit
+        if visit is None or visit.return_id in self.offered:
+            return
+        self.offered.add(visit.return_id)
         if not isinstance(self.screen, RateScreen):
             self.push_screen(RateScreen(visit))
 
@@ -109,3 +120,33 @@ class KioskApp(App[None]):
         from returns_desk.tui.delivery import deliver
 
         deliver(self, [path])
+
+    async def action_quit(self) -> None:
+        """A customer cannot quit the kiosk (Ctrl+Q, or a Quit from the palette)."""
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: not a hint about how to quit, at a kiosk."""
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers what the welcome menu does, and nothing of Textual's (no Quit,
+        Theme, Keys or Screenshot)."""
+        for title, help_text, action in KIOSK_COMMANDS:
+            yield SystemCommand(title, help_text, lambda action=action: self.go(action))
+
+    def go(self, action: str) -> None:
+        """Back to the welcome menu, then one of its choices."""
+        from returns_desk.tui.screens.kiosk import KioskHome
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, KioskHome):
+            self.pop_screen()
+        home = self.screen
+        if isinstance(home, KioskHome):
+            getattr(home, f"action_{action}")()
+
+
+KIOSK_COMMANDS = (
+    ("Start a return", "Before you go to the desk: get a return code", "start_return"),
+    ("Check a voucher", "A store-credit voucher's balance", "voucher"),
+    ("Report a problem", "Tell us what went wrong", "complaint"),
+    ("Rate your visit", "How did we do?", "rate"),
+)

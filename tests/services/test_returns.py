@@ -31,6 +31,7 @@ from returns_desk.store.db import read_only
 from returns_desk.store.models import (
     AuditEvent,
     Exchange,
+    Register,
     ReturnLine,
     ReturnTxn,
     Sale,
@@ -329,3 +330,20 @@ def test_a_return_keeps_when_its_draft_began_and_its_reference_from_its_id(
         txn = session.get(ReturnTxn, done.return_id)
     assert txn.started_at == began
     assert txn.reference == done.reference == f"RT-{txn.id:07d}"
+
+
+def test_desks_r1_and_r11_file_their_returns_under_registers_of_their_own(
+    demo_engine, pick_receipt
+):
+    receipt = pick_receipt(lambda r: fresh(r) and sum(ln.qty for ln in r.lines if plain(ln)) > 1)
+    units = [ln.line_no for ln in receipt.lines if plain(ln) for _ in range(ln.qty)]
+    numbers = []
+    for line_no, desk in zip(units, ("R1", "R11"), strict=False):  # one unit at each desk
+        request = receipt_request(demo_engine, receipt.code, (item(line_no),), Settlement.REFUND)
+        actor = log_in(demo_engine, "cleo", "1111", desk)
+        done = complete_return(demo_engine, actor, request, TODAY)
+        with read_only(demo_engine) as session:
+            txn = session.get(ReturnTxn, done.return_id)
+            numbers.append((txn.register_id, session.get(Register, txn.register_id).number))
+    (r1_row, r1_number), (r11_row, r11_number) = numbers
+    assert r1_row != r11_row and (r1_number, r11_number) == (91, 89)

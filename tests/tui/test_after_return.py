@@ -8,11 +8,12 @@ from sqlmodel import select
 from returns_desk.store.db import read_only
 from returns_desk.store.models import Feedback, ReturnTxn
 from returns_desk.tui.kiosk import KioskApp
+from returns_desk.tui.kiosk_messages import Beside, KioskReady, RatingSaved
 from returns_desk.tui.messages import Completed, DeskNotice, ReceiptFound
 from returns_desk.tui.screens.counter import CounterScreen
 from returns_desk.tui.screens.kiosk import RateScreen
 from tests.tui.driving import drive
-from tests.tui.test_counter import TODAY, desk, fresh, log_in_and_scan, plain, settle, take_line
+from tests.tui.test_counter import TODAY, desk, fresh, log_in_and_scan, plain, take_line
 
 
 async def refund_first_line(clerk) -> str:
@@ -40,15 +41,16 @@ async def test_the_slip_is_saved_and_the_customer_rates_on_the_display_beside_th
         txn = session.exec(select(ReturnTxn)).one()
     slips = list((tmp_path / "slips").rglob("*.pdf"))
     assert any(txn.reference in p.name for p in slips), slips
-    display = KioskApp(demo_engine, register="K1", pair="R1", today=lambda: TODAY)
-    async with display.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert display.ready.wait(30)
+    display = KioskApp(
+        demo_engine, register="K1", pair="R1", today=lambda: TODAY, beside_every=3600
+    )
+    async with drive(display) as customer:
+        await customer.next(KioskReady)
         display.look_beside()
-        await settle(pilot)
+        await customer.next(Beside)
         assert isinstance(display.screen, RateScreen)
-        await pilot.press("4")
-        await settle(pilot)
+        await customer.press("4")
+        await customer.next(RatingSaved)
     with read_only(demo_engine) as session:
         rating = session.exec(select(Feedback).where(Feedback.return_id == txn.id)).one()
     assert rating.rating == 4
@@ -66,12 +68,13 @@ async def test_a_display_beside_another_register_offers_nothing(
     item = ReturnItem(1, 1, reason_code="changed_mind")
     request = receipt_request(demo_engine, receipt.code, [item], Settlement.REFUND)
     complete_return(demo_engine, demo_actors["cleo"], request, TODAY)  # at R1
-    display = KioskApp(demo_engine, register="K2", pair="R2", today=lambda: TODAY)
-    async with display.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert display.ready.wait(30)
+    display = KioskApp(
+        demo_engine, register="K2", pair="R2", today=lambda: TODAY, beside_every=3600
+    )
+    async with drive(display) as customer:
+        await customer.next(KioskReady)
         display.look_beside()
-        await settle(pilot)
+        assert (await customer.next(Beside)).visit is None
         assert not isinstance(display.screen, RateScreen)
 
 

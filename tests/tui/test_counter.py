@@ -50,7 +50,7 @@ def desk(engine, **kw):
 
 async def settle(pilot, rounds=3):
     """Let dismiss callbacks run and the workers they start finish: for screens whose
-    workers post no message a test can wait on (the kiosk's, the pre-return checks)."""
+    workers post no message a test can wait on (the pre-return checks)."""
     for _ in range(rounds):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()

@@ -2,8 +2,8 @@
 return is in ``kiosk_return.py``, telling us about a problem in ``kiosk_complaint.py``.
 
 Customers are not clerks: every screen says what to do in plain words, a number key or a
-click does it, and Esc goes back to the start. Services run in thread workers; they hand the
-answer back with ``call_from_thread`` and the screen shows it.
+click does it, and Esc goes back to the start. Services run in thread workers that touch no
+widget: each posts a message (``tui.kiosk_messages``) and the screen's handler shows it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
+
+from returns_desk.tui.kiosk_messages import KioskRefused, RatingSaved, VisitFound, VoucherChecked
 
 if TYPE_CHECKING:
     from returns_desk.services.complaints.ratings import Visit
@@ -79,6 +81,14 @@ class KioskPage(Screen[None]):
         notice.set_class(error, "error")
         notice.update(words)
 
+    @on(KioskRefused)
+    def _refused(self, message: KioskRefused) -> None:
+        self.refused(message)
+
+    def refused(self, message: KioskRefused) -> None:
+        """A service said no: why, in the notice it is about."""
+        self.say(message.where, message.words, True)
+
 
 class VoucherScreen(KioskPage):
     """Type or scan the voucher's code; see its balance and how long it is good for."""
@@ -110,14 +120,18 @@ class VoucherScreen(KioskPage):
             app.kiosk()  # type: ignore[attr-defined]
             state = check(app.engine, code)  # type: ignore[attr-defined]
         except (VoucherCodeError, VoucherRefused, RuntimeError) as exc:
-            app.call_from_thread(self.say, "#voucher-result", str(exc), True)
+            self.post_message(KioskRefused(str(exc), "#voucher-result"))
             return
         words = (
             f"{state.pretty}: {format_money(state.balance)} left of "
             f"{format_money(state.amount)}, good until {state.expires_on:%Y-%m-%d}.\n"
             f"{state.message}"
         )
-        app.call_from_thread(self.say, "#voucher-result", words, not state.usable)
+        self.post_message(VoucherChecked(words, state.usable))
+
+    @on(VoucherChecked)
+    def _checked(self, message: VoucherChecked) -> None:
+        self.say("#voucher-result", message.words, not message.usable)
 
 
 class RateScreen(KioskPage):
@@ -202,12 +216,13 @@ class RateScreen(KioskPage):
             app.kiosk()  # type: ignore[attr-defined]
             visit = visit_to_rate(app.engine, reference)  # type: ignore[attr-defined]
         except (NothingToRate, RuntimeError) as exc:
-            app.call_from_thread(self.say, "#rate-prompt", str(exc), True)
+            self.post_message(KioskRefused(str(exc), "#rate-prompt"))
             return
-        app.call_from_thread(self._found, visit)
+        self.post_message(VisitFound(visit))
 
-    def _found(self, visit: Visit) -> None:
-        self.visit = visit
+    @on(VisitFound)
+    def _found(self, message: VisitFound) -> None:
+        self.visit = message.visit
         self.query_one("#visit", Input).display = False
         self._ask()
 
@@ -228,17 +243,19 @@ class RateScreen(KioskPage):
             actor = app.kiosk()  # type: ignore[attr-defined]
             record_feedback(app.engine, actor, return_id, rating, comment)  # type: ignore[attr-defined]
         except (FeedbackError, PermissionError, RuntimeError) as exc:
-            app.call_from_thread(self._failed, str(exc))
+            self.post_message(KioskRefused(str(exc), "#rate-prompt"))
             return
-        app.call_from_thread(self._saved, rating)
+        self.post_message(RatingSaved(rating))
 
-    def _failed(self, words: str) -> None:
+    def refused(self, message: KioskRefused) -> None:
+        """Not found or not saved: the score can be given again."""
         self.rating = None
         self.refresh_bindings()
-        self.say("#rate-prompt", words, True)
+        super().refused(message)
 
-    def _saved(self, rating: int) -> None:
-        if rating <= POOR:
+    @on(RatingSaved)
+    def _saved(self, message: RatingSaved) -> None:
+        if message.rating <= POOR:
             words = ("Thank you, and we are sorry. Press t to tell us what went wrong "
                      "(your return is filled in), or Esc to finish.")  # fmt: skip
         else:

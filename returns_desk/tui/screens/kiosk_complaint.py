@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
+from returns_desk.tui.kiosk_messages import ComplaintSent, KioskRefused
 from returns_desk.tui.screens.kiosk import KioskPage
 
 CHANNEL = "kiosk"
@@ -89,14 +90,19 @@ class KioskComplaintScreen(KioskPage):
             actor = app.kiosk()  # type: ignore[attr-defined]
             reference = log_complaint(app.engine, actor, new)  # type: ignore[attr-defined]
         except (ComplaintError, PermissionError, RuntimeError) as exc:
-            app.call_from_thread(self._failed, str(exc))
+            self.post_message(KioskRefused(str(exc), "#complaint-result"))
             return
         slip = print_complaint(app.engine, actor, reference)  # type: ignore[attr-defined]
-        app.call_from_thread(app.deliver, slip.path)  # type: ignore[attr-defined]
-        words = (f"Thank you. Your reference is {reference}; keep the slip. "
-                 "A manager will look into it. Esc to finish.")  # fmt: skip
-        app.call_from_thread(self.say, "#complaint-result", words)
+        self.post_message(ComplaintSent(reference, slip.path))
 
-    def _failed(self, words: str) -> None:
+    @on(ComplaintSent)
+    def _sent(self, message: ComplaintSent) -> None:
+        self.app.deliver(message.slip)  # type: ignore[attr-defined]
+        words = (f"Thank you. Your reference is {message.reference}; keep the slip. "
+                 "A manager will look into it. Esc to finish.")  # fmt: skip
+        self.say("#complaint-result", words)
+
+    def refused(self, message: KioskRefused) -> None:
+        """Not logged: the customer can send it again."""
         self.sent = False
-        self.say("#complaint-result", words, True)
+        super().refused(message)

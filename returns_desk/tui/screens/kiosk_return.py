@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.policy.model import Condition
 from returns_desk.domain.return_reasons import ReasonCode
+from returns_desk.tui.kiosk_messages import KioskRefused, PreReturnStarted, SaleFound
 from returns_desk.tui.screens.kiosk import KioskPage
 
 if TYPE_CHECKING:
@@ -123,11 +124,13 @@ class StartReturnScreen(KioskPage):
                 app.engine, actor, finding.receipt_code, finding.loyalty_id, finding.day,  # type: ignore[attr-defined]
             )  # fmt: skip
         except (PreReturnError, RuntimeError) as exc:
-            app.call_from_thread(self.say, "#find-result", str(exc), True)
+            self.post_message(KioskRefused(str(exc), "#find-result"))
             return
-        app.call_from_thread(self._found, receipt)
+        self.post_message(SaleFound(receipt))
 
-    def _found(self, receipt: Receipt) -> None:
+    @on(SaleFound)
+    def _found(self, message: SaleFound) -> None:
+        receipt = message.receipt
         self.receipt, self.wanted, self.started = receipt, {}, None
         self.say(
             "#find-result",
@@ -195,15 +198,16 @@ class StartReturnScreen(KioskPage):
             actor = app.kiosk()  # type: ignore[attr-defined]
             started = start_prereturn(app.engine, actor, request, app.today())  # type: ignore[attr-defined]
         except (PreReturnError, PermissionError, RuntimeError) as exc:
-            app.call_from_thread(self.say, "#request-result", str(exc), True)
+            self.post_message(KioskRefused(str(exc), "#request-result"))
             return
         path = None
         if started.code is not None:
             path = print_code_slip(app.engine, actor, started).path  # type: ignore[attr-defined]
-        app.call_from_thread(self._started, started, path)
+        self.post_message(PreReturnStarted(started, path))
 
-    def _started(self, started: Started, path: object) -> None:
-        self.started = started
+    @on(PreReturnStarted)
+    def _started(self, message: PreReturnStarted) -> None:
+        started = self.started = message.started
         self.refresh_bindings()
         lines = "\n".join(
             f"  {line.qty} x {line.description}: "
@@ -219,6 +223,4 @@ class StartReturnScreen(KioskPage):
                  f"Bring the items and this code (or the slip's QR code) to the returns desk by "
                  f"{started.expires_at:%Y-%m-%d}. Your slip is printing"
                  + (" and downloading." if self.app.is_web else "."))  # fmt: skip
-        from pathlib import Path
-
-        self.app.deliver(path if isinstance(path, Path) else None)  # type: ignore[attr-defined]
+        self.app.deliver(message.slip)  # type: ignore[attr-defined]
