@@ -124,21 +124,28 @@ async def _screen(engine, actor) -> tuple[float, float]:  # type: ignore[no-unty
 
     The key is sent as Pilot sends it, but not awaited with ``pilot.press``: that waits
     for the whole process to fall idle (up to a second, twice), so it also waited for the
-    trend's worker and timed the wait. The table counts as painted at the first screen
-    refresh after its rows are in; the chart at the first refresh after it was drawn."""
+    trend's worker and timed the wait. Nothing polls either (a loop asking the screen for
+    its table every few milliseconds took the GIL from the worker it was waiting for):
+    the run waits for the figures' message, then for its handler and the next screen
+    refresh, which paints them; the same for the trend."""
     from textual import events
     from textual.widgets import DataTable
 
     from returns_desk.tui.app import DeskApp
-    from returns_desk.tui.widgets.kpi_pane import TrendReady
+    from returns_desk.tui.widgets.kpi_pane import KpisReady, TrendReady
 
-    trend_in: list[float] = []
+    table_in, trend_in = asyncio.Event(), asyncio.Event()
 
     def hook(message) -> None:  # type: ignore[no-untyped-def]
-        if isinstance(message, TrendReady) and not trend_in:
-            trend_in.append(time.perf_counter())
+        # called on the app's loop as the message is handled
+        if isinstance(message, KpisReady):
+            table_in.set()
+        elif isinstance(message, TrendReady):
+            trend_in.set()
 
-    async def painted() -> float:
+    async def painted(arrived: asyncio.Event) -> float:
+        await arrived.wait()
+        await pilot._wait_for_screen()  # its handler has run
         refreshed = asyncio.Event()
         app.screen.call_after_refresh(refreshed.set)
         await refreshed.wait()
@@ -154,15 +161,9 @@ async def _screen(engine, actor) -> tuple[float, float]:  # type: ignore[no-unty
         key = events.Key("k", "k")
         key.set_sender(app)
         app._driver.send_message(key)  # what pilot.press sends
-        while not (
-            (tables := app.screen.query("#kpi-table")) and tables.first(DataTable).row_count
-        ):
-            await asyncio.sleep(0.002)
-        table_s = await painted()
-        while not trend_in:
-            await asyncio.sleep(0.002)
-        await pilot._wait_for_screen()  # the chart drawn from it
-        return table_s, await painted()
+        table_s = await painted(table_in)
+        assert app.screen.query_one("#kpi-table", DataTable).row_count
+        return table_s, await painted(trend_in)
 
 
 def main() -> None:
