@@ -28,9 +28,7 @@ class SettingsError(ValueError):
 class Settings(BaseSettings):
     """The desk's settings. Each field is read from the variable named in its alias."""
 
-    model_config = SettingsConfigDict(
-        frozen=True, populate_by_name=True, extra="ignore", str_strip_whitespace=True
-    )
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
     database_url: str = Field(
         "",
@@ -271,10 +269,8 @@ def load_settings() -> Settings:
 
 def _variable_names() -> frozenset[str]:
     """Every variable a :class:`Settings` reads, lower-cased as it matches them: each field's
-    alias and (``populate_by_name``) its own name."""
-    names = {name.lower() for name in Settings.model_fields}
-    names.update(f.alias.lower() for f in Settings.model_fields.values() if f.alias)
-    return frozenset(names)
+    alias, never its bare name (a shell's ``PIN`` or ``STORE`` is not the desk's)."""
+    return frozenset(f.alias.lower() for f in Settings.model_fields.values() if f.alias)
 
 
 _NAMES = _variable_names()

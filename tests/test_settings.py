@@ -67,3 +67,17 @@ def test_a_changed_variable_is_read_at_the_next_call(monkeypatch):
     assert load_settings().store is None
     monkeypatch.setenv("RETURNS_DESK_STORE", "101")
     assert load_settings().store == 101
+
+
+def test_a_shells_bare_variables_are_not_the_desks(monkeypatch):
+    """Only RETURNS_DESK_* (and DATABASE_URL) are read: a shell's PIN, STORE or PRINTER is
+    somebody else's and must not log a clerk in or move the desk to another store."""
+    for name in ("RETURNS_DESK_PIN", "RETURNS_DESK_STORE", "RETURNS_DESK_PRINTER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PIN", "424242")
+    monkeypatch.setenv("STORE", "7")
+    monkeypatch.setenv("PRINTER", "office-laser")
+    settings = load_settings()
+    assert settings.pin is None
+    assert settings.store != 7
+    assert settings.printer != "office-laser"

@@ -31,6 +31,7 @@ from returns_desk.tui.screens import counter_jobs as jobs
 from returns_desk.tui.screens.counter_no_receipt import NoReceiptKeys
 from returns_desk.tui.screens.counter_prereturn import PreReturnCounter
 from returns_desk.tui.widgets.draft_panel import DraftPanel
+from returns_desk.tui.widgets.draft_table import DraftTable
 from returns_desk.tui.widgets.draft_words import EMPTY_HINT
 
 if TYPE_CHECKING:
@@ -121,8 +122,7 @@ class CounterScreen(PreReturnCounter, NoReceiptKeys):
     def before_key(self, event: events.Key) -> None:
         """A letter or digit typed on the table starts a scan (a scanner is a keyboard): the
         emptied scan field takes it and the keys after it, Enter too, before they are sent."""
-        table = self.panel.table
-        if self.focused is table and event.character and event.character.isalnum():
+        if isinstance(self.focused, DraftTable) and event.character and event.character.isalnum():
             scan = self.query_one("#scan", Input)
             scan.value = ""
             self.set_focus(scan)

@@ -42,8 +42,11 @@ class DraftPanel(Vertical):
 
     @property
     def number(self) -> int | None:
-        """The highlighted line's (or item's) number."""
-        return self.table.number
+        """The highlighted line's (or item's) number; None while the table is not there (the
+        panel still being built, or taken down as the desk closes: a key binding's check may
+        come then)."""
+        tables = self.query(DraftTable)
+        return tables.first().number if tables else None
 
     def show(self, draft: ReturnDraft | None) -> None:
         self.draft = draft
