@@ -7,7 +7,8 @@ Run: ``uv run python benchmarks/bench_kpi.py [--receipts 1000000]`` (SQLite file
 It measures, for the default preset's five KPIs over the last 30 days and the 30 before:
 - the service (``measure_kpis``): the SQL the KPIs run, and building the figures;
 - the same SQL statements on the bare driver (``sqlite3`` / ``psycopg``): the floor;
-- the KPI screen: from its key (F10, then k) to the table painted, headless (run_test).
+- the KPI screen: from its key (F10, then k) to the table painted, and to the trend chart
+  drawn after it, headless (run_test).
 Goals: the screen under 1 s; the service ≤ 1.5x the raw queries. Median of 5 runs each.
 """
 
@@ -117,27 +118,52 @@ def _raw(engine, statements) -> None:  # type: ignore[no-untyped-def]
         conn.close()
 
 
-async def _screen(engine, actor) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from opening the KPI screen (F10, then k) to its table painted with rows."""
+async def _screen(engine, actor) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Seconds from the KPI screen's key (F10, then k) to its table painted with rows, and
+    to the trend chart drawn under it (it is drawn after the table), headless.
+
+    The key is sent as Pilot sends it, but not awaited with ``pilot.press``: that waits
+    for the whole process to fall idle (up to a second, twice), so it also waited for the
+    trend's worker and timed the wait. Nothing polls either (a loop asking the screen for
+    its table every few milliseconds took the GIL from the worker it was waiting for):
+    the run waits for the figures' message, then for its handler and the next screen
+    refresh, which paints them; the same for the trend."""
+    from textual import events
     from textual.widgets import DataTable
 
     from returns_desk.tui.app import DeskApp
+    from returns_desk.tui.widgets.kpi_pane import KpisReady, TrendReady
+
+    table_in, trend_in = asyncio.Event(), asyncio.Event()
+
+    def hook(message) -> None:  # type: ignore[no-untyped-def]
+        # called on the app's loop as the message is handled
+        if isinstance(message, KpisReady):
+            table_in.set()
+        elif isinstance(message, TrendReady):
+            trend_in.set()
+
+    async def painted(arrived: asyncio.Event) -> float:
+        await arrived.wait()
+        await pilot._wait_for_screen()  # its handler has run
+        refreshed = asyncio.Event()
+        app.screen.call_after_refresh(refreshed.set)
+        await refreshed.wait()
+        return time.perf_counter() - started
 
     app = DeskApp(engine, today=lambda: TODAY, ask_feedback=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         app.actor = actor
         await pilot.pause()
         await pilot.press("f10")
         await pilot.pause()
         started = time.perf_counter()
-        await pilot.press("k")
-        while True:
-            tables = app.screen.query("#kpi-table")
-            if tables and tables.first(DataTable).row_count:
-                break
-            await asyncio.sleep(0.005)
-        await pilot.pause()  # the refresh that paints it
-        return time.perf_counter() - started
+        key = events.Key("k", "k")
+        key.set_sender(app)
+        app._driver.send_message(key)  # what pilot.press sends
+        table_s = await painted(table_in)
+        assert app.screen.query_one("#kpi-table", DataTable).row_count
+        return table_s, await painted(trend_in)
 
 
 def main() -> None:
@@ -167,13 +193,15 @@ def main() -> None:
     service_s = _median(service)
     raw_s = _median(lambda: _raw(engine, statements))
     screens = [asyncio.run(_screen(engine, auditor)) for _ in range(RUNS)]
-    screen_s = statistics.median(screens)
+    screen_s = statistics.median(s for s, _ in screens)
+    chart_s = statistics.median(c for _, c in screens)
     print(f"database: {engine.url.get_backend_name()}, {returns:,} returns")
     print(f"KPIs: {', '.join(request.preset.show)}; {len(statements)} queries")
     print(f"service (measure_kpis): {service_s * 1000:.0f} ms")
     print(f"raw aggregate queries:  {raw_s * 1000:.0f} ms (same SQL, bare driver)")
     print(f"ratio: {service_s / raw_s:.2f}x (goal ≤ 1.5x)")
-    print(f"KPI screen, opened to painted: {screen_s * 1000:.0f} ms (goal < 1000 ms)")
+    print(f"KPI screen, opened to the table painted: {screen_s * 1000:.0f} ms (goal < 1000 ms)")
+    print(f"KPI screen, opened to the trend chart drawn: {chart_s * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

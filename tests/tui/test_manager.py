@@ -80,6 +80,23 @@ async def test_kpis_for_the_period_with_definitions_breakdown_and_trend(kpi_engi
         assert not isinstance(app.screen, ManagerScreen)
 
 
+async def test_every_kpi_shows_time_per_return_for_pre_registered_returns_and_walk_ups(
+    kpi_engine,
+):
+    app = DeskApp(kpi_engine, today=lambda: date(2026, 11, 30), ask_feedback=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_area(pilot, actor("maria"), "k", KpiScreen)
+        await pilot.press("a")  # every KPI, not only the preset's
+        await settle(pilot)
+        rows = cells(app, "#kpi-table")
+        at = [r[0] for r in rows].index("Time per return (median)")
+        assert [r[1:4] for r in rows[at : at + 3]] == [
+            ["", "3 min 30 s", "210 of 3"],
+            ["  pre-registered", "2 min 30 s", "150 of 2"],
+            ["  walk-up", "7 min 40 s", "460 of 1"],
+        ]
+
+
 async def test_policies_versions_diff_and_replay_with_a_chart(demo_engine, demo_actors, tmp_path):
     maria = demo_actors["maria"]
     stored = import_policy(demo_engine, maria, draft_file(tmp_path, "draft-9", 20), "try")

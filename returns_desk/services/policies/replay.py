@@ -34,6 +34,7 @@ from returns_desk.domain.policy.replay import (
     holiday_start,
     window_horizon,
 )
+from returns_desk.domain.quick import builder
 from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
@@ -60,6 +61,10 @@ if TYPE_CHECKING:
 
 BATCH = 5000
 _UNOPENED = Condition.UNOPENED
+# A case per line: built through the slots (the dataclasses' own __init__ costs more).
+_SoldLine, _ReturnCase = builder(SoldLine), builder(ReturnCase)
+_Receipt, _LineInfo, _Tender = builder(Receipt), builder(LineInfo), builder(Tender)
+_KINDS = {kind.value: kind for kind in TenderKind}  # a dict lookup costs less than the call
 
 
 @dataclass(frozen=True)
@@ -258,15 +263,15 @@ def _returned(
         if sale_id is None:
             case, info = _receiptless(row, facts, reference)
         else:
-            line = SoldLine(*row[_R_LINE])
+            line = _SoldLine(*row[_R_LINE])
             before = max(line.qty_returned - qty, 0)
             line = _with_returned(line, before)
             receipt = _receipt(row[_R_SALE], facts.number, line, sale_tenders, sale_id)
-            case = ReturnCase(
+            case = _ReturnCase(
                 receipt, line, qty, Condition(condition), reason, True, serial, None,
                 facts.region, None, 0, False, tuple(t[1] for t in sale_tenders),
             )  # fmt: skip
-            info = LineInfo(
+            info = _LineInfo(
                 receipt.code, line.line_no, facts.number, line.department, "returned", settlement
             )
         yield case, day, info, store_id
@@ -332,16 +337,16 @@ def _returnable(
         if starts and row[3] < starts[store_id]:
             continue
         facts = stores[store_id]
-        line = SoldLine(*row[_O_LINE])
+        line = _SoldLine(*row[_O_LINE])
         if receipt is None or receipt.sale_id != sale_id:
             sale_tenders = tenders.of(row[3], sale_id)
             receipt = _receipt(row[_O_SALE], facts.number, line, sale_tenders, sale_id)
             refunded = tuple(t[1] for t in sale_tenders)
-        case = ReturnCase(
+        case = _ReturnCase(
             receipt, line, line.qty - line.qty_returned, _UNOPENED, "", True, line.serial,
             None, facts.region, None, 0, False, refunded,
         )  # fmt: skip
-        info = LineInfo(receipt.code, line.line_no, facts.number, line.department, "returnable")
+        info = _LineInfo(receipt.code, line.line_no, facts.number, line.department, "returnable")
         yield case, today, info, store_id
 
 
@@ -380,7 +385,7 @@ def _receipt(
     sale_id: int,
 ) -> Receipt:  # fmt: skip
     code, sold_at, tier, gift, rewards_earned, rewards_spent, points = sale
-    return Receipt(
+    return _Receipt(
         code, store_no, 0, sold_at, (line,), tuple(t[0] for t in tenders), None, tier,
         bool(gift), ZERO, sale_id, rewards_earned=rewards_earned or ZERO,
         rewards_spent=rewards_spent or ZERO, points_earned=points or 0,
@@ -406,7 +411,8 @@ class _TenderFeed:
         row, key = self._next, (sold_at, sale_id)
         while row is not None and (row[0], row[1]) <= key:
             if row[1] == sale_id:
-                tender = Tender(TenderKind(row[2]), row[3], row[5], row[6], row[7])
+                kind = _KINDS.get(row[2]) or TenderKind(row[2])
+                tender = _Tender(kind, row[3], row[5], row[6], row[7])
                 found.append((tender, row[4] or ZERO))
             row = next(self._rows, None)
         self._next = row

@@ -1,0 +1,47 @@
+"""The quick builder makes the same frozen objects as the dataclasses' own constructors."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError, dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from returns_desk.domain.policy import ReturnCase
+from returns_desk.domain.quick import builder
+from returns_desk.domain.receipt import Receipt, SoldLine
+
+
+def test_a_sold_line_receipt_and_case_built_quickly_equal_the_ordinary_ones():
+    fields = (3, "BT-9", "Boots", "footwear", "boots", 2, Decimal("64.75"), Decimal("1.00"))
+    line, quick_line = SoldLine(*fields, serial="S1"), builder(SoldLine)(*fields, serial="S1")
+    assert quick_line == line and hash(quick_line) == hash(line)
+    assert type(quick_line) is SoldLine and quick_line.qty_reserved == 0
+    with pytest.raises(FrozenInstanceError):
+        quick_line.qty = 5  # type: ignore[misc]
+    sold = datetime(2026, 11, 2, 12, tzinfo=UTC)
+    receipt = builder(Receipt)("101", 101, 1, sold, (line,), rewards_spent=Decimal("2.00"))
+    assert receipt == Receipt("101", 101, 1, sold, (line,), rewards_spent=Decimal("2.00"))
+    assert receipt.extra == {} and receipt.extra is not builder(Receipt)("1", 1, 1, sold, ()).extra
+    case = builder(ReturnCase)(receipt, quick_line, 1, reason="too small")
+    assert case == ReturnCase(receipt, line, 1, reason="too small")
+
+
+def test_what_the_builder_cannot_build_is_refused():
+    @dataclass(frozen=True)
+    class NoSlots:
+        a: int
+
+    @dataclass(frozen=True, slots=True)
+    class Checked:
+        a: int
+        b: list[int] = field(default_factory=list)
+
+        def __post_init__(self) -> None:
+            assert self.a >= 0
+
+    with pytest.raises(TypeError, match="not a dataclass with slots"):
+        builder(NoSlots)
+    with pytest.raises(TypeError, match="__post_init__"):
+        builder(Checked)
