@@ -104,7 +104,8 @@ def mutated(draw: st.DrawFn, record: dict[str, Any]) -> dict[str, Any]:
     target = record
     nested = [k for k in ("lines", "tenders") if isinstance(record.get(k), list)]
     if nested and draw(st.booleans()):
-        items = record[draw(st.sampled_from(nested))]
+        # An earlier mutation may have left a list of anything here: only objects have fields.
+        items = [item for item in record[draw(st.sampled_from(nested))] if isinstance(item, dict)]
         if items:
             target = items[draw(st.integers(0, len(items) - 1))]
     keys = sorted(target)
