@@ -9,16 +9,15 @@ UTCDateTime decorators), so conversions stay defined in one place.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import Select
 
 Processor = Callable[[Any], Any] | None
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,54 +45,6 @@ class Query:
     def converting(self) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
         """Only the columns that need converting (most are plain integers and text)."""
         return tuple((i, proc) for i, proc in enumerate(self.processors) if proc is not None)
-
-
-def maker(cls: type[T], processors: Sequence[Processor] = ()) -> Callable[..., T]:
-    """A quick constructor of a frozen dataclass with slots: ``make(*values)`` equals
-    ``cls(*values)`` with every field given (by position or name: no defaults), and
-    ``processors[i]`` (when not None) converting the i-th value first (a column type's
-    result processor).
-
-    A frozen class's own ``__init__`` sets each field through ``object.__setattr__`` by
-    name, which made building a receipt's lines the largest part of what a lookup adds to
-    the database's own work. Here the fields are set on a plain twin class with the same
-    slots (ordinary attribute stores), then the object becomes a ``cls`` (a ``__class__``
-    assignment, which Python allows between classes of the same layout): about a third of
-    the time. Where Python refuses the assignment, the slots are set through their own
-    descriptors instead (half the time). The class may have no ``__post_init__``.
-    """
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    slots = getattr(cls, "__slots__", None)
-    if not slots or hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__}: only for dataclasses with slots, no __post_init__")
-    if any(name.startswith("_") for name in names):  # the function's own names start so
-        raise TypeError(f"{cls.__name__}: a field name starts with '_'")
-    procs = list(processors) + [None] * (len(names) - len(processors))
-    twin = type(f"_{cls.__name__}Fields", (), {"__slots__": slots})
-    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_twin": twin}
-    try:
-        probe = object.__new__(twin)
-        probe.__class__ = cls
-    except TypeError:  # another layout: set the frozen slots through their descriptors
-        twin = None
-    body = []
-    for i, name in enumerate(names):
-        value = name
-        if procs[i] is not None:
-            env[f"_p{i}"] = procs[i]
-            value = f"_p{i}({name})"
-        if twin is not None:
-            body.append(f"    _o.{name} = {value}\n")
-        else:
-            env[f"_set{i}"] = getattr(cls, name).__set__  # the slot's own descriptor
-            body.append(f"    _set{i}(_o, {value})\n")
-    if twin is not None:
-        body.append("    _o.__class__ = _cls\n")
-    made = "_twin" if twin is not None else "_cls"
-    source = f"def make({', '.join(names)}):\n    _o = _new({made})\n{''.join(body)}    return _o\n"
-    exec(source, env)  # noqa: S102 - our own text: the class's field names, checked above
-    make: Callable[..., T] = env["make"]
-    return make
 
 
 def prepare(

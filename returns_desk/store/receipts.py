@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
+from returns_desk.domain.quick import builder
 from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
 from returns_desk.store import fastread
 from returns_desk.store.db import read_only
@@ -69,7 +70,7 @@ HEAD = (
 LINE = tuple("id" if f.name == "line_id" else f.name for f in fields(SoldLine))
 TENDER = ("kind", "amount", "card_last4", "reference", "card_brand")
 _KINDS = {kind.value: kind for kind in TenderKind}  # a dict lookup is quicker than the enum's
-_RECEIPT = fastread.maker(Receipt)  # every field given, in the class's order
+_RECEIPT = builder(Receipt)  # every field given, in the class's order
 
 
 @dataclass
@@ -169,8 +170,8 @@ class _Reader:
         if kind is not None:  # a driver that gives the kind as something else first
             kinds = lambda value: _KINDS[kind(value)]  # noqa: E731
         return (
-            fastread.maker(SoldLine, self.lines.processors),
-            fastread.maker(Tender, (kinds, *self.tenders.processors[1:])),
+            builder(SoldLine, self.lines.processors),
+            builder(Tender, (kinds, *self.tenders.processors[1:])),
         )
 
 

@@ -45,3 +45,16 @@ def test_what_the_builder_cannot_build_is_refused():
         builder(NoSlots)
     with pytest.raises(TypeError, match="__post_init__"):
         builder(Checked)
+
+
+def test_a_line_built_from_a_drivers_row_converts_its_values_and_takes_names():
+    """The counter's lookup builds lines from the driver's rows, money still in cents."""
+    procs: list[object] = [None] * 7
+    procs[6] = lambda cents: Decimal(cents).scaleb(-2)
+    row = (1, "A", "d", "dep", "", 1, 1499)
+    made = builder(SoldLine, procs)(*row)  # type: ignore[arg-type]
+    assert made.unit_price == Decimal("14.99") and type(made) is SoldLine
+    with pytest.raises(FrozenInstanceError):
+        made.qty = 3  # type: ignore[misc]
+    receipt = builder(Receipt)(code="1", store_no=1, register_no=2, sold_at=None, lines=())
+    assert receipt == Receipt("1", 1, 2, None, ()) and receipt.register_no == 2
