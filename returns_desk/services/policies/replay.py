@@ -34,7 +34,7 @@ from returns_desk.domain.policy.replay import (
     holiday_start,
     window_horizon,
 )
-from returns_desk.domain.quick import builder
+from returns_desk.domain.quick import builder, row_builder
 from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
@@ -120,8 +120,7 @@ def replay(
     since = _returnable_since(request, draft, [s.policy for s in stores.values()])
     tally = ReplayTally()
     seen = 0
-    with snapshot(engine) as session:
-        conn = session.connection()
+    with snapshot(engine) as session, fastread.mapped(conn := session.connection()):
         for case, day, info, store_id in _cases(conn, request, stores, since):
             changed = tally.add(case, day, stores[store_id].policy, draft, info)
             if changed is not None and on_change is not None:
@@ -205,6 +204,12 @@ _O_SALE, _O_LINE = slice(2, 9), slice(9, 31)  # still-returnable rows
 _PRODUCT_COLS: tuple[Any, ...] = (
     Product.sku, Product.description, Product.department, Product.category,
     Product.serialized, Product.final_sale,
+)  # fmt: skip
+
+
+_TENDER_COLS: tuple[Any, ...] = (
+    TenderRow.kind, TenderRow.amount, TenderRow.refunded, TenderRow.card_last4,
+    TenderRow.reference, TenderRow.card_brand,
 )  # fmt: skip
 
 
@@ -303,7 +308,12 @@ def _receiptless(row: list[Any], facts: _StoreFacts, reference: str) -> tuple[Re
 def _returnable(
     conn: Connection, request: ReplayRequest, stores: dict[int, _StoreFacts], since: date | None
 ) -> Iterator[tuple[ReturnCase, date, LineInfo, int]]:
-    """Lines with units left, sold since ``since`` (a day early: stores' local days)."""
+    """Lines with units left, sold since ``since`` (a day early: stores' local days).
+
+    The lines' rows carry only the line (and its sale's id): each sale's own values and
+    tenders come once per sale from a second stream in the same order, and each row
+    becomes a sold line in one call, its values converted on the way (a million lines: the
+    sale's seven values on every line and a list per row cost as much as a policy rule)."""
     where = [col(SaleLine.qty_returned) < col(SaleLine.qty)]
     sale_where = []
     if since is not None:
@@ -315,39 +325,92 @@ def _returnable(
         where.append(col(Sale.store_id) == store_only)
         sale_where.append(col(Sale.store_id) == store_only)
     stmt = (
-        select(col(Sale.id), col(Sale.store_id), *_SALE_COLS, *_LINE_COLS)
+        select(col(Sale.id), *_LINE_COLS)
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
         .where(*where)
         .order_by(col(Sale.sold_at), col(Sale.id), col(SaleLine.line_no))
     )
-    tender_stmt = _tenders_for(col(TenderRow.sale_id).in_(select(col(Sale.id)).where(*sale_where)))
-    tenders = _TenderFeed(
-        fastread.stream(conn, tender_stmt, BATCH, name="replay_open_tenders", memo=True)
+    sales = _SaleFeed(fastread.stream(conn, _sales_with_tenders(sale_where), BATCH,
+                                      name="replay_open_sales", memo=True))  # fmt: skip
+    sold_line = row_builder(
+        SoldLine, fastread.processors(conn.dialect, _LINE_COLS), start=1, remember=True
     )
     today = request.today
-    starts = {  # each store's midnight starting ``since``: compared, not converted, per row
+    starts = {  # each store's midnight starting ``since``: compared, not converted, per sale
         sid: datetime.combine(since, time(), facts.zone).astimezone(UTC)
         for sid, facts in stores.items()
         if since is not None
     }
+    sale_id: int | None = None
+    wanted = False
+    facts: _StoreFacts | None = None
+    sale: list[Any] = []
     receipt: Receipt | None = None
     refunded: tuple[Decimal, ...] = ()
-    for row in fastread.stream(conn, stmt, BATCH, name="replay_open", memo=True):
-        sale_id, store_id = row[0], row[1]
-        if starts and row[3] < starts[store_id]:
-            continue
-        facts = stores[store_id]
-        line = _SoldLine(*row[_O_LINE])
-        if receipt is None or receipt.sale_id != sale_id:
-            sale_tenders = tenders.of(row[3], sale_id)
-            receipt = _receipt(row[_O_SALE], facts.number, line, sale_tenders, sale_id)
-            refunded = tuple(t[1] for t in sale_tenders)
-        case = _ReturnCase(
-            receipt, line, line.qty - line.qty_returned, _UNOPENED, "", True, line.serial,
-            None, facts.region, None, 0, False, refunded,
-        )  # fmt: skip
-        info = _LineInfo(receipt.code, line.line_no, facts.number, line.department, "returnable")
-        yield case, today, info, store_id
+    sale_tenders: list[tuple[Tender, Decimal]] = []
+    for rows in fastread.raw_batches(conn, stmt, BATCH, name="replay_open"):
+        for row in rows:
+            if row[0] != sale_id:
+                sale_id = row[0]
+                sale, sale_tenders = sales.of(sale_id)
+                facts, receipt = stores[sale[1]], None
+                wanted = not starts or sale[3] >= starts[sale[1]]
+            if not wanted:
+                continue
+            assert facts is not None
+            line = sold_line(row)
+            if receipt is None:
+                receipt = _receipt(sale[2:9], facts.number, line, sale_tenders, sale[0])
+                refunded = tuple(t[1] for t in sale_tenders)
+            case = _ReturnCase(
+                receipt, line, line.qty - line.qty_returned, _UNOPENED, "", True, line.serial,
+                None, facts.region, None, 0, False, refunded,
+            )  # fmt: skip
+            info = _LineInfo(
+                receipt.code, line.line_no, facts.number, line.department, "returnable"
+            )
+            yield case, today, info, sale[1]
+
+
+def _sales_with_tenders(where: list[Any]) -> Any:
+    """The sales ``where`` picks, each with its tenders (one row per tender, or one with
+    no tender), in the order the lines come: by the sale's time, id, then tender."""
+    columns: tuple[Any, ...] = (
+        Sale.id,
+        Sale.store_id,
+        *_SALE_COLS,
+        *_TENDER_COLS,
+    )
+    return (
+        select(*columns)
+        .outerjoin(TenderRow, col(TenderRow.sale_id) == col(Sale.id))
+        .where(*where)
+        .order_by(col(Sale.sold_at), col(Sale.id), col(TenderRow.seq))
+    )
+
+
+class _SaleFeed:
+    """Sales with their tenders, handed out as the lines (in the same order) reach them;
+    sales with no line to replay are passed over."""
+
+    def __init__(self, rows: Iterator[list[Any]]) -> None:
+        self._rows = rows
+        self._next: list[Any] | None = next(rows, None)
+
+    def of(self, sale_id: int) -> tuple[list[Any], list[tuple[Tender, Decimal]]]:
+        """The sale's row (id, store id, then ``_SALE_COLS``) and (tender, refunded)."""
+        row, rows = self._next, self._rows
+        while row is not None and row[0] != sale_id:
+            row = next(rows, None)
+        if row is None:
+            raise LookupError(f"sale {sale_id} is not among the replay's sales")
+        sale, tenders = row, []
+        while row is not None and row[0] == sale_id:
+            if row[9] is not None:  # a tender's kind is never NULL: NULL is no tender
+                tenders.append(_tender(row, 9))
+            row = next(rows, None)
+        self._next = row
+        return sale, tenders
 
 
 # --- shared -----------------------------------------------------------------------------
@@ -365,12 +428,7 @@ def _tenders_for(where: Any) -> Any:
     columns: tuple[Any, ...] = (
         Sale.sold_at,
         TenderRow.sale_id,
-        TenderRow.kind,
-        TenderRow.amount,
-        TenderRow.refunded,
-        TenderRow.card_last4,
-        TenderRow.reference,
-        TenderRow.card_brand,
+        *_TENDER_COLS,
     )
     return (
         select(*columns)
@@ -411,13 +469,17 @@ class _TenderFeed:
         row, key = self._next, (sold_at, sale_id)
         while row is not None and (row[0], row[1]) <= key:
             if row[1] == sale_id:
-                kind = _KINDS.get(row[2]) or TenderKind(row[2])
-                tender = _Tender(kind, row[3], row[5], row[6], row[7])
-                found.append((tender, row[4] or ZERO))
+                found.append(_tender(row, 2))
             row = next(self._rows, None)
         self._next = row
         self._last = (sale_id, found)
         return found
+
+
+def _tender(row: list[Any], at: int) -> tuple[Tender, Decimal]:
+    """(tender, already refunded) from ``_TENDER_COLS`` starting at ``row[at]``."""
+    kind = _KINDS.get(row[at]) or TenderKind(row[at])
+    return _Tender(kind, row[at + 1], row[at + 3], row[at + 4], row[at + 5]), row[at + 2] or ZERO
 
 
 def _audit(
