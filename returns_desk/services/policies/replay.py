@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -207,12 +208,6 @@ _PRODUCT_COLS: tuple[Any, ...] = (
 )  # fmt: skip
 
 
-_TENDER_COLS: tuple[Any, ...] = (
-    TenderRow.kind, TenderRow.amount, TenderRow.refunded, TenderRow.card_last4,
-    TenderRow.reference, TenderRow.card_brand,
-)  # fmt: skip
-
-
 def _since_moment(request: ReplayRequest) -> datetime:
     first = request.today - timedelta(days=request.days - 1)
     return datetime.combine(first, time(), UTC) - timedelta(days=1)  # local days: a day early
@@ -271,7 +266,8 @@ def _returned(
             line = _SoldLine(*row[_R_LINE])
             before = max(line.qty_returned - qty, 0)
             line = _with_returned(line, before)
-            receipt = _receipt(row[_R_SALE], facts.number, line, sale_tenders, sale_id)
+            sale = _Sale(sale_id, store_id, *row[_R_SALE])
+            receipt = _receipt(sale, facts.number, line, sale_tenders)
             case = _ReturnCase(
                 receipt, line, qty, Condition(condition), reason, True, serial, None,
                 facts.region, None, 0, False, tuple(t[1] for t in sale_tenders),
@@ -330,8 +326,7 @@ def _returnable(
         .where(*where)
         .order_by(col(Sale.sold_at), col(Sale.id), col(SaleLine.line_no))
     )
-    sales = _SaleFeed(fastread.stream(conn, _sales_with_tenders(sale_where), BATCH,
-                                      name="replay_open_sales", memo=True))  # fmt: skip
+    sales = _SaleFeed(conn, sale_where)
     sold_line = row_builder(
         SoldLine, fastread.processors(conn.dialect, _LINE_COLS), start=1, remember=True
     )
@@ -341,76 +336,98 @@ def _returnable(
         for sid, facts in stores.items()
         if since is not None
     }
-    sale_id: int | None = None
+    sale: _SaleRow | None = None
     wanted = False
-    facts: _StoreFacts | None = None
-    sale: list[Any] = []
+    facts = next(iter(stores.values()))
     receipt: Receipt | None = None
     refunded: tuple[Decimal, ...] = ()
-    sale_tenders: list[tuple[Tender, Decimal]] = []
-    for rows in fastread.raw_batches(conn, stmt, BATCH, name="replay_open"):
-        for row in rows:
-            if row[0] != sale_id:
-                sale_id = row[0]
-                sale, sale_tenders = sales.of(sale_id)
-                facts, receipt = stores[sale[1]], None
-                wanted = not starts or sale[3] >= starts[sale[1]]
-            if not wanted:
-                continue
-            assert facts is not None
-            line = sold_line(row)
-            if receipt is None:
-                receipt = _receipt(sale[2:9], facts.number, line, sale_tenders, sale[0])
-                refunded = tuple(t[1] for t in sale_tenders)
-            case = _ReturnCase(
-                receipt, line, line.qty - line.qty_returned, _UNOPENED, "", True, line.serial,
-                None, facts.region, None, 0, False, refunded,
-            )  # fmt: skip
-            info = _LineInfo(
-                receipt.code, line.line_no, facts.number, line.department, "returnable"
-            )
-            yield case, today, info, sale[1]
+    tenders: list[tuple[Tender, Decimal]] = []
+    for row in chain.from_iterable(fastread.raw_batches(conn, stmt, BATCH, name="replay_open")):
+        if sale is None or row[0] != sale.sale_id:
+            sale, tenders = sales.of(row[0])
+            facts, receipt = stores[sale.store_id], None
+            wanted = not starts or sale.sold_at >= starts[sale.store_id]
+        if not wanted:
+            continue
+        line = sold_line(row)
+        if receipt is None:
+            receipt = _receipt(sale, facts.number, line, tenders)
+            refunded = tuple(t[1] for t in tenders)
+        case = _ReturnCase(
+            receipt, line, line.qty - line.qty_returned, _UNOPENED, "", True, line.serial,
+            None, facts.region, None, 0, False, refunded,
+        )  # fmt: skip
+        info = _LineInfo(receipt.code, line.line_no, facts.number, line.department, "returnable")
+        yield case, today, info, sale.store_id
 
 
-def _sales_with_tenders(where: list[Any]) -> Any:
-    """The sales ``where`` picks, each with its tenders (one row per tender, or one with
-    no tender), in the order the lines come: by the sale's time, id, then tender."""
-    columns: tuple[Any, ...] = (
-        Sale.id,
-        Sale.store_id,
-        *_SALE_COLS,
-        *_TENDER_COLS,
-    )
-    return (
-        select(*columns)
-        .outerjoin(TenderRow, col(TenderRow.sale_id) == col(Sale.id))
-        .where(*where)
-        .order_by(col(Sale.sold_at), col(Sale.id), col(TenderRow.seq))
-    )
+@dataclass(frozen=True, slots=True)
+class _SaleRow:
+    """A sale's own values, as its receipt needs them (``_SALE_COLS``, after its ids)."""
+
+    sale_id: int
+    store_id: int
+    code: str
+    sold_at: datetime
+    tier: str | None
+    gift: bool | None
+    rewards_earned: Decimal | None
+    rewards_spent: Decimal | None
+    points: int | None
+
+
+_Sale = builder(_SaleRow)
+# Tender's fields in order, then what is already refunded of it.
+_TENDER_FIELDS: tuple[Any, ...] = (
+    TenderRow.kind, TenderRow.amount, TenderRow.card_last4, TenderRow.reference,
+    TenderRow.card_brand, TenderRow.refunded,
+)  # fmt: skip
+_FEED_COLS = (Sale.id, Sale.store_id, *_SALE_COLS, *_TENDER_FIELDS)
 
 
 class _SaleFeed:
-    """Sales with their tenders, handed out as the lines (in the same order) reach them;
-    sales with no line to replay are passed over."""
+    """Sales with their tenders (one row per tender, or one with no tender), in the order
+    the lines come (the sale's time, id, then the tender's), handed out as the lines reach
+    them; sales with no line to replay are passed over."""
 
-    def __init__(self, rows: Iterator[list[Any]]) -> None:
-        self._rows = rows
-        self._next: list[Any] | None = next(rows, None)
+    def __init__(self, conn: Connection, where: list[Any]) -> None:
+        stmt = (
+            select(*_FEED_COLS)
+            .outerjoin(TenderRow, col(TenderRow.sale_id) == col(Sale.id))
+            .where(*where)
+            .order_by(col(Sale.sold_at), col(Sale.id), col(TenderRow.seq))
+        )
+        procs = fastread.processors(conn.dialect, _FEED_COLS)
+        kind = _tender_kind(procs[9])
+        self._sale = row_builder(_SaleRow, procs[:9], remember=True)
+        self._tender = row_builder(Tender, [kind, *procs[10:14]], start=9, remember=True)
+        self._refunded = procs[14] or (lambda value: value)
+        self._rows = chain.from_iterable(
+            fastread.raw_batches(conn, stmt, BATCH, name="replay_open_sales")
+        )
+        self._next: Any = next(self._rows, None)
 
-    def of(self, sale_id: int) -> tuple[list[Any], list[tuple[Tender, Decimal]]]:
-        """The sale's row (id, store id, then ``_SALE_COLS``) and (tender, refunded)."""
+    def of(self, sale_id: int) -> tuple[_SaleRow, list[tuple[Tender, Decimal]]]:
+        """The sale and its (tender, already refunded)."""
         row, rows = self._next, self._rows
         while row is not None and row[0] != sale_id:
             row = next(rows, None)
         if row is None:
             raise LookupError(f"sale {sale_id} is not among the replay's sales")
-        sale, tenders = row, []
+        sale, tenders = self._sale(row), []
         while row is not None and row[0] == sale_id:
             if row[9] is not None:  # a tender's kind is never NULL: NULL is no tender
-                tenders.append(_tender(row, 9))
+                tenders.append((self._tender(row), self._refunded(row[14]) or ZERO))
             row = next(rows, None)
         self._next = row
         return sale, tenders
+
+
+def _tender_kind(driver: fastread.Processor) -> Callable[[Any], TenderKind]:
+    """A tender's kind from the driver's value (a dict lookup costs less than the call)."""
+    if driver is not None:
+        return lambda value: _KINDS.get(driver(value)) or TenderKind(driver(value))
+    return lambda value: _KINDS.get(value) or TenderKind(value)
 
 
 # --- shared -----------------------------------------------------------------------------
@@ -428,7 +445,7 @@ def _tenders_for(where: Any) -> Any:
     columns: tuple[Any, ...] = (
         Sale.sold_at,
         TenderRow.sale_id,
-        *_TENDER_COLS,
+        *_TENDER_FIELDS,
     )
     return (
         select(*columns)
@@ -439,14 +456,13 @@ def _tenders_for(where: Any) -> Any:
 
 
 def _receipt(
-    sale: list[Any], store_no: int, line: SoldLine, tenders: list[tuple[Tender, Decimal]],
-    sale_id: int,
-) -> Receipt:  # fmt: skip
-    code, sold_at, tier, gift, rewards_earned, rewards_spent, points = sale
+    sale: _SaleRow, store_no: int, line: SoldLine, tenders: list[tuple[Tender, Decimal]]
+) -> Receipt:
     return _Receipt(
-        code, store_no, 0, sold_at, (line,), tuple(t[0] for t in tenders), None, tier,
-        bool(gift), ZERO, sale_id, rewards_earned=rewards_earned or ZERO,
-        rewards_spent=rewards_spent or ZERO, points_earned=points or 0,
+        sale.code, store_no, 0, sale.sold_at, (line,), tuple(t[0] for t in tenders), None,
+        sale.tier, bool(sale.gift), ZERO, sale.sale_id,
+        rewards_earned=sale.rewards_earned or ZERO, rewards_spent=sale.rewards_spent or ZERO,
+        points_earned=sale.points or 0,
     )  # fmt: skip
 
 
@@ -477,9 +493,9 @@ class _TenderFeed:
 
 
 def _tender(row: list[Any], at: int) -> tuple[Tender, Decimal]:
-    """(tender, already refunded) from ``_TENDER_COLS`` starting at ``row[at]``."""
+    """(tender, already refunded) from ``_TENDER_FIELDS`` starting at ``row[at]``."""
     kind = _KINDS.get(row[at]) or TenderKind(row[at])
-    return _Tender(kind, row[at + 1], row[at + 3], row[at + 4], row[at + 5]), row[at + 2] or ZERO
+    return _Tender(kind, *row[at + 1 : at + 5]), row[at + 5] or ZERO
 
 
 def _audit(
