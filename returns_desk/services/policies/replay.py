@@ -338,7 +338,7 @@ def _returnable(
     }
     sale: _SaleRow | None = None
     wanted = False
-    facts = next(iter(stores.values()))
+    facts: _StoreFacts  # set with the first sale
     receipt: Receipt | None = None
     refunded: tuple[Decimal, ...] = ()
     tenders: list[tuple[Tender, Decimal]] = []
