@@ -65,6 +65,7 @@ def main() -> None:
     from returns_desk.domain.policy.replay import ReplayTally
     from returns_desk.domain.roles import Role
     from returns_desk.services.policies import replay as replay_service
+    from returns_desk.services.policies import replay_cases
     from returns_desk.services.policies.active import active_policy
     from returns_desk.services.policies.lifecycle import stored_policy
     from returns_desk.services.staff.security import Actor
@@ -90,7 +91,7 @@ def main() -> None:
     stores, _labels, _ = replay_service._stores(engine, draft_id)
     since = TODAY - timedelta(days=days)
     with snapshot(engine) as session:
-        cases = list(replay_service._cases(session.connection(), request, stores, since))
+        cases = list(replay_cases.cases(session.connection(), request, stores, since))
     gc.collect()
 
     def in_memory() -> tuple[float, float, ReplayTally]:

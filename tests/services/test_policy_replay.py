@@ -17,6 +17,7 @@ from returns_desk.domain.decision import Settlement
 from returns_desk.domain.draft import ReturnItem
 from returns_desk.domain.policy.model import Condition
 from returns_desk.services.policies import replay as replay_service
+from returns_desk.services.policies import replay_cases
 from returns_desk.services.policies.active import active_policy
 from returns_desk.services.policies.lifecycle import Activation, activate, import_policy
 from returns_desk.services.policies.replay import ReplayRequest, replay
@@ -180,7 +181,7 @@ def test_every_returnable_line_is_replayed_with_its_receipt_as_the_counter_reads
     for store in (None, 102):
         request = ReplayRequest(0, 90, TODAY, store=store)
         with snapshot(demo_engine) as session:
-            cases = list(replay_service._cases(session.connection(), request, stores, None))
+            cases = list(replay_cases.cases(session.connection(), request, stores, None))
         seen = set()
         for case, day, info, _ in cases:
             if info.source != "returnable":
