@@ -10,12 +10,13 @@ under 2x").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import case as case_when
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -40,6 +41,7 @@ _UNOPENED = Condition.UNOPENED
 _SoldLine, _ReturnCase = builder(SoldLine), builder(ReturnCase)
 _Receipt, _LineInfo, _Tender = builder(Receipt), builder(LineInfo), builder(Tender)
 _KINDS = {kind.value: kind for kind in TenderKind}  # a dict lookup costs less than the call
+_CONDITIONS = {condition.value: condition for condition in Condition}
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,6 @@ _LINE_COLS: tuple[Any, ...] = (
     SaleLine.bundle,
     SaleLine.bundle_discount,
 )  # fmt: skip  (SoldLine's fields, in order)
-_R_SALE, _R_LINE, _R_PRODUCT = slice(11, 18), slice(18, 40), slice(40, 46)  # returned rows
 _PRODUCT_COLS: tuple[Any, ...] = (
     Product.sku, Product.description, Product.department, Product.category,
     Product.serialized, Product.final_sale,
@@ -108,12 +109,16 @@ def _since_moment(request: ReplayRequest) -> datetime:
 def _returned(
     conn: Connection, request: ReplayRequest, stores: dict[int, StoreFacts]
 ) -> Iterator[tuple[ReturnCase, date, LineInfo, int]]:
-    """Returned lines (oldest sale first), each as its return's counter saw it."""
+    """Returned lines (oldest sale first), each as its return's counter saw it: the units
+    returned before it are worked out in the query (what the line has returned now, less
+    this return's), so each row becomes its sold line in one call."""
     start = _since_moment(request)
+    before = col(SaleLine.qty_returned) - col(ReturnLine.qty)
     columns: tuple[Any, ...] = (
         ReturnTxn.sale_id,
         ReturnTxn.store_id,
-        ReturnTxn.created_at,
+        *_SALE_COLS,
+        ReturnTxn.created_at,  # 9
         ReturnTxn.settlement,
         ReturnTxn.reference,
         ReturnLine.qty,
@@ -122,9 +127,10 @@ def _returned(
         ReturnLine.serial,
         ReturnLine.refund_amount,
         ReturnLine.restocking_fee,
-        *_SALE_COLS,
-        *_LINE_COLS,
-        *_PRODUCT_COLS,
+        *_LINE_COLS[:14],  # 18: the sold line
+        case_when((before > 0, before), else_=0).label("returned_before"),
+        *_LINE_COLS[15:],
+        *_PRODUCT_COLS,  # 40
     )
     stmt = (
         select(*columns)
@@ -144,24 +150,28 @@ def _returned(
     tenders = _TenderFeed(
         fastread.stream(conn, tender_stmt, BATCH, name="replay_returned_tenders", memo=True)
     )
+    procs = fastread.processors(conn.dialect, columns)
+    sale_of = row_builder(_SaleRow, procs[:9], remember=True)
+    sold_line = row_builder(SoldLine, procs[18:40], start=18, remember=True)
+    moment = procs[9] or (lambda value: value)
     first_day = request.today - timedelta(days=request.days - 1)
-    for row in fastread.stream(conn, stmt, BATCH, name="replay_returned", memo=True):
-        sale_id, store_id, at, settlement, reference, qty, condition, reason, serial = row[:9]
+    rows = fastread.raw_batches(conn, stmt, BATCH, name="replay_returned")
+    for row in chain.from_iterable(rows):
+        store_id = row[1]
         facts = stores[store_id]
-        day = at.astimezone(facts.zone).date()
+        day = moment(row[9]).astimezone(facts.zone).date()
         if day < first_day or day > request.today or (store_only and store_id != store_only):
             continue
-        sale_tenders = tenders.of(row[12], sale_id)  # row[12]: the sale's time
-        if sale_id is None:
-            case, info = _receiptless(row, facts, reference)
+        sale = sale_of(row)
+        sale_tenders = tenders.of(sale.sold_at, sale.sale_id)
+        settlement, reference, qty, condition, reason, serial = row[10:16]
+        if sale.sale_id is None:
+            case, info = _receiptless(row, procs, facts, reference)
         else:
-            line = _SoldLine(*row[_R_LINE])
-            before = max(line.qty_returned - qty, 0)
-            line = _with_returned(line, before)
-            sale = _Sale(sale_id, store_id, *row[_R_SALE])
+            line = sold_line(row)
             receipt = _receipt(sale, facts.number, line, sale_tenders)
             case = _ReturnCase(
-                receipt, line, qty, Condition(condition), reason, True, serial, None,
+                receipt, line, qty, _condition(condition), reason, True, serial, None,
                 facts.region, None, 0, False, tuple(t[1] for t in sale_tenders),
             )  # fmt: skip
             info = _LineInfo(
@@ -170,14 +180,17 @@ def _returned(
         yield case, day, info, store_id
 
 
-def _with_returned(line: SoldLine, before: int) -> SoldLine:
-    return line if line.qty_returned == before else replace(line, qty_returned=before)
+def _condition(value: str) -> Condition:
+    return _CONDITIONS.get(value) or Condition(value)
 
 
-def _receiptless(row: list[Any], facts: StoreFacts, reference: str) -> tuple[ReturnCase, LineInfo]:
+def _receiptless(
+    row: list[Any], procs: list[fastread.Processor], facts: StoreFacts, reference: str
+) -> tuple[ReturnCase, LineInfo]:
     """A return without a receipt: the item from the catalogue at the price credited."""
-    qty, condition, reason, serial, refund, fee = row[5], row[6], row[7], row[8], row[9], row[10]
-    sku, description, department, category, serialized, final_sale = row[_R_PRODUCT]
+    values = [proc(value) if proc else value for proc, value in zip(procs, row, strict=True)]
+    qty, condition, reason, serial, refund, fee = values[12:18]
+    sku, description, department, category, serialized, final_sale = values[40:46]
     price = round_money((refund + fee) / qty) if qty else ZERO
     line = SoldLine(
         0, sku, description, department, category or "", qty, price,
