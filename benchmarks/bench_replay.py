@@ -54,6 +54,24 @@ def _days_for(engine, lines: int) -> int:  # type: ignore[no-untyped-def]
     return max(1, round(span * lines / total))
 
 
+def _cpu_ticks() -> tuple[int, int]:
+    """The whole machine's (busy, all) CPU ticks so far (Linux; (0, 0) elsewhere): what
+    other processes take of the cores during a phase slows this one's CPU time too (two
+    cores may be two threads of one), so each phase's share is printed beside its load."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle and waiting for the disk
+    return sum(ticks) - idle, sum(ticks)
+
+
+def _busy(since: tuple[int, int]) -> str:
+    busy, total = (now - then for now, then in zip(_cpu_ticks(), since, strict=True))
+    return f"{100 * busy / total:.0f} %" if total else "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--receipts", type=int, default=1_000_000)
@@ -81,10 +99,12 @@ def main() -> None:
     # into memory (not timed), decided twice with the same tally. The machine may be shared:
     # CPU time (this process only) is compared beside wall time, with the load average.
     load = [os.getloadavg()[0]]
+    ticks = _cpu_ticks()
     started, cpu = time.perf_counter(), time.process_time()
     report = replay_service.replay(engine, manager, request)
     replay_s, replay_cpu = time.perf_counter() - started, time.process_time() - cpu
     load.append(os.getloadavg()[0])
+    busy = [_busy(ticks)]
     decided = sum(report.tally.lines.values())
 
     draft = stored_policy(engine, draft_id)
@@ -101,8 +121,10 @@ def main() -> None:
             tally.add(case, day, stores[store_id].policy, draft, info)
         return time.perf_counter() - started, time.process_time() - cpu, tally
 
+    ticks = _cpu_ticks()
     runs = [in_memory() for _ in range(2)]
     load.append(os.getloadavg()[0])
+    busy.append(_busy(ticks))
     memory_s = sum(r[0] for r in runs) / 2
     memory_cpu = sum(r[1] for r in runs) / 2
     assert runs[0][2].kinds == report.tally.kinds, "replay and in-memory deciding disagree"
@@ -121,6 +143,7 @@ def main() -> None:
         "load average (1 min) before, after the replay, after in memory: "
         + ", ".join(f"{x:.1f}" for x in load)
     )
+    print(f"both cores busy (this process too): {busy[0]} during the replay, {busy[1]} in memory")
     print(f"ratio: {replay_s / memory_s:.2f}x wall, {replay_cpu / memory_cpu:.2f}x CPU (goal ≤ 2x)")
 
 
