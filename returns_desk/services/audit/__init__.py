@@ -199,12 +199,10 @@ def key_mismatch(ours: str, chain: str) -> str:
     )
 
 
-def _lock_head(session: Session) -> tuple[int, str, str]:
-    """The head as (sequence, hash, key id), locked for this transaction, in one query.
-
-    A missing head row (a new database) is made from the newest event, once, whichever
-    register gets there first.
-    """
+@functools.cache
+def _head_query() -> Executable:
+    """The head row locked, with the newest event past it if any (built once: building it
+    costs more than running it)."""
     # Only the desk moves the head, with each append: events past it were put in some other
     # way. Carry on after them (``verify`` names them) rather than collide with them on
     # every append, which would stop every register, the auditor's log-in included. (One
@@ -216,7 +214,7 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
         .order_by(col(AuditEvent.seq).desc())
         .limit(1)
     )
-    query = (
+    return (
         sa_select(  # SQLModel's select takes four columns at most
             col(AuditHead.seq),
             col(AuditHead.hash),
@@ -227,6 +225,15 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
         .where(col(AuditHead.id) == 1)
         .with_for_update(of=col(AuditHead.id))  # the head row, not the events
     )
+
+
+def _lock_head(session: Session) -> tuple[int, str, str]:
+    """The head as (sequence, hash, key id), locked for this transaction, in one query.
+
+    A missing head row (a new database) is made from the newest event, once, whichever
+    register gets there first.
+    """
+    query = _head_query()
     row = session.execute(query).first()
     if row is None:
         last_seq, last_hash = head(session)

@@ -10,6 +10,7 @@ effective moment. Every decision records the version that made it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select
 
@@ -96,22 +98,24 @@ def _before_any(engine: Engine) -> datetime:
     return now if first is None or first > now else first - timedelta(seconds=1)
 
 
-def in_force_query(store_id: int | None, at: datetime) -> Any:
-    """SELECT (version id, sha256) of the assignment in force at ``store_id`` at ``at``:
-    the store's own rows and chain-wide ones; the latest effective one wins."""
+@functools.cache
+def in_force_query(for_store: bool) -> Any:
+    """SELECT (version id, sha256) of the assignment in force at the store ``:store_id``
+    (``for_store``; else chain-wide only) at ``:at``: the store's own rows and chain-wide
+    ones; the latest effective one wins. Built once per shape: every completion asks."""
     where = [
-        col(PolicyAssignment.effective_from) <= at,
+        col(PolicyAssignment.effective_from) <= bindparam("at"),
         col(PolicyAssignment.cancelled_at).is_(None),
     ]
-    if store_id is None:
-        where.append(col(PolicyAssignment.store_id).is_(None))
-    else:
+    if for_store:
         where.append(
             or_(
                 col(PolicyAssignment.store_id).is_(None),
-                col(PolicyAssignment.store_id) == store_id,
+                col(PolicyAssignment.store_id) == bindparam("store_id"),
             )
         )
+    else:
+        where.append(col(PolicyAssignment.store_id).is_(None))
     return (
         select(PolicyAssignment.version_id, PolicyVersion.sha256)
         .join(PolicyVersion, col(PolicyVersion.id) == col(PolicyAssignment.version_id))
@@ -128,7 +132,9 @@ def current_policy(
     None before any is assigned (then :func:`active_policy` assigns the default). Reads the
     version's id and hash (every decision asks); its text only when that hash has not been
     parsed yet."""
-    row = session.exec(in_force_query(store_id, at or utcnow())).first()
+    query = in_force_query(store_id is not None)
+    params = {"at": at or utcnow(), "store_id": store_id}
+    row = session.connection().execute(query, params).first()
     if row is None:
         return None
     version_id, sha = row
