@@ -35,6 +35,7 @@ from returns_desk.services.staff.security import require
 from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.ids import next_id
 from returns_desk.store.models import Register, ReturnLine, ReturnTxn, Store
+from returns_desk.store.rows import insert_row
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -177,11 +178,9 @@ def _write_return(
         restocking_fees=sum((q.decision.restocking_fee for q in quotes), ZERO),
         started_at=request.started_at,
     )
-    session.add(txn)
-    session.flush()
+    insert_row(session, txn)  # written straight (store/rows.py): every completion writes it
     for quote, product_id in zip(quotes, taken.products, strict=True):
         _write_line(session, number, quote, product_id)
-    session.flush()
     return txn
 
 
@@ -189,7 +188,8 @@ def _write_line(session: Session, return_id: int, quote: LineQuote, product_id: 
     """One returned line with the decision that allowed it (the rules that matched, and all
     of it as JSON)."""
     decision, item = quote.decision, quote.item
-    session.add(
+    insert_row(
+        session,
         ReturnLine(
             return_id=return_id,
             sale_line_id=quote.line.line_id,
@@ -204,7 +204,7 @@ def _write_line(session: Session, return_id: int, quote: LineQuote, product_id: 
             outcome=decision.outcome.value,
             rules=",".join(r.rule_id for r in decision.rules if r.matched),
             decision_json=json.dumps(decision.to_dict(), sort_keys=True),
-        )
+        ),
     )
 
 

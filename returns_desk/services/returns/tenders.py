@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from returns_desk.domain.draft import ReturnError
 from returns_desk.services.vouchers.issue import issue_voucher
 from returns_desk.store.models import RefundTender, Tender
+from returns_desk.store.rows import insert_row
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
@@ -67,5 +68,5 @@ def refund_as_voucher(
     refund = RefundTender(
         return_id=txn.id or 0, kind="voucher", amount=amount, voucher_id=voucher.id
     )
-    session.add(refund)
+    refund.id = insert_row(session, refund)  # written straight (store/rows.py)
     return refund, voucher
