@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from returns_desk.domain.approval import approved
@@ -136,13 +137,20 @@ def store_policy(engine: Engine, store_no: int | None) -> ActivePolicy:
 def desk_register(session: Session, store_id: int, label: str) -> Register:
     """This desk's register in the store (``R2`` is number 92), created on first use, locked."""
     number = desk_register_number(label)
-    query = select(Register).where(Register.store_id == store_id, Register.number == number)
-    register = session.exec(query.with_for_update()).first()
+    params = {"store_id": store_id, "number": number}
+    register = session.exec(_REGISTER_LOCKED, params=params).first()
     if register is None:
         register = Register(store_id=store_id, number=number, name=f"Returns desk {label}")
         session.add(register)
         session.flush()
     return register
+
+
+_REGISTER_LOCKED = (  # built once: every completion runs it
+    select(Register)
+    .where(Register.store_id == bindparam("store_id"), Register.number == bindparam("number"))
+    .with_for_update()
+)
 
 
 def _write_return(

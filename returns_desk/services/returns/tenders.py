@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.draft import ReturnError
@@ -29,8 +29,15 @@ if TYPE_CHECKING:
 def lock_tenders(session: Session, sale_id: int) -> list[Tender]:
     """The sale's tenders in order, locked for this transaction (PostgreSQL; SQLite holds
     the whole database from BEGIN IMMEDIATE)."""
-    query = select(Tender).where(Tender.sale_id == sale_id).order_by(col(Tender.seq))
-    return list(session.exec(query.with_for_update()).all())
+    return list(session.exec(_TENDERS_LOCKED, params={"sale_id": sale_id}).all())
+
+
+_TENDERS_LOCKED = (  # built once: every completion runs it
+    select(Tender)
+    .where(Tender.sale_id == bindparam("sale_id"))
+    .order_by(col(Tender.seq))
+    .with_for_update()
+)
 
 
 def refund_to_tenders(
