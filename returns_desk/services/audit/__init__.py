@@ -46,11 +46,22 @@ class AuditKeyError(RuntimeError):
 
 
 def audit_key() -> bytes:
-    """The chain's key: ``RETURNS_DESK_AUDIT_KEY``, else the 0600 key file in the data folder."""
+    """The chain's key: ``RETURNS_DESK_AUDIT_KEY``, else the 0600 key file in the data folder.
+
+    Read once per set of settings (every completed return asks, and finding and reading
+    the file cost a quarter of a millisecond); changed settings are read again.
+    """
     from returns_desk.settings import load_settings
 
     settings = load_settings()
-    return settings.secret(settings.audit_key, KEY_FILE)
+    if _read_key and _read_key[0] is settings:  # held here, so never another's id
+        return _read_key[1]
+    key = settings.secret(settings.audit_key, KEY_FILE)
+    _read_key[:] = [settings, key]
+    return key
+
+
+_read_key: list[Any] = []  # [settings, the key read with them]
 
 
 def key_id(key: bytes) -> str:
@@ -234,7 +245,7 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
     register gets there first.
     """
     query = _head_query()
-    row = session.execute(query).first()
+    row = session.connection().execute(query).first()
     if row is None:
         last_seq, last_hash = head(session)
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -243,7 +254,7 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
             .values(id=1, seq=last_seq, hash=last_hash, key_id="")
             .on_conflict_do_nothing(index_elements=["id"])
         )
-        row = session.execute(query).one()
+        row = session.connection().execute(query).one()
     seq, prev_hash, chain_key, past_seq, past_hash = row
     if past_seq is not None:
         seq, prev_hash = past_seq, past_hash
