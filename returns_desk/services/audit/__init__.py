@@ -54,14 +54,14 @@ def audit_key() -> bytes:
     from returns_desk.settings import load_settings
 
     settings = load_settings()
-    if _read_key and _read_key[0] is settings:  # held here, so never another's id
-        return _read_key[1]
+    if _read_key and _read_key[0][0] is settings:  # held here, so never another's id
+        return _read_key[0][1]
     key = settings.secret(settings.audit_key, KEY_FILE)
-    _read_key[:] = [settings, key]
+    _read_key[:] = [(settings, key)]
     return key
 
 
-_read_key: list[Any] = []  # [settings, the key read with them]
+_read_key: list[tuple[object, bytes]] = []  # the settings, with the key read with them
 
 
 def key_id(key: bytes) -> str:

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, or_, select
 
 from returns_desk.domain.policy import Policy, parse_policy
 from returns_desk.resources import data_dir
 from returns_desk.store.db import read_only
-from returns_desk.store.models import PolicyAssignment, PolicyVersion
+from returns_desk.store.models import PolicyAssignment, PolicyVersion, Store
 from returns_desk.store.tables._base import utcnow
 
 if TYPE_CHECKING:
@@ -139,6 +140,50 @@ def current_policy(
         return None
     version_id, sha = row
     return ActivePolicy(version_id, parsed_version(session, version_id, sha))
+
+
+@functools.cache
+def store_and_policy_query(by_number: bool) -> Any:
+    """SELECT the store (``:number``, else the first) with the (version id, sha256) in force
+    there at ``:at`` (NULLs before any), in one query: every completion asks for both."""
+    chosen = aliased(PolicyAssignment)
+    in_force = (
+        select(chosen.id)
+        .where(
+            col(chosen.effective_from) <= bindparam("at"),
+            col(chosen.cancelled_at).is_(None),
+            or_(col(chosen.store_id).is_(None), col(chosen.store_id) == col(Store.id)),
+        )
+        .order_by(col(chosen.effective_from).desc(), col(chosen.id).desc())
+        .limit(1)
+        .correlate(Store)
+        .scalar_subquery()
+    )
+    query = (
+        select(Store, PolicyAssignment.version_id, PolicyVersion.sha256)
+        .select_from(Store)
+        .outerjoin(PolicyAssignment, col(PolicyAssignment.id) == in_force)
+        .outerjoin(PolicyVersion, col(PolicyVersion.id) == col(PolicyAssignment.version_id))
+    )
+    if by_number:
+        return query.where(Store.number == bindparam("number"))
+    return query.order_by(col(Store.id)).limit(1)
+
+
+def store_policy(
+    session: Session, store_no: int | None, at: datetime | None = None
+) -> tuple[Store, ActivePolicy | None] | None:
+    """The store numbered ``store_no`` (None: the first) and the policy in force there at
+    ``at`` (default now; None before any is assigned), as ``session`` sees them; None if
+    there is no such store."""
+    query = store_and_policy_query(store_no is not None)
+    row = session.exec(query, params={"number": store_no, "at": at or utcnow()}).first()
+    if row is None:
+        return None
+    store, version_id, sha = row
+    if version_id is None:
+        return store, None
+    return store, ActivePolicy(version_id, parsed_version(session, version_id, sha))
 
 
 def parsed_version(session: Session, version_id: int, sha: str | None = None) -> Policy:
