@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -64,6 +65,7 @@ def audit_key() -> bytes:
 _read_key: list[tuple[object, bytes]] = []  # the settings, with the key read with them
 
 
+@functools.lru_cache(maxsize=8)
 def key_id(key: bytes) -> str:
     """A short public name for a key (an HMAC of a fixed text): tells keys apart, reveals none."""
     return hmac.new(key, _KEY_ID_TAG, hashlib.sha256).hexdigest()[:16]
@@ -79,7 +81,26 @@ def encode_fields(fields: list[str]) -> bytes:
     return bytes(out)
 
 
-def _fields(event: AuditEvent) -> list[str]:
+@dataclass(slots=True)
+class Appended:
+    """An event appended in a transaction: its sequence, time, previous hash and hash are
+    given as the transaction commits. (A plain record: building a table model for it cost
+    a register more CPU than hashing it.)"""
+
+    actor: str
+    register_label: str
+    action: str
+    entity: str
+    entity_id: str
+    details: str
+    at: datetime
+    chain_version: int = KEYED
+    seq: int = 0
+    prev_hash: str = ""
+    hash: str = ""
+
+
+def _fields(event: AuditEvent | Appended) -> list[str]:
     stamp = event.at.isoformat(timespec="microseconds")
     return [
         str(event.seq), stamp, event.actor, event.register_label, event.action, event.entity,
@@ -87,7 +108,7 @@ def _fields(event: AuditEvent) -> list[str]:
     ]  # fmt: skip
 
 
-def event_hash(event: AuditEvent, key: bytes | None = None) -> str:
+def event_hash(event: AuditEvent | Appended, key: bytes | None = None) -> str:
     """The hash an event must carry, from its own fields, its ``prev_hash`` and its version.
 
     Version 2 is keyed (``key``, default :func:`audit_key`); version 1 is the unkeyed form
@@ -108,7 +129,7 @@ def append(
     entity_id: object = "",
     details: dict[str, Any] | None = None,
     register: str = "",
-) -> AuditEvent:
+) -> Appended:
     """Add an event to the chain as the caller's transaction commits, or not at all.
 
     The event is written when the transaction commits, after everything else it did, so the
@@ -116,20 +137,16 @@ def append(
     and the commit only, never while the use case still works. The returned event has its
     sequence and hash once the transaction has committed.
     """
-    event = AuditEvent(
-        seq=0,
-        chain_version=KEYED,
-        at=utcnow(),
+    event = Appended(
         actor=actor,
         register_label=register,
         action=action,
         entity=entity,
         entity_id=str(entity_id),
         details=json.dumps(details or {}, sort_keys=True, default=str, separators=(",", ":")),
-        prev_hash="",
-        hash="",
+        at=utcnow(),
     )
-    pending: list[AuditEvent] | None = session.info.get(_PENDING)
+    pending: list[Appended] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = []
         sa_event.listen(session, "before_commit", _write_pending)
@@ -147,7 +164,7 @@ def _write_pending(session: Session) -> None:
     Everything else the transaction wrote is flushed first, so the head stays locked for
     three round trips only: lock and read it, write the events and move it, commit.
     """
-    pending: list[AuditEvent] = session.info.get(_PENDING, [])
+    pending: list[Appended] = session.info.get(_PENDING, [])
     if not pending:
         return
     key = audit_key()
