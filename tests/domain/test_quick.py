@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from returns_desk.domain.policy import ReturnCase
-from returns_desk.domain.quick import builder
+from returns_desk.domain.quick import builder, row_builder
 from returns_desk.domain.receipt import Receipt, SoldLine
 
 
@@ -58,3 +58,26 @@ def test_a_line_built_from_a_drivers_row_converts_its_values_and_takes_names():
         made.qty = 3  # type: ignore[misc]
     receipt = builder(Receipt)(code="1", store_no=1, register_no=2, sold_at=None, lines=())
     assert receipt == Receipt("1", 1, 2, None, ()) and receipt.register_no == 2
+
+
+def test_a_line_built_from_a_whole_row_reads_its_own_columns_and_remembers_conversions():
+    """The replay builds each line from the driver's row in one call: the line's values
+    start after the sale's id, money in cents, each distinct amount converted once."""
+    calls: list[int] = []
+
+    def cents(value: int) -> Decimal:
+        calls.append(value)
+        return Decimal(value).scaleb(-2)
+
+    procs: list[object] = [None] * 7
+    procs[6] = cents
+    make = row_builder(SoldLine, procs, start=1, remember=True)  # type: ignore[arg-type]
+    rows = [(77, 1, "A", "d", "dep", "", 2, 1499), (77, 2, "B", "e", "dep", "c", 1, 1499)]
+    first, second = make(rows[0]), make(rows[1])
+    assert first == SoldLine(1, "A", "d", "dep", "", 2, Decimal("14.99"))
+    assert second == SoldLine(2, "B", "e", "dep", "c", 1, Decimal("14.99"))
+    assert type(first) is SoldLine and first.qty_reserved == 0 and calls == [1499]
+    receipt = row_builder(Receipt, [None] * 5)(("1", 1, 2, None, ()))
+    assert receipt == Receipt("1", 1, 2, None, ()) and receipt.extra == {}
+    with pytest.raises(TypeError, match="no default and no column"):
+        row_builder(SoldLine, [None] * 3)

@@ -7,14 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, delete, select
 
 from returns_desk.domain.decision import Settlement
 from returns_desk.domain.draft import ReturnItem
 from returns_desk.domain.policy.model import Condition
+from returns_desk.services.policies import replay as replay_service
 from returns_desk.services.policies.active import active_policy
 from returns_desk.services.policies.lifecycle import Activation, activate, import_policy
 from returns_desk.services.policies.replay import ReplayRequest, replay
@@ -25,8 +27,10 @@ from returns_desk.services.policies.replay_output import (
 )
 from returns_desk.services.returns.complete import complete_return
 from returns_desk.services.staff.security import RoleError
-from returns_desk.store.db import read_only
-from returns_desk.store.models import AuditEvent
+from returns_desk.store import fastread
+from returns_desk.store.db import read_only, snapshot, unit_of_work
+from returns_desk.store.models import AuditEvent, Tender
+from returns_desk.store.receipts import read_receipt
 from tests.conftest import TODAY
 from tests.drafts import receipt_request
 from tests.services.test_policy_lifecycle import draft_file
@@ -158,3 +162,67 @@ def test_only_managers_replay(demo_engine, demo_actors, tmp_path):
     draft = import_policy(demo_engine, demo_actors["maria"], draft_file(tmp_path), "try")
     with pytest.raises(RoleError):
         replay(demo_engine, demo_actors["cleo"], ReplayRequest(draft.version_id, 90, TODAY))
+
+
+def test_every_returnable_line_is_replayed_with_its_receipt_as_the_counter_reads_it(
+    demo_engine, all_receipts
+):
+    """The replay reads lines and their sales (with tenders) in two streams: each line
+    still gets its own sale's values and tenders, a sale without tenders included, and a
+    replay of one store only that store's lines."""
+    active_policy(demo_engine)
+    bare = all_receipts[3]
+    with unit_of_work(demo_engine) as session:
+        session.execute(delete(Tender).where(col(Tender.sale_id) == bare.sale_id))
+    counter = {r.code: read_receipt(demo_engine, r.code) for r in all_receipts}
+    assert counter[bare.code].tenders == ()
+    stores, _, _ = replay_service._stores(demo_engine, 0)
+    for store in (None, 102):
+        request = ReplayRequest(0, 90, TODAY, store=store)
+        with snapshot(demo_engine) as session:
+            cases = list(replay_service._cases(session.connection(), request, stores, None))
+        seen = set()
+        for case, day, info, _ in cases:
+            if info.source != "returnable":
+                continue
+            assert case.receipt is not None and day == TODAY
+            receipt = counter[case.receipt.code]
+            assert (receipt.store_no, receipt.sale_id) == (info.store_no, case.receipt.sale_id)
+            assert case.receipt.tenders == receipt.tenders
+            assert (case.receipt.sold_at, case.receipt.loyalty_tier, case.receipt.gift_receipt) == (
+                receipt.sold_at, receipt.loyalty_tier, receipt.gift_receipt,
+            )  # fmt: skip
+            assert (case.receipt.rewards_earned, case.receipt.rewards_spent) == (
+                receipt.rewards_earned, receipt.rewards_spent,
+            )  # fmt: skip
+            assert case.receipt.points_earned == receipt.points_earned
+            line = receipt.line(case.line.line_no)
+            assert case.line == replace(line, qty_reserved=0)
+            assert case.qty == line.qty - line.qty_returned
+            seen.add((receipt.code, line.line_no))
+        want = {
+            (r.code, line.line_no)
+            for r in counter.values()
+            if store in (None, r.store_no)
+            for line in r.lines
+            if line.qty_returned < line.qty
+        }
+        assert seen == want and any(code == bare.code for code, _ in seen) is (
+            store in (None, bare.store_no)
+        )
+
+
+def test_a_replay_reads_sqlite_through_a_memory_map_and_leaves_the_connection_as_it_was(
+    demo_engine,
+):
+    """Mapped reads are for the long read alone: the pooled connection goes back to the
+    registers as it came (other backends: nothing to change)."""
+    with snapshot(demo_engine) as session:
+        conn = session.connection()
+        rows = conn.execute(select(col(Tender.id)).order_by(col(Tender.id))).all()
+        with fastread.mapped(conn, 1 << 20):
+            assert conn.execute(select(col(Tender.id)).order_by(col(Tender.id))).all() == rows
+            if demo_engine.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 1 << 20
+        if demo_engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 0

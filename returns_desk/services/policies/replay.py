@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -34,7 +35,7 @@ from returns_desk.domain.policy.replay import (
     holiday_start,
     window_horizon,
 )
-from returns_desk.domain.quick import builder
+from returns_desk.domain.quick import builder, row_builder
 from returns_desk.domain.receipt import Receipt, SoldLine, Tender, TenderKind
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
@@ -120,8 +121,7 @@ def replay(
     since = _returnable_since(request, draft, [s.policy for s in stores.values()])
     tally = ReplayTally()
     seen = 0
-    with snapshot(engine) as session:
-        conn = session.connection()
+    with snapshot(engine) as session, fastread.mapped(conn := session.connection()):
         for case, day, info, store_id in _cases(conn, request, stores, since):
             changed = tally.add(case, day, stores[store_id].policy, draft, info)
             if changed is not None and on_change is not None:
@@ -266,7 +266,8 @@ def _returned(
             line = _SoldLine(*row[_R_LINE])
             before = max(line.qty_returned - qty, 0)
             line = _with_returned(line, before)
-            receipt = _receipt(row[_R_SALE], facts.number, line, sale_tenders, sale_id)
+            sale = _Sale(sale_id, store_id, *row[_R_SALE])
+            receipt = _receipt(sale, facts.number, line, sale_tenders)
             case = _ReturnCase(
                 receipt, line, qty, Condition(condition), reason, True, serial, None,
                 facts.region, None, 0, False, tuple(t[1] for t in sale_tenders),
@@ -303,7 +304,12 @@ def _receiptless(row: list[Any], facts: _StoreFacts, reference: str) -> tuple[Re
 def _returnable(
     conn: Connection, request: ReplayRequest, stores: dict[int, _StoreFacts], since: date | None
 ) -> Iterator[tuple[ReturnCase, date, LineInfo, int]]:
-    """Lines with units left, sold since ``since`` (a day early: stores' local days)."""
+    """Lines with units left, sold since ``since`` (a day early: stores' local days).
+
+    The lines' rows carry only the line (and its sale's id): each sale's own values and
+    tenders come once per sale from a second stream in the same order, and each row
+    becomes a sold line in one call, its values converted on the way (a million lines: the
+    sale's seven values on every line and a list per row cost as much as a policy rule)."""
     where = [col(SaleLine.qty_returned) < col(SaleLine.qty)]
     sale_where = []
     if since is not None:
@@ -315,39 +321,113 @@ def _returnable(
         where.append(col(Sale.store_id) == store_only)
         sale_where.append(col(Sale.store_id) == store_only)
     stmt = (
-        select(col(Sale.id), col(Sale.store_id), *_SALE_COLS, *_LINE_COLS)
+        select(col(Sale.id), *_LINE_COLS)
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
         .where(*where)
         .order_by(col(Sale.sold_at), col(Sale.id), col(SaleLine.line_no))
     )
-    tender_stmt = _tenders_for(col(TenderRow.sale_id).in_(select(col(Sale.id)).where(*sale_where)))
-    tenders = _TenderFeed(
-        fastread.stream(conn, tender_stmt, BATCH, name="replay_open_tenders", memo=True)
+    sales = _SaleFeed(conn, sale_where)
+    sold_line = row_builder(
+        SoldLine, fastread.processors(conn.dialect, _LINE_COLS), start=1, remember=True
     )
     today = request.today
-    starts = {  # each store's midnight starting ``since``: compared, not converted, per row
+    starts = {  # each store's midnight starting ``since``: compared, not converted, per sale
         sid: datetime.combine(since, time(), facts.zone).astimezone(UTC)
         for sid, facts in stores.items()
         if since is not None
     }
+    sale: _SaleRow | None = None
+    wanted = False
+    facts = next(iter(stores.values()))
     receipt: Receipt | None = None
     refunded: tuple[Decimal, ...] = ()
-    for row in fastread.stream(conn, stmt, BATCH, name="replay_open", memo=True):
-        sale_id, store_id = row[0], row[1]
-        if starts and row[3] < starts[store_id]:
+    tenders: list[tuple[Tender, Decimal]] = []
+    for row in chain.from_iterable(fastread.raw_batches(conn, stmt, BATCH, name="replay_open")):
+        if sale is None or row[0] != sale.sale_id:
+            sale, tenders = sales.of(row[0])
+            facts, receipt = stores[sale.store_id], None
+            wanted = not starts or sale.sold_at >= starts[sale.store_id]
+        if not wanted:
             continue
-        facts = stores[store_id]
-        line = _SoldLine(*row[_O_LINE])
-        if receipt is None or receipt.sale_id != sale_id:
-            sale_tenders = tenders.of(row[3], sale_id)
-            receipt = _receipt(row[_O_SALE], facts.number, line, sale_tenders, sale_id)
-            refunded = tuple(t[1] for t in sale_tenders)
+        line = sold_line(row)
+        if receipt is None:
+            receipt = _receipt(sale, facts.number, line, tenders)
+            refunded = tuple(t[1] for t in tenders)
         case = _ReturnCase(
             receipt, line, line.qty - line.qty_returned, _UNOPENED, "", True, line.serial,
             None, facts.region, None, 0, False, refunded,
         )  # fmt: skip
         info = _LineInfo(receipt.code, line.line_no, facts.number, line.department, "returnable")
-        yield case, today, info, store_id
+        yield case, today, info, sale.store_id
+
+
+@dataclass(frozen=True, slots=True)
+class _SaleRow:
+    """A sale's own values, as its receipt needs them (``_SALE_COLS``, after its ids)."""
+
+    sale_id: int
+    store_id: int
+    code: str
+    sold_at: datetime
+    tier: str | None
+    gift: bool | None
+    rewards_earned: Decimal | None
+    rewards_spent: Decimal | None
+    points: int | None
+
+
+_Sale = builder(_SaleRow)
+# Tender's fields in order, then what is already refunded of it.
+_TENDER_FIELDS: tuple[Any, ...] = (
+    TenderRow.kind, TenderRow.amount, TenderRow.card_last4, TenderRow.reference,
+    TenderRow.card_brand, TenderRow.refunded,
+)  # fmt: skip
+_FEED_COLS = (Sale.id, Sale.store_id, *_SALE_COLS, *_TENDER_FIELDS)
+
+
+class _SaleFeed:
+    """Sales with their tenders (one row per tender, or one with no tender), in the order
+    the lines come (the sale's time, id, then the tender's), handed out as the lines reach
+    them; sales with no line to replay are passed over."""
+
+    def __init__(self, conn: Connection, where: list[Any]) -> None:
+        stmt = (
+            select(*_FEED_COLS)
+            .outerjoin(TenderRow, col(TenderRow.sale_id) == col(Sale.id))
+            .where(*where)
+            .order_by(col(Sale.sold_at), col(Sale.id), col(TenderRow.seq))
+        )
+        procs = fastread.processors(conn.dialect, _FEED_COLS)
+        kind = _tender_kind(procs[9])
+        self._sale = row_builder(_SaleRow, procs[:9], remember=True)
+        self._tender = row_builder(Tender, [kind, *procs[10:14]], start=9, remember=True)
+        self._refunded = procs[14] or (lambda value: value)
+        self._rows = chain.from_iterable(
+            fastread.raw_batches(conn, stmt, BATCH, name="replay_open_sales")
+        )
+        self._next: Any = next(self._rows, None)
+
+    def of(self, sale_id: int) -> tuple[_SaleRow, list[tuple[Tender, Decimal]]]:
+        """The sale and its (tender, already refunded)."""
+        row, rows = self._next, self._rows
+        while row is not None and row[0] != sale_id:
+            row = next(rows, None)
+        if row is None:
+            raise LookupError(f"sale {sale_id} is not among the replay's sales")
+        sale, tenders = self._sale(row), []
+        while row is not None and row[0] == sale_id:
+            if row[9] is not None:  # a tender's kind is never NULL: NULL is no tender
+                tenders.append((self._tender(row), self._refunded(row[14]) or ZERO))
+            row = next(rows, None)
+        self._next = row
+        return sale, tenders
+
+
+def _tender_kind(driver: fastread.Processor) -> Callable[[Any], TenderKind]:
+    """A tender's kind from the driver's value (a dict lookup costs less than the call)."""
+    if driver is not None:
+        return lambda value: _KINDS.get(driver(value)) or TenderKind(driver(value))
+    return lambda value: _KINDS.get(value) or TenderKind(value)
 
 
 # --- shared -----------------------------------------------------------------------------
@@ -365,12 +445,7 @@ def _tenders_for(where: Any) -> Any:
     columns: tuple[Any, ...] = (
         Sale.sold_at,
         TenderRow.sale_id,
-        TenderRow.kind,
-        TenderRow.amount,
-        TenderRow.refunded,
-        TenderRow.card_last4,
-        TenderRow.reference,
-        TenderRow.card_brand,
+        *_TENDER_FIELDS,
     )
     return (
         select(*columns)
@@ -381,14 +456,13 @@ def _tenders_for(where: Any) -> Any:
 
 
 def _receipt(
-    sale: list[Any], store_no: int, line: SoldLine, tenders: list[tuple[Tender, Decimal]],
-    sale_id: int,
-) -> Receipt:  # fmt: skip
-    code, sold_at, tier, gift, rewards_earned, rewards_spent, points = sale
+    sale: _SaleRow, store_no: int, line: SoldLine, tenders: list[tuple[Tender, Decimal]]
+) -> Receipt:
     return _Receipt(
-        code, store_no, 0, sold_at, (line,), tuple(t[0] for t in tenders), None, tier,
-        bool(gift), ZERO, sale_id, rewards_earned=rewards_earned or ZERO,
-        rewards_spent=rewards_spent or ZERO, points_earned=points or 0,
+        sale.code, store_no, 0, sale.sold_at, (line,), tuple(t[0] for t in tenders), None,
+        sale.tier, bool(sale.gift), ZERO, sale.sale_id,
+        rewards_earned=sale.rewards_earned or ZERO, rewards_spent=sale.rewards_spent or ZERO,
+        points_earned=sale.points or 0,
     )  # fmt: skip
 
 
@@ -411,13 +485,17 @@ class _TenderFeed:
         row, key = self._next, (sold_at, sale_id)
         while row is not None and (row[0], row[1]) <= key:
             if row[1] == sale_id:
-                kind = _KINDS.get(row[2]) or TenderKind(row[2])
-                tender = _Tender(kind, row[3], row[5], row[6], row[7])
-                found.append((tender, row[4] or ZERO))
+                found.append(_tender(row, 2))
             row = next(self._rows, None)
         self._next = row
         self._last = (sale_id, found)
         return found
+
+
+def _tender(row: list[Any], at: int) -> tuple[Tender, Decimal]:
+    """(tender, already refunded) from ``_TENDER_FIELDS`` starting at ``row[at]``."""
+    kind = _KINDS.get(row[at]) or TenderKind(row[at])
+    return _Tender(kind, *row[at + 1 : at + 5]), row[at + 5] or ZERO
 
 
 def _audit(
