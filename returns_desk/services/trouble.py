@@ -10,12 +10,12 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from returns_desk.services.audit import AuditKeyError
-from returns_desk.store.db import DatabaseBusy
+from returns_desk.store.db import DatabaseBusy, SaveUncertain
 
 
 def trouble(exc: BaseException) -> str | None:
     """The message for a database failure, or None when ``exc`` is something else."""
-    if isinstance(exc, DatabaseBusy | AuditKeyError):
+    if isinstance(exc, DatabaseBusy | SaveUncertain | AuditKeyError):
         return str(exc)
     if isinstance(exc, SQLAlchemyError):
         cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc

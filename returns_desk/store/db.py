@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 
@@ -84,16 +85,64 @@ def make_engine(url: str | None = None) -> Engine:
 
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle for a while.
+
+    A connection can die while idle (the server restarted, a firewall dropped it); the pool
+    then swaps it for a fresh one. ``pool_pre_ping`` checks on every checkout, which costs a
+    round trip per completed return at a busy register; one used a moment ago is taken as
+    it is. If it died meanwhile all the same, the unit of work fails before anything is
+    saved and :func:`retrying` runs it again on a fresh connection.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("used_at", 0.0) < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool connects afresh on this error
+            raise DisconnectionError(f"an idle connection was lost: {exc}") from exc
 
 
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """A session that commits only if the block finishes; anything else rolls back whole."""
+    from sqlalchemy.exc import DBAPIError
+
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
+        except BaseException:
+            session.rollback()
+            raise
+        try:
             session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            if exc.connection_invalidated:  # during COMMIT, perhaps after the server saved it
+                raise SaveUncertain(
+                    "the connection to the database was lost while saving, so it may have "
+                    "been saved or not: look it up before doing it again"
+                ) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -155,6 +204,11 @@ class DatabaseBusy(RuntimeError):
     """A unit of work kept colliding with other registers; nothing of it was saved."""
 
 
+class SaveUncertain(RuntimeError):
+    """The connection was lost during COMMIT: the server may have saved the unit of work.
+    Never tried again on its own (it could happen twice)."""
+
+
 def transient(exc: BaseException) -> str | None:
     """Why ``exc`` is worth trying again (another register's transaction got in the way).
 
@@ -167,6 +221,8 @@ def transient(exc: BaseException) -> str | None:
 
     if not isinstance(exc, DBAPIError) or exc.orig is None:
         return None
+    if exc.connection_invalidated:  # before COMMIT (see unit_of_work): nothing was saved
+        return "the connection to the database was lost"
     sqlstate = getattr(exc.orig, "sqlstate", None)
     if sqlstate in _PG_TRANSIENT:
         return _PG_TRANSIENT[sqlstate]

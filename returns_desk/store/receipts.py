@@ -47,7 +47,11 @@ def read_receipt_in(session: Session, code: str) -> Receipt | None:
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     reader = _reader(engine)
-    heads, lines, tenders = reader.queries(session.connection().connection.cursor(), code)
+    fairy = session.connection().connection
+    if reader.sqlite:
+        heads, lines, tenders = reader.queries(fairy.cursor(), code)
+    else:  # in one round trip, as a lookup does: the transaction holds its locks meanwhile
+        heads, lines, tenders = reader.pipeline(fairy.dbapi_connection, code)
     return reader.build(heads, lines, tenders, lambda: _register_numbers(session))
 
 
@@ -115,15 +119,20 @@ class _Reader:
     def _pipelined(self, code: str) -> tuple[Rows, Rows, Rows]:
         conn = self._own
         try:
-            with conn.pipeline():
-                cursors = [conn.cursor() for _ in range(3)]
-                for cursor, query in zip(cursors, (self.sale, *self.by_code), strict=True):
-                    cursor.execute(query.sql, (code,))
-            heads, lines, tenders = (cursor.fetchall() for cursor in cursors)
+            return self.pipeline(conn, code)
         except Exception:
             self._own = None  # a broken connection: the next lookup opens another
             conn.close()
             raise
+
+    def pipeline(self, conn: Any, code: str) -> tuple[Rows, Rows, Rows]:
+        """The three reads sent together on a PostgreSQL connection (one round trip), the
+        lines and tenders found by the receipt code."""
+        with conn.pipeline():
+            cursors = [conn.cursor() for _ in range(3)]
+            for cursor, query in zip(cursors, (self.sale, *self.by_code), strict=True):
+                cursor.execute(query.sql, (code,))
+        heads, lines, tenders = (cursor.fetchall() for cursor in cursors)
         return heads, lines, tenders
 
     def queries(self, cursor: Any, code: str) -> tuple[Rows, Rows, Rows]:

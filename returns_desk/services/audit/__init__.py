@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -46,13 +47,25 @@ class AuditKeyError(RuntimeError):
 
 
 def audit_key() -> bytes:
-    """The chain's key: ``RETURNS_DESK_AUDIT_KEY``, else the 0600 key file in the data folder."""
+    """The chain's key: ``RETURNS_DESK_AUDIT_KEY``, else the 0600 key file in the data folder.
+
+    Read once per set of settings (every completed return asks, and finding and reading
+    the file cost a quarter of a millisecond); changed settings are read again.
+    """
     from returns_desk.settings import load_settings
 
     settings = load_settings()
-    return settings.secret(settings.audit_key, KEY_FILE)
+    if _read_key and _read_key[0][0] is settings:  # held here, so never another's id
+        return _read_key[0][1]
+    key = settings.secret(settings.audit_key, KEY_FILE)
+    _read_key[:] = [(settings, key)]
+    return key
 
 
+_read_key: list[tuple[object, bytes]] = []  # the settings, with the key read with them
+
+
+@functools.lru_cache(maxsize=8)
 def key_id(key: bytes) -> str:
     """A short public name for a key (an HMAC of a fixed text): tells keys apart, reveals none."""
     return hmac.new(key, _KEY_ID_TAG, hashlib.sha256).hexdigest()[:16]
@@ -68,7 +81,26 @@ def encode_fields(fields: list[str]) -> bytes:
     return bytes(out)
 
 
-def _fields(event: AuditEvent) -> list[str]:
+@dataclass(slots=True)
+class Appended:
+    """An event appended in a transaction: its sequence, time, previous hash and hash are
+    given as the transaction commits. (A plain record: building a table model for it cost
+    a register more CPU than hashing it.)"""
+
+    actor: str
+    register_label: str
+    action: str
+    entity: str
+    entity_id: str
+    details: str
+    at: datetime
+    chain_version: int = KEYED
+    seq: int = 0
+    prev_hash: str = ""
+    hash: str = ""
+
+
+def _fields(event: AuditEvent | Appended) -> list[str]:
     stamp = event.at.isoformat(timespec="microseconds")
     return [
         str(event.seq), stamp, event.actor, event.register_label, event.action, event.entity,
@@ -76,7 +108,7 @@ def _fields(event: AuditEvent) -> list[str]:
     ]  # fmt: skip
 
 
-def event_hash(event: AuditEvent, key: bytes | None = None) -> str:
+def event_hash(event: AuditEvent | Appended, key: bytes | None = None) -> str:
     """The hash an event must carry, from its own fields, its ``prev_hash`` and its version.
 
     Version 2 is keyed (``key``, default :func:`audit_key`); version 1 is the unkeyed form
@@ -97,7 +129,7 @@ def append(
     entity_id: object = "",
     details: dict[str, Any] | None = None,
     register: str = "",
-) -> AuditEvent:
+) -> Appended:
     """Add an event to the chain as the caller's transaction commits, or not at all.
 
     The event is written when the transaction commits, after everything else it did, so the
@@ -105,20 +137,16 @@ def append(
     and the commit only, never while the use case still works. The returned event has its
     sequence and hash once the transaction has committed.
     """
-    event = AuditEvent(
-        seq=0,
-        chain_version=KEYED,
-        at=utcnow(),
+    event = Appended(
         actor=actor,
         register_label=register,
         action=action,
         entity=entity,
         entity_id=str(entity_id),
         details=json.dumps(details or {}, sort_keys=True, default=str, separators=(",", ":")),
-        prev_hash="",
-        hash="",
+        at=utcnow(),
     )
-    pending: list[AuditEvent] | None = session.info.get(_PENDING)
+    pending: list[Appended] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = []
         sa_event.listen(session, "before_commit", _write_pending)
@@ -136,7 +164,7 @@ def _write_pending(session: Session) -> None:
     Everything else the transaction wrote is flushed first, so the head stays locked for
     three round trips only: lock and read it, write the events and move it, commit.
     """
-    pending: list[AuditEvent] = session.info.get(_PENDING, [])
+    pending: list[Appended] = session.info.get(_PENDING, [])
     if not pending:
         return
     key = audit_key()
@@ -199,12 +227,10 @@ def key_mismatch(ours: str, chain: str) -> str:
     )
 
 
-def _lock_head(session: Session) -> tuple[int, str, str]:
-    """The head as (sequence, hash, key id), locked for this transaction, in one query.
-
-    A missing head row (a new database) is made from the newest event, once, whichever
-    register gets there first.
-    """
+@functools.cache
+def _head_query() -> Executable:
+    """The head row locked, with the newest event past it if any (built once: building it
+    costs more than running it)."""
     # Only the desk moves the head, with each append: events past it were put in some other
     # way. Carry on after them (``verify`` names them) rather than collide with them on
     # every append, which would stop every register, the auditor's log-in included. (One
@@ -216,7 +242,7 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
         .order_by(col(AuditEvent.seq).desc())
         .limit(1)
     )
-    query = (
+    return (
         sa_select(  # SQLModel's select takes four columns at most
             col(AuditHead.seq),
             col(AuditHead.hash),
@@ -227,7 +253,16 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
         .where(col(AuditHead.id) == 1)
         .with_for_update(of=col(AuditHead.id))  # the head row, not the events
     )
-    row = session.execute(query).first()
+
+
+def _lock_head(session: Session) -> tuple[int, str, str]:
+    """The head as (sequence, hash, key id), locked for this transaction, in one query.
+
+    A missing head row (a new database) is made from the newest event, once, whichever
+    register gets there first.
+    """
+    query = _head_query()
+    row = session.connection().execute(query).first()
     if row is None:
         last_seq, last_hash = head(session)
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -236,7 +271,7 @@ def _lock_head(session: Session) -> tuple[int, str, str]:
             .values(id=1, seq=last_seq, hash=last_hash, key_id="")
             .on_conflict_do_nothing(index_elements=["id"])
         )
-        row = session.execute(query).one()
+        row = session.connection().execute(query).one()
     seq, prev_hash, chain_key, past_seq, past_hash = row
     if past_seq is not None:
         seq, prev_hash = past_seq, past_hash

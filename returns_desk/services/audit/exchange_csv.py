@@ -19,8 +19,6 @@ dwarfs the conversions there).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,6 +33,7 @@ from returns_desk.services.audit.exchange_log import (
     _columns,
     _from,
 )
+from returns_desk.services.audit.export_writers import csv_lines
 from returns_desk.store import fastread
 from returns_desk.store.models import RefundTender, ReturnLine
 
@@ -155,7 +154,4 @@ def _careful(session: Session, filters: LogFilters, line_id: int) -> str:
     formats, args = _fields(filters, tenders)
     fields = [func.printf(fmt, *field) for fmt, field in zip(formats, args, strict=True)]
     stmt = _from(tuple(fields), tenders, session, filters).where(col(ReturnLine.id) == line_id)
-    values = session.execute(stmt).one()
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(values)
-    return out.getvalue()
+    return csv_lines([session.execute(stmt).one()])

@@ -8,8 +8,9 @@ formatted to the cent in XLSX), empty values empty (null in JSON).
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -38,9 +39,32 @@ def _text(value: Any) -> Any:
 _TIMES = [i for i, c in enumerate(COLUMNS) if c.endswith("_at")]
 
 
+def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
+    """``rows`` as CSV lines ending in LF, as every CSV export writes them.
+
+    With LF line ends the csv module leaves a field holding a bare carriage return
+    unquoted, and readers (its own included) then refuse the file; so a row with one is
+    written with every field quoted. Checked on the whole text: rare, and cheap to find.
+    """
+    rows = rows if isinstance(rows, list) else list(rows)  # read twice if a CR is found
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    text = out.getvalue()
+    if "\r" not in text:
+        return text
+    out = io.StringIO()
+    plain = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        has_cr = any(isinstance(value, str) and "\r" in value for value in row)
+        (quoted if has_cr else plain).writerow(row)
+    return out.getvalue()
+
+
 class CsvWriter:
-    """RFC 4180 CSV with a header row, UTF-8, LF line ends. The csv module already writes
-    None as empty and Decimal as exact text; only times need converting (the hot path)."""
+    """RFC 4180 CSV with a header row, UTF-8, LF line ends (:func:`csv_lines`). The csv
+    module already writes None as empty and Decimal as exact text; only times need
+    converting (the hot path)."""
 
     def __init__(self, path: Path) -> None:
         self._file: IO[str] = path.open("w", encoding="utf-8", newline="")
@@ -52,11 +76,11 @@ class CsvWriter:
         for i in _TIMES:
             if isinstance(moment := values[i], datetime):
                 values[i] = moment.isoformat(timespec="seconds")
-        self._csv.writerow(values)
+        self._file.write(csv_lines([values]))
 
     def write_text(self, rows: Iterable[list[Any]]) -> None:
         """Rows already as text (``exchange_log.stream_text``): the export's fast path."""
-        self._csv.writerows(rows)
+        self._file.write(csv_lines(rows))
 
     def write_lines(self, text: str) -> None:
         """Lines already written as CSV (``exchange_csv.stream_csv``)."""

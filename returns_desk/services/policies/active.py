@@ -10,6 +10,7 @@ effective moment. Every decision records the version that made it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
@@ -17,13 +18,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, or_, select
 
 from returns_desk.domain.policy import Policy, parse_policy
 from returns_desk.resources import data_dir
 from returns_desk.store.db import read_only
-from returns_desk.store.models import PolicyAssignment, PolicyVersion
+from returns_desk.store.models import PolicyAssignment, PolicyVersion, Store
 from returns_desk.store.tables._base import utcnow
 
 if TYPE_CHECKING:
@@ -96,22 +99,24 @@ def _before_any(engine: Engine) -> datetime:
     return now if first is None or first > now else first - timedelta(seconds=1)
 
 
-def in_force_query(store_id: int | None, at: datetime) -> Any:
-    """SELECT (version id, sha256) of the assignment in force at ``store_id`` at ``at``:
-    the store's own rows and chain-wide ones; the latest effective one wins."""
+@functools.cache
+def in_force_query(for_store: bool) -> Any:
+    """SELECT (version id, sha256) of the assignment in force at the store ``:store_id``
+    (``for_store``; else chain-wide only) at ``:at``: the store's own rows and chain-wide
+    ones; the latest effective one wins. Built once per shape: every completion asks."""
     where = [
-        col(PolicyAssignment.effective_from) <= at,
+        col(PolicyAssignment.effective_from) <= bindparam("at"),
         col(PolicyAssignment.cancelled_at).is_(None),
     ]
-    if store_id is None:
-        where.append(col(PolicyAssignment.store_id).is_(None))
-    else:
+    if for_store:
         where.append(
             or_(
                 col(PolicyAssignment.store_id).is_(None),
-                col(PolicyAssignment.store_id) == store_id,
+                col(PolicyAssignment.store_id) == bindparam("store_id"),
             )
         )
+    else:
+        where.append(col(PolicyAssignment.store_id).is_(None))
     return (
         select(PolicyAssignment.version_id, PolicyVersion.sha256)
         .join(PolicyVersion, col(PolicyVersion.id) == col(PolicyAssignment.version_id))
@@ -128,11 +133,57 @@ def current_policy(
     None before any is assigned (then :func:`active_policy` assigns the default). Reads the
     version's id and hash (every decision asks); its text only when that hash has not been
     parsed yet."""
-    row = session.exec(in_force_query(store_id, at or utcnow())).first()
+    query = in_force_query(store_id is not None)
+    params = {"at": at or utcnow(), "store_id": store_id}
+    row = session.connection().execute(query, params).first()
     if row is None:
         return None
     version_id, sha = row
     return ActivePolicy(version_id, parsed_version(session, version_id, sha))
+
+
+@functools.cache
+def store_and_policy_query(by_number: bool) -> Any:
+    """SELECT the store (``:number``, else the first) with the (version id, sha256) in force
+    there at ``:at`` (NULLs before any), in one query: every completion asks for both."""
+    chosen = aliased(PolicyAssignment)
+    in_force = (
+        select(chosen.id)
+        .where(
+            col(chosen.effective_from) <= bindparam("at"),
+            col(chosen.cancelled_at).is_(None),
+            or_(col(chosen.store_id).is_(None), col(chosen.store_id) == col(Store.id)),
+        )
+        .order_by(col(chosen.effective_from).desc(), col(chosen.id).desc())
+        .limit(1)
+        .correlate(Store)
+        .scalar_subquery()
+    )
+    query = (
+        select(Store, PolicyAssignment.version_id, PolicyVersion.sha256)
+        .select_from(Store)
+        .outerjoin(PolicyAssignment, col(PolicyAssignment.id) == in_force)
+        .outerjoin(PolicyVersion, col(PolicyVersion.id) == col(PolicyAssignment.version_id))
+    )
+    if by_number:
+        return query.where(Store.number == bindparam("number"))
+    return query.order_by(col(Store.id)).limit(1)
+
+
+def store_policy(
+    session: Session, store_no: int | None, at: datetime | None = None
+) -> tuple[Store, ActivePolicy | None] | None:
+    """The store numbered ``store_no`` (None: the first) and the policy in force there at
+    ``at`` (default now; None before any is assigned), as ``session`` sees them; None if
+    there is no such store."""
+    query = store_and_policy_query(store_no is not None)
+    row = session.exec(query, params={"number": store_no, "at": at or utcnow()}).first()
+    if row is None:
+        return None
+    store, version_id, sha = row
+    if version_id is None:
+        return store, None
+    return store, ActivePolicy(version_id, parsed_version(session, version_id, sha))
 
 
 def parsed_version(session: Session, version_id: int, sha: str | None = None) -> Policy:

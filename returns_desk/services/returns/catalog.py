@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 
 from returns_desk.domain.draft import ReturnError
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 STORE_ENV = "RETURNS_DESK_STORE"
+# Built once: every completion looks its store up, and building costs more than running.
+_FIRST_STORE = select(Store).order_by(col(Store.id))
+_STORE_BY_NUMBER = select(Store).where(Store.number == bindparam("number"))
 
 
 @dataclass(frozen=True)
@@ -45,21 +49,31 @@ def look_up_product(engine: Engine, code: str) -> ProductFacts:
 
 def desk_store(session: Session, store_no: int | None = None) -> Store:
     """The store the desk is in: ``store_no``, else ``RETURNS_DESK_STORE``, else the first."""
+    store_no = desk_store_number(store_no)
     if store_no is None:
-        from returns_desk.settings import SettingsError, load_settings
-
-        try:
-            store_no = load_settings().store
-        except SettingsError as exc:
-            raise ReturnError(f"{exc}: give the store's number, like 101") from None
-    query = select(Store).order_by(col(Store.id))
-    if store_no is not None:
-        query = select(Store).where(Store.number == store_no)
-    store = session.exec(query).first()
+        store = session.exec(_FIRST_STORE).first()
+    else:
+        store = session.exec(_STORE_BY_NUMBER, params={"number": store_no}).first()
     if store is None or store.id is None:
-        which = f"store {store_no}" if store_no is not None else "a store"
-        raise ReturnError(f"{which} is not in this database: import the sales journal first")
+        raise no_such_store(store_no)
     return store
+
+
+def desk_store_number(store_no: int | None) -> int | None:
+    """``store_no``, else ``RETURNS_DESK_STORE``; None: neither says (the first store)."""
+    if store_no is not None:
+        return store_no
+    from returns_desk.settings import SettingsError, load_settings
+
+    try:
+        return load_settings().store
+    except SettingsError as exc:
+        raise ReturnError(f"{exc}: give the store's number, like 101") from None
+
+
+def no_such_store(store_no: int | None) -> ReturnError:
+    which = f"store {store_no}" if store_no is not None else "a store"
+    return ReturnError(f"{which} is not in this database: import the sales journal first")
 
 
 def find_product(session: Session, code: str) -> Product:

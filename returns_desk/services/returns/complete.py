@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from returns_desk.domain.approval import approved
@@ -22,19 +23,17 @@ from returns_desk.domain.money import ZERO
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.services.complaints.decisions import carry_out_remedy
-from returns_desk.services.policies.active import (
-    ActivePolicy,
-    active_policy,
-    current_policy,
-)
+from returns_desk.services.policies.active import ActivePolicy, active_policy
+from returns_desk.services.policies.active import store_policy as store_policy_in
 from returns_desk.services.returns.approvals import confirm_override
-from returns_desk.services.returns.catalog import desk_store
+from returns_desk.services.returns.catalog import desk_store, desk_store_number, no_such_store
 from returns_desk.services.returns.settle import Settling, settle
 from returns_desk.services.returns.sources import Taken, handler_for
 from returns_desk.services.staff.security import require
 from returns_desk.store.db import read_only, retrying, unit_of_work
 from returns_desk.store.ids import next_id
 from returns_desk.store.models import Register, ReturnLine, ReturnTxn, Store
+from returns_desk.store.rows import insert_row
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -116,9 +115,12 @@ def policy_in_force(session: Session, store_no: int | None) -> tuple[Store, Acti
     own without one) and the policy in force there now, as ``session`` sees it;
     :class:`NoPolicyYet` if none was ever assigned. (Kept by the caller, the store's row
     stays in the session's identity map: what follows finds it there.)"""
-    store = desk_store(session, store_no)
-    assert store.id is not None  # desk_store refuses a store without one
-    active = current_policy(session, store.id)
+    number = desk_store_number(store_no)
+    found = store_policy_in(session, number)  # one query for both
+    if found is None or found[0].id is None:
+        raise no_such_store(number)
+    store, active = found
+    assert store.id is not None  # checked above
     if active is None:
         raise NoPolicyYet(store.id)
     return store, active
@@ -135,13 +137,20 @@ def store_policy(engine: Engine, store_no: int | None) -> ActivePolicy:
 def desk_register(session: Session, store_id: int, label: str) -> Register:
     """This desk's register in the store (``R2`` is number 92), created on first use, locked."""
     number = desk_register_number(label)
-    query = select(Register).where(Register.store_id == store_id, Register.number == number)
-    register = session.exec(query.with_for_update()).first()
+    params = {"store_id": store_id, "number": number}
+    register = session.exec(_REGISTER_LOCKED, params=params).first()
     if register is None:
         register = Register(store_id=store_id, number=number, name=f"Returns desk {label}")
         session.add(register)
         session.flush()
     return register
+
+
+_REGISTER_LOCKED = (  # built once: every completion runs it
+    select(Register)
+    .where(Register.store_id == bindparam("store_id"), Register.number == bindparam("number"))
+    .with_for_update()
+)
 
 
 def _write_return(
@@ -177,11 +186,9 @@ def _write_return(
         restocking_fees=sum((q.decision.restocking_fee for q in quotes), ZERO),
         started_at=request.started_at,
     )
-    session.add(txn)
-    session.flush()
+    insert_row(session, txn)  # written straight (store/rows.py): every completion writes it
     for quote, product_id in zip(quotes, taken.products, strict=True):
         _write_line(session, number, quote, product_id)
-    session.flush()
     return txn
 
 
@@ -189,7 +196,8 @@ def _write_line(session: Session, return_id: int, quote: LineQuote, product_id: 
     """One returned line with the decision that allowed it (the rules that matched, and all
     of it as JSON)."""
     decision, item = quote.decision, quote.item
-    session.add(
+    insert_row(
+        session,
         ReturnLine(
             return_id=return_id,
             sale_line_id=quote.line.line_id,
@@ -204,7 +212,7 @@ def _write_line(session: Session, return_id: int, quote: LineQuote, product_id: 
             outcome=decision.outcome.value,
             rules=",".join(r.rule_id for r in decision.rules if r.matched),
             decision_json=json.dumps(decision.to_dict(), sort_keys=True),
-        )
+        ),
     )
 
 

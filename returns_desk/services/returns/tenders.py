@@ -11,12 +11,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from returns_desk.domain.draft import ReturnError
 from returns_desk.services.vouchers.issue import issue_voucher
 from returns_desk.store.models import RefundTender, Tender
+from returns_desk.store.rows import insert_row
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
@@ -28,8 +29,15 @@ if TYPE_CHECKING:
 def lock_tenders(session: Session, sale_id: int) -> list[Tender]:
     """The sale's tenders in order, locked for this transaction (PostgreSQL; SQLite holds
     the whole database from BEGIN IMMEDIATE)."""
-    query = select(Tender).where(Tender.sale_id == sale_id).order_by(col(Tender.seq))
-    return list(session.exec(query.with_for_update()).all())
+    return list(session.exec(_TENDERS_LOCKED, params={"sale_id": sale_id}).all())
+
+
+_TENDERS_LOCKED = (  # built once: every completion runs it
+    select(Tender)
+    .where(Tender.sale_id == bindparam("sale_id"))
+    .order_by(col(Tender.seq))
+    .with_for_update()
+)
 
 
 def refund_to_tenders(
@@ -67,5 +75,5 @@ def refund_as_voucher(
     refund = RefundTender(
         return_id=txn.id or 0, kind="voucher", amount=amount, voucher_id=voucher.id
     )
-    session.add(refund)
+    refund.id = insert_row(session, refund)  # written straight (store/rows.py)
     return refund, voucher

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from returns_desk.domain.voucher_code import new_voucher_code
 from returns_desk.services import audit
 from returns_desk.store.models import Voucher
+from returns_desk.store.rows import insert_row
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -54,8 +55,7 @@ def _issue(
         issued_by=actor.user_id,
         return_id=details.get("return_id"),
     )
-    session.add(voucher)
-    session.flush()
+    voucher.id = insert_row(session, voucher)  # written straight: most returns issue one
     audit.append(
         session,
         actor=actor.username,

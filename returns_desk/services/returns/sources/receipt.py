@@ -15,8 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, SQLModel, col, select
 
 from returns_desk.domain.codes import parse_receipt_code
 from returns_desk.domain.draft import AlreadyReturned, FromReceipt, ReturnError, ReturnItem
@@ -74,7 +74,7 @@ class ReceiptSource:
         today: date,
     ) -> Taken:
         code = parse_receipt_code(source.receipt.code)
-        sale = session.exec(select(Sale).where(Sale.receipt_code == code.digits)).first()
+        sale = session.exec(_SALE_BY_CODE, params={"code": code.digits}).first()
         if sale is None or sale.id is None:
             raise ReturnError(f"receipt {code.pretty()} is not in the sales journal")
         claimed = claim_units(session, sale.id, request.items)
@@ -224,17 +224,35 @@ def cash_refunded_today(
     if sale_id is None:
         return ZERO
     start, end = day_span(today, today, store_zone(store.timezone if store else None))
-    amounts = session.exec(
-        select(col(RefundTender.amount))
-        .join(ReturnTxn, col(RefundTender.return_id) == ReturnTxn.id)
-        .where(
-            ReturnTxn.sale_id == sale_id,
-            RefundTender.kind == "cash",
-            col(ReturnTxn.created_at) >= start,
-            col(ReturnTxn.created_at) < end,
-        )
-    ).all()
+    params = {"sale_id": sale_id, "start": start, "end": end}
+    amounts = session.connection().execute(_CASH_TODAY, params).scalars()
     return sum(amounts, ZERO)
+
+
+# Built once (every completion runs them; building costs more than running).
+_SALE_BY_CODE = select(Sale).where(Sale.receipt_code == bindparam("code"))
+_CASH_TODAY = (
+    select(col(RefundTender.amount))
+    .join(ReturnTxn, col(RefundTender.return_id) == ReturnTxn.id)
+    .where(
+        ReturnTxn.sale_id == bindparam("sale_id"),
+        RefundTender.kind == "cash",
+        col(ReturnTxn.created_at) >= bindparam("start"),
+        col(ReturnTxn.created_at) < bindparam("end"),
+    )
+)
+_SALE_LINES = SQLModel.metadata.tables["sale_line"]
+_LINES = _SALE_LINES.c
+_CLAIM = (
+    update(_SALE_LINES)
+    .where(
+        _LINES.sale_id == bindparam("b_sale_id"),
+        _LINES.line_no == bindparam("b_line_no"),
+        _LINES.qty_returned + _LINES.qty_reserved + bindparam("b_qty") <= _LINES.qty,
+    )
+    .values(qty_returned=_LINES.qty_returned + bindparam("b_qty"))
+    .returning(_LINES.qty_returned, _LINES.product_id)
+)
 
 
 def with_returned(receipt: Receipt, returned_before: dict[int, int]) -> Receipt:
@@ -263,18 +281,8 @@ def claim_units(session: Session, sale_id: int, items: Sequence[ReturnItem]) -> 
     """
     before, products = {}, {}
     for item in items:
-        claimed = session.execute(
-            update(SaleLine)
-            .where(
-                col(SaleLine.sale_id) == sale_id,
-                col(SaleLine.line_no) == item.line_no,
-                col(SaleLine.qty_returned) + col(SaleLine.qty_reserved) + item.qty
-                <= col(SaleLine.qty),
-            )
-            .values(qty_returned=col(SaleLine.qty_returned) + item.qty)
-            .returning(col(SaleLine.qty_returned), col(SaleLine.product_id))
-            .execution_options(synchronize_session=False)
-        ).first()
+        params = {"b_sale_id": sale_id, "b_line_no": item.line_no, "b_qty": item.qty}
+        claimed = session.connection().execute(_CLAIM, params).first()
         if claimed is None:
             raise _unclaimable(session, sale_id, item)
         before[item.line_no] = claimed[0] - item.qty
