@@ -9,7 +9,7 @@ UTCDateTime decorators), so conversions stay defined in one place.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -186,8 +186,9 @@ def mapped(conn: Connection, size: int = MAPPED) -> Iterator[None]:
     raw.execute(f"PRAGMA mmap_size={int(size)}")
     try:
         yield
-    finally:
-        raw.execute(f"PRAGMA mmap_size={int(before)}")
+    finally:  # a broken connection's own error is the one to see (mapped or not, it is safe)
+        with suppress(conn.dialect.loaded_dbapi.Error):
+            raw.execute(f"PRAGMA mmap_size={int(before)}")
 
 
 def processors(dialect: Dialect, columns: Sequence[Any], text: bool = False) -> list[Processor]:
