@@ -30,8 +30,10 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session, col, select
 
+from returns_desk.store.last_write import execute_and_commit
 from returns_desk.store.models import AuditEvent, AuditHead
 from returns_desk.store.tables._base import utcnow
 
@@ -162,7 +164,9 @@ def _write_pending(session: Session) -> None:
     """Chain the transaction's events after the head, locked until the commit ends.
 
     Everything else the transaction wrote is flushed first, so the head stays locked for
-    three round trips only: lock and read it, write the events and move it, commit.
+    two round trips only on PostgreSQL: lock and read it; then write the events, move it
+    and commit, sent together (``store/last_write.py``). SQLite holds its write lock for
+    the whole transaction anyway.
     """
     pending: list[Appended] = session.info.get(_PENDING, [])
     if not pending:
@@ -182,10 +186,14 @@ def _write_pending(session: Session) -> None:
               for n, event in enumerate(pending) for column in _COLUMNS}  # fmt: skip
     values.update(head_seq=seq, head_hash=prev_hash, head_key=ours)
     postgres = session.get_bind().dialect.name == "postgresql"
-    conn = session.connection()
-    for statement in _append_statements(len(pending), postgres):
-        conn.execute(statement, values)
+    statements = _append_statements(len(pending), postgres)
     pending.clear()
+    if postgres:  # the events, the head moved and the COMMIT: one round trip
+        execute_and_commit(session, statements[0], values)
+        return
+    conn = session.connection()
+    for statement in statements:
+        conn.execute(statement, values)
 
 
 _EVENTS = sa_inspect(AuditEvent).local_table
@@ -193,7 +201,7 @@ _COLUMNS = tuple(_EVENTS.columns.keys())
 
 
 @functools.cache
-def _append_statements(events: int, postgres: bool) -> tuple[Executable, ...]:
+def _append_statements(events: int, postgres: bool) -> tuple[TextClause, ...]:
     """Insert ``events`` events and move the head, with named parameters. Written as SQL
     text because SQLAlchemy compiles a many-rows INSERT anew each time (no cache key); this
     is compiled once. On PostgreSQL it is one statement: one round trip with the head locked.
