@@ -227,3 +227,37 @@ def test_a_replay_reads_sqlite_through_a_memory_map_and_leaves_the_connection_as
                 assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 1 << 20
         if demo_engine.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 0
+
+
+def test_a_line_returned_in_two_parts_is_replayed_as_each_return_found_it(
+    demo_engine, demo_actors, pick_receipt
+):
+    """The first return of a line saw none of it returned yet, the second saw the first's."""
+    active_policy(demo_engine)
+    today = datetime.now(UTC).date()
+
+    def two_left(r):  # type: ignore[no-untyped-def]
+        return (today - r.sold_at.date()).days < 20 and any(
+            line.returnable_qty >= 2 and not (line.final_sale or line.serialized)
+            for line in r.lines
+        )
+
+    receipt = pick_receipt(two_left)
+    line = next(n for n in receipt.lines if n.returnable_qty >= 2 and not n.serialized)
+    for _ in range(2):
+        item = ReturnItem(line.line_no, 1, Condition.UNOPENED, "changed_mind")
+        request = receipt_request(demo_engine, receipt.code, (item,), Settlement.STORE_CREDIT)
+        complete_return(demo_engine, demo_actors["cleo"], request, today)
+    stores, _, _ = replay_service._stores(demo_engine, 0)
+    with snapshot(demo_engine) as session:
+        request = ReplayRequest(0, 7, today)
+        cases = list(replay_cases.cases(session.connection(), request, stores, None))
+    seen = [
+        case.line.qty_returned
+        for case, _, info, _ in cases
+        if info.source == "returned"
+        and case.receipt is not None
+        and case.receipt.code == receipt.code
+        and case.line.line_no == line.line_no
+    ]
+    assert seen == [line.qty_returned, line.qty_returned + 1]

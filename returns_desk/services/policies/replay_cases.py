@@ -17,7 +17,8 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case as case_when
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from returns_desk.domain.money import ZERO, round_money
@@ -111,9 +112,20 @@ def _returned(
 ) -> Iterator[tuple[ReturnCase, date, LineInfo, int]]:
     """Returned lines (oldest sale first), each as its return's counter saw it: the units
     returned before it are worked out in the query (what the line has returned now, less
-    this return's), so each row becomes its sold line in one call."""
+    what this return and any later one took back), so each row becomes its sold line in
+    one call."""
     start = _since_moment(request)
-    before = col(SaleLine.qty_returned) - col(ReturnLine.qty)
+    later = aliased(ReturnLine)  # this return's line and those of later returns
+    taken_since = (
+        select(func.coalesce(func.sum(later.qty), 0))
+        .where(
+            col(later.sale_line_id) == col(ReturnLine.sale_line_id),
+            col(later.id) >= col(ReturnLine.id),
+        )
+        .correlate(ReturnLine)
+        .scalar_subquery()
+    )
+    before = col(SaleLine.qty_returned) - taken_since
     columns: tuple[Any, ...] = (
         ReturnTxn.sale_id,
         ReturnTxn.store_id,
