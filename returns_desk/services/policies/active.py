@@ -99,29 +99,31 @@ def _before_any(engine: Engine) -> datetime:
     return now if first is None or first > now else first - timedelta(seconds=1)
 
 
+def _in_force(assignment: Any, store_id: Any) -> tuple[list[Any], tuple[Any, ...]]:
+    """The rule for which assignment is in force at ``:at``, as (conditions, order): not
+    cancelled, effective by then, the store's own (``store_id``, an expression) or
+    chain-wide (``store_id`` None: chain-wide only); the latest effective one wins."""
+    where = [
+        col(assignment.effective_from) <= bindparam("at"),
+        col(assignment.cancelled_at).is_(None),
+        col(assignment.store_id).is_(None)
+        if store_id is None
+        else or_(col(assignment.store_id).is_(None), col(assignment.store_id) == store_id),
+    ]
+    return where, (col(assignment.effective_from).desc(), col(assignment.id).desc())
+
+
 @functools.cache
 def in_force_query(for_store: bool) -> Any:
     """SELECT (version id, sha256) of the assignment in force at the store ``:store_id``
-    (``for_store``; else chain-wide only) at ``:at``: the store's own rows and chain-wide
-    ones; the latest effective one wins. Built once per shape: every completion asks."""
-    where = [
-        col(PolicyAssignment.effective_from) <= bindparam("at"),
-        col(PolicyAssignment.cancelled_at).is_(None),
-    ]
-    if for_store:
-        where.append(
-            or_(
-                col(PolicyAssignment.store_id).is_(None),
-                col(PolicyAssignment.store_id) == bindparam("store_id"),
-            )
-        )
-    else:
-        where.append(col(PolicyAssignment.store_id).is_(None))
+    (``for_store``; else chain-wide only) at ``:at``. Built once per shape: every
+    completion asks."""
+    where, order = _in_force(PolicyAssignment, bindparam("store_id") if for_store else None)
     return (
         select(PolicyAssignment.version_id, PolicyVersion.sha256)
         .join(PolicyVersion, col(PolicyVersion.id) == col(PolicyAssignment.version_id))
         .where(*where)
-        .order_by(col(PolicyAssignment.effective_from).desc(), col(PolicyAssignment.id).desc())
+        .order_by(*order)
         .limit(1)
     )
 
@@ -147,17 +149,9 @@ def store_and_policy_query(by_number: bool) -> Any:
     """SELECT the store (``:number``, else the first) with the (version id, sha256) in force
     there at ``:at`` (NULLs before any), in one query: every completion asks for both."""
     chosen = aliased(PolicyAssignment)
+    where, order = _in_force(chosen, col(Store.id))
     in_force = (
-        select(chosen.id)
-        .where(
-            col(chosen.effective_from) <= bindparam("at"),
-            col(chosen.cancelled_at).is_(None),
-            or_(col(chosen.store_id).is_(None), col(chosen.store_id) == col(Store.id)),
-        )
-        .order_by(col(chosen.effective_from).desc(), col(chosen.id).desc())
-        .limit(1)
-        .correlate(Store)
-        .scalar_subquery()
+        select(chosen.id).where(*where).order_by(*order).limit(1).correlate(Store).scalar_subquery()
     )
     query = (
         select(Store, PolicyAssignment.version_id, PolicyVersion.sha256)
@@ -170,7 +164,7 @@ def store_and_policy_query(by_number: bool) -> Any:
     return query.order_by(col(Store.id)).limit(1)
 
 
-def store_policy(
+def store_and_policy(
     session: Session, store_no: int | None, at: datetime | None = None
 ) -> tuple[Store, ActivePolicy | None] | None:
     """The store numbered ``store_no`` (None: the first) and the policy in force there at

@@ -23,8 +23,7 @@ from returns_desk.domain.money import ZERO
 from returns_desk.domain.roles import Role
 from returns_desk.services import audit
 from returns_desk.services.complaints.decisions import carry_out_remedy
-from returns_desk.services.policies.active import ActivePolicy, active_policy
-from returns_desk.services.policies.active import store_policy as store_policy_in
+from returns_desk.services.policies.active import ActivePolicy, active_policy, store_and_policy
 from returns_desk.services.returns.approvals import confirm_override
 from returns_desk.services.returns.catalog import desk_store, desk_store_number, no_such_store
 from returns_desk.services.returns.settle import Settling, settle
@@ -116,7 +115,7 @@ def policy_in_force(session: Session, store_no: int | None) -> tuple[Store, Acti
     :class:`NoPolicyYet` if none was ever assigned. (Kept by the caller, the store's row
     stays in the session's identity map: what follows finds it there.)"""
     number = desk_store_number(store_no)
-    found = store_policy_in(session, number)  # one query for both
+    found = store_and_policy(session, number)  # one query for both
     if found is None or found[0].id is None:
         raise no_such_store(number)
     store, active = found
